@@ -1,0 +1,179 @@
+"""Configuration classes, read from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import platformdirs
+
+# Secrets that have been published somewhere (tutorials, our own docs, .env
+# samples) and must never protect a real deployment.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {
+        "dev",
+        "secret",
+        "changeme",
+        "change-me",
+        "change_me",
+        "development",
+        "you-will-never-guess",
+        "super-secret",
+        "supersecret",
+        "secret-key",
+        "jwt-secret",
+        "replace-me",
+        "homeledger",
+    }
+)
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration we can safely start with."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms hosting providers hand out and pick our driver.
+
+    Heroku-style ``postgres://`` and plain ``postgresql://`` both mean
+    PostgreSQL through psycopg 3, which is the driver we ship.
+    """
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options_for(url: str) -> dict:
+    """Pool settings: server databases drop idle connections, so ping and recycle."""
+    if url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True, "pool_recycle": 300, "pool_size": 5, "max_overflow": 10}
+
+
+def local_data_dir() -> Path:
+    """Where local mode keeps its SQLite file and generated secret."""
+    override = os.environ.get("HOMELEDGER_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir("homeledger"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _local_secret(data_dir: Path, name: str) -> str:
+    """A random secret generated on first use and kept beside the database (mode 0600)."""
+    path = data_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+class Config:
+    """Settings shared by every environment; subclasses fill in the secrets and database."""
+
+    SQLALCHEMY_DATABASE_URI: str = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY: str = ""
+    JWT_SECRET_KEY: str = ""
+    REDIS_URL: str | None = None
+    # Password hashing cost (argon2id). Tests lower it; everything else uses these.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    TESTING = False
+
+    def __init__(self, database_url: str | None = None, **overrides) -> None:
+        if database_url is not None:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        if not getattr(self, "SQLALCHEMY_ENGINE_OPTIONS", None):
+            self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(self.SQLALCHEMY_DATABASE_URI)
+
+    def validate(self) -> None:
+        """Raise ConfigError if this configuration must not serve requests."""
+        if not self.SQLALCHEMY_DATABASE_URI:
+            raise ConfigError("no database configured: set DATABASE_URL")
+
+
+class LocalConfig(Config):
+    """One person on their own machine: SQLite in the user's data folder, 127.0.0.1 only.
+
+    ``DATABASE_URL`` still wins when set, so a developer can point local mode at
+    PostgreSQL. Secrets are random per installation, generated on first run.
+    """
+
+    def __init__(self, **overrides) -> None:
+        data_dir = local_data_dir()
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'homeledger.db'}"
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret(data_dir, "secret_key")
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or _local_secret(
+            data_dir, "jwt_secret_key"
+        )
+        self.REDIS_URL = os.environ.get("REDIS_URL")
+        super().__init__(database_url=url, **overrides)
+
+
+class ProductionConfig(Config):
+    """A served deployment: everything from the environment, nothing defaulted."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self, **overrides) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", "")
+        self.REDIS_URL = os.environ.get("REDIS_URL")
+        super().__init__(database_url=os.environ.get("DATABASE_URL", ""), **overrides)
+
+    def validate(self) -> None:
+        super().validate()
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = getattr(self, name) or ""
+            if not value:
+                raise ConfigError(f"{name} is not set")
+            if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
+                raise ConfigError(f"{name} is a published default; generate a random one")
+            if len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"{name} is too short ({len(value)} characters, need {MIN_SECRET_LENGTH}+)"
+                )
+        if self.SECRET_KEY == self.JWT_SECRET_KEY:
+            raise ConfigError("SECRET_KEY and JWT_SECRET_KEY must differ")
+
+
+class TestConfig(Config):
+    """The test suite: a throwaway database per test, cheap password hashing."""
+
+    TESTING = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+    def __init__(self, database_url: str, **overrides) -> None:
+        self.SECRET_KEY = secrets.token_urlsafe(48)
+        self.JWT_SECRET_KEY = secrets.token_urlsafe(48)
+        super().__init__(database_url=database_url, **overrides)
+
+
+def config_from_env(name: str | None = None) -> Config:
+    """The configuration named by ``HOMELEDGER_CONFIG`` (local or production)."""
+    name = (name or os.environ.get("HOMELEDGER_CONFIG") or "local").lower()
+    if name == "production":
+        return ProductionConfig()
+    if name == "local":
+        return LocalConfig()
+    raise ConfigError(f"HOMELEDGER_CONFIG must be 'local' or 'production', not {name!r}")

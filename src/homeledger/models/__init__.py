@@ -1,0 +1,31 @@
+"""Every model, importable from one place so metadata is complete for Alembic."""
+
+from homeledger.models.audit import AuditLog
+from homeledger.models.auth import RefreshToken, RevokedToken
+from homeledger.models.base import Base, UserOwned
+from homeledger.models.categories import Category, CategorySeed, Owner
+from homeledger.models.planning import Budget, Commitment, Debt, DebtPayment, SavingsGoal
+from homeledger.models.transactions import ImportBatch, ImportProfile, Rule, Transaction
+from homeledger.models.users import User, UserSettings
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Budget",
+    "Category",
+    "CategorySeed",
+    "Commitment",
+    "Debt",
+    "DebtPayment",
+    "ImportBatch",
+    "ImportProfile",
+    "Owner",
+    "RefreshToken",
+    "RevokedToken",
+    "Rule",
+    "SavingsGoal",
+    "Transaction",
+    "User",
+    "UserOwned",
+    "UserSettings",
+]

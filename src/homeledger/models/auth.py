@@ -1,0 +1,47 @@
+"""What the API's bearer tokens need on the server: refresh tokens and revoked access tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from homeledger.models.base import Base, Timestamped
+from homeledger.models.types import UTCDateTime
+
+
+class RefreshToken(Timestamped, Base):
+    """One refresh token of one device, stored as a hash.
+
+    Rotation issues a new row in the same ``family_id`` and marks the old one
+    used; presenting a used token again revokes the whole family. Not a
+    ledger row: it is looked up by hash before anyone is signed in.
+    """
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index(None, "user_id", "family_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    family_id: Mapped[str] = mapped_column(String(36))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_name: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("refresh_tokens.id", ondelete="SET NULL")
+    )
+
+
+class RevokedToken(Base):
+    """An access token (by its ``jti``) that must not be accepted before it expires."""
+
+    __tablename__ = "revoked_tokens"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime)

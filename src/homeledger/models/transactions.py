@@ -1,0 +1,124 @@
+"""Transactions and how they arrive: import batches, saved CSV mappings, categorisation rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from homeledger.models.base import Base, Timestamped, UserOwned, same_ledger_fk
+from homeledger.models.types import Money, UTCDateTime, utcnow
+
+IMPORT_SOURCES = ("csv", "ofx", "qif", "legacy", "demo")
+RULE_MATCH_TYPES = ("contains", "starts_with", "equals", "regex")
+
+
+class ImportBatch(UserOwned, Timestamped, Base):
+    """One committed import: every row it added points back here so it can be undone."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (
+        CheckConstraint("source IN ('csv', 'ofx', 'qif', 'legacy', 'demo')", name="source"),
+        UniqueConstraint("user_id", "id"),
+        Index(None, "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    # SHA-256 of the uploaded file, to recognise the same file coming back.
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(default=0)
+    skipped_count: Mapped[int] = mapped_column(default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ImportProfile(UserOwned, Timestamped, Base):
+    """A saved CSV column mapping for one bank's export format."""
+
+    __tablename__ = "import_profiles"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    mapping: Mapped[dict] = mapped_column(JSON)
+
+
+class Rule(UserOwned, Timestamped, Base):
+    """If a transaction's description matches, set its category and/or owner."""
+
+    __tablename__ = "rules"
+    __table_args__ = (
+        CheckConstraint(
+            "match_type IN ('contains', 'starts_with', 'equals', 'regex')", name="match_type"
+        ),
+        UniqueConstraint("user_id", "id"),
+        ForeignKeyConstraint(*same_ledger_fk("set_category_id", "categories")),
+        ForeignKeyConstraint(*same_ledger_fk("set_owner_id", "owners")),
+        Index(None, "user_id", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    priority: Mapped[int] = mapped_column(default=100)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    match_type: Mapped[str] = mapped_column(String(16), default="contains")
+    pattern: Mapped[str] = mapped_column(String(255))
+    amount_min: Mapped[Decimal | None] = mapped_column(Money)
+    amount_max: Mapped[Decimal | None] = mapped_column(Money)
+    account: Mapped[str | None] = mapped_column(String(100))
+    set_category_id: Mapped[int | None] = mapped_column()
+    set_owner_id: Mapped[int | None] = mapped_column()
+
+
+class Transaction(UserOwned, Timestamped, Base):
+    """One movement of money: negative amounts leave the household, positive arrive."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        ForeignKeyConstraint(*same_ledger_fk("category_id", "categories")),
+        ForeignKeyConstraint(*same_ledger_fk("owner_id", "owners")),
+        ForeignKeyConstraint(*same_ledger_fk("import_batch_id", "import_batches")),
+        ForeignKeyConstraint(*same_ledger_fk("rule_id", "rules")),
+        # Every list is "this user's rows by date"; id breaks ties for keyset paging.
+        Index(None, "user_id", "date", "id"),
+        Index(None, "user_id", "category_id", "date"),
+        Index(None, "user_id", "owner_id", "date"),
+        Index(None, "user_id", "import_batch_id"),
+        Index(None, "user_id", "bank_id"),
+        Index(None, "user_id", "fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    amount: Mapped[Decimal] = mapped_column(Money)
+    category_id: Mapped[int | None] = mapped_column()
+    owner_id: Mapped[int | None] = mapped_column()
+    account: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    import_batch_id: Mapped[int | None] = mapped_column()
+    # The bank's own id for the row (OFX FITID), when the file carries one.
+    bank_id: Mapped[str | None] = mapped_column(String(255))
+    # date+amount+normalised description (+occurrence) for files without bank ids.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The rule that set this row's category, so users can see why.
+    rule_id: Mapped[int | None] = mapped_column()
+    # Set when a row arrived damaged (e.g. an unreadable legacy amount) and needs a look.
+    review_reason: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Transaction {self.id} {self.date} {self.amount}>"

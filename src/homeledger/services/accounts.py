@@ -1,0 +1,188 @@
+"""User accounts: creation, sign-in, passwords. Security events go to the audit log."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from homeledger import tenancy
+from homeledger.models import User, UserSettings
+from homeledger.models.types import utcnow
+from homeledger.services import audit, passwords
+from homeledger.services.categories import seed_categories
+from homeledger.services.errors import ValidationError
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The user with this username, compared without regard to case."""
+    return session.scalars(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).first()
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def count_admins(session: Session) -> int:
+    return session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.is_active)
+    )
+
+
+def generate_password() -> str:
+    """A random password that passes the policy, for first runs and resets."""
+    return secrets.token_urlsafe(15)
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    role: str = "user",
+    email: str | None = None,
+    display_name: str | None = None,
+    must_change_password: bool = False,
+    actor_id: int | None = None,
+    ip_address: str | None = None,
+) -> User:
+    """Create a user and their empty ledger (settings and the universal seed categories)."""
+    username = username.strip()
+    email = email.strip() if email else None
+    problems: dict[str, str] = {}
+    if not USERNAME_RE.match(username):
+        problems["username"] = (
+            "must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    elif find_user(session, username) is not None:
+        problems["username"] = f"{username!r} is already taken"
+    if email is not None:
+        if not EMAIL_RE.match(email) or len(email) > 254:
+            problems["email"] = "is not a valid email address"
+        elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+            problems["email"] = "is already used by another account"
+    if role not in ("admin", "user"):
+        problems["role"] = "must be 'admin' or 'user'"
+    if problem := passwords.password_problem(password):
+        problems["password"] = problem
+    if problems:
+        raise ValidationError(problems)
+
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name,
+        role=role,
+        password_hash=passwords.hash_password(password),
+        must_change_password=must_change_password,
+        password_changed_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    with tenancy.acting_as(session, user.id, actor_id=actor_id):
+        session.add(UserSettings())
+        seed_categories(session)
+    audit.record(
+        session,
+        "user.create",
+        actor_id=actor_id,
+        ledger_user_id=user.id,
+        ip_address=ip_address,
+        extra={"username": username, "role": role},
+    )
+    return user
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, ip_address: str | None = None
+) -> User | None:
+    """The user if the password is right and the account active; every attempt is audited."""
+    user = find_user(session, username)
+    if user is None:
+        passwords.dummy_verify(password)
+        outcome = "unknown_user"
+    elif not passwords.verify_password(user.password_hash, password):
+        outcome = "bad_password"
+    elif not user.is_active:
+        outcome = "inactive"
+    else:
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        user.last_login_at = utcnow()
+        audit.record(
+            session, "auth.login", actor_id=user.id, actor_name=user.username,
+            ledger_user_id=user.id, ip_address=ip_address,
+        )
+        return user
+    audit.record(
+        session,
+        "auth.login",
+        actor_id=user.id if user else None,
+        actor_name=username,
+        outcome="failure",
+        ip_address=ip_address,
+        extra={"reason": outcome},
+    )
+    return None
+
+
+def set_password(
+    session: Session,
+    user: User,
+    new_password: str,
+    *,
+    actor_id: int | None = None,
+    must_change: bool = False,
+    ip_address: str | None = None,
+) -> None:
+    """Replace a password; every session and token issued before stops working."""
+    if problem := passwords.password_problem(new_password):
+        raise ValidationError({"password": problem})
+    if passwords.verify_password(user.password_hash, new_password):
+        raise ValidationError({"password": "must differ from the current password"})
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.must_change_password = must_change
+    user.session_epoch += 1
+    audit.record(
+        session,
+        "user.password_change",
+        actor_id=actor_id if actor_id is not None else user.id,
+        ledger_user_id=user.id,
+        ip_address=ip_address,
+    )
+
+
+def change_own_password(
+    session: Session, user: User, current: str, new: str, *, ip_address: str | None = None
+) -> None:
+    """A signed-in user's own change: the current password must be given."""
+    if not passwords.verify_password(user.password_hash, current):
+        audit.record(
+            session, "user.password_change", actor_id=user.id, ledger_user_id=user.id,
+            outcome="failure", ip_address=ip_address, extra={"reason": "bad_current_password"},
+        )
+        raise ValidationError({"current_password": "is not your current password"})
+    set_password(session, user, new, actor_id=user.id, ip_address=ip_address)
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """Resolve Flask-Login's stored id (``"<id>:<epoch>"``) to a user still allowed in.
+
+    A stale epoch (password changed since) or a deactivated account gives None,
+    which signs the browser out on its very next request.
+    """
+    user_part, _, epoch_part = session_id.partition(":")
+    if not (user_part.isdigit() and epoch_part.isdigit()):
+        return None
+    user = session.get(User, int(user_part))
+    if user is None or not user.is_active or user.session_epoch != int(epoch_part):
+        return None
+    return user

@@ -1,0 +1,57 @@
+"""Password hashing with argon2id; the cost comes from configuration."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MIN_PASSWORD_LENGTH = 12
+
+_hasher = PasswordHasher(type=Type.ID)
+
+
+def configure(time_cost: int, memory_cost: int, parallelism: int) -> None:
+    """Set the argon2id cost for this process (the factory calls it from config)."""
+    global _hasher
+    _hasher = PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+# Verified against when the username is unknown, so a miss takes as long as a hit.
+def dummy_verify(password: str) -> None:
+    verify_password(_dummy_hash(), password)
+
+
+_dummy: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = f"{_hasher.time_cost}:{_hasher.memory_cost}:{_hasher.parallelism}"
+    if key not in _dummy:
+        _dummy[key] = _hasher.hash("not-a-real-password")
+    return _dummy[key]
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None if it is."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > 1024:
+        return "must be at most 1024 characters"
+    return None

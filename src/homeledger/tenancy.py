@@ -1,0 +1,200 @@
+"""The one place that confines every ORM statement to the acting ledger.
+
+Two ideas are kept apart:
+
+* the **ledger** — whose rows are read and written (``user_id`` on every
+  :class:`~homeledger.models.base.UserOwned` row);
+* the **actor** — who is signed in and doing it (recorded in the audit log).
+
+Today they are the same person. Sharing a household's ledger with a partner
+later means choosing a different ledger for an actor, not changing any query.
+
+How it works: ``install()`` hooks SQLAlchemy's ``do_orm_execute`` and
+``before_flush`` events on every Session. Each SELECT/UPDATE/DELETE that
+touches a user-owned model gets ``user_id = <ledger>`` added by
+``with_loader_criteria``; each INSERT gets the ledger's id stamped; a
+statement that touches user-owned data while no ledger is set raises
+:class:`TenancyError` instead of returning everyone's rows. Admin-wide work
+goes through :func:`unscoped`, which is explicit and audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Table, event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import visitors
+
+from homeledger.models.base import Base, UserOwned
+
+_LEDGER = "homeledger.ledger_user_id"
+_ACTOR = "homeledger.actor_id"
+_UNSCOPED = "homeledger.unscoped"
+
+
+class TenancyError(RuntimeError):
+    """User-owned data was touched without an acting ledger, or across ledgers."""
+
+
+def _owned_tables() -> frozenset[Table]:
+    return frozenset(
+        mapper.local_table
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, UserOwned)
+    )
+
+
+def set_ledger(session: Session, ledger_user_id: int | None, actor_id: int | None = None) -> None:
+    """Make ``ledger_user_id`` the ledger every statement on ``session`` is confined to.
+
+    ``actor_id`` defaults to the ledger's owner. Switching to a different
+    ledger empties the identity map, so no object loaded for one user can be
+    handed back by ``session.get`` to another.
+    """
+    previous = session.info.get(_LEDGER)
+    if previous is not None and previous != ledger_user_id:
+        session.expunge_all()
+    session.info[_LEDGER] = ledger_user_id
+    session.info[_ACTOR] = actor_id if actor_id is not None else ledger_user_id
+
+
+def clear(session: Session) -> None:
+    """Forget the acting ledger; user-owned statements fail until one is set again."""
+    session.info.pop(_LEDGER, None)
+    session.info.pop(_ACTOR, None)
+    session.info.pop(_UNSCOPED, None)
+
+
+def current_ledger(session: Session) -> int:
+    """The id of the ledger being acted on; raises if there is none."""
+    ledger = session.info.get(_LEDGER)
+    if ledger is None:
+        raise TenancyError("no acting ledger on this session")
+    return ledger
+
+
+def current_actor(session: Session) -> int | None:
+    return session.info.get(_ACTOR)
+
+
+@contextmanager
+def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None) -> Iterator[None]:
+    """Run a block confined to one ledger, restoring the previous scope afterwards."""
+    saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR)}
+    set_ledger(session, ledger_user_id, actor_id)
+    try:
+        yield
+    finally:
+        if saved[_LEDGER] is None:
+            clear(session)
+        else:
+            set_ledger(session, saved[_LEDGER], saved[_ACTOR])
+
+
+@contextmanager
+def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> Iterator[None]:
+    """The one door to every ledger at once, for admin work; it writes an audit entry.
+
+    Objects loaded inside are expunged on the way out so they cannot leak
+    into scoped code that reuses the session.
+    """
+    from homeledger.services.audit import record  # services import tenancy, not vice versa
+
+    actor = actor_id if actor_id is not None else session.info.get(_ACTOR)
+    record(session, "tenancy.unscoped", actor_id=actor, extra={"reason": reason})
+    was = session.info.get(_UNSCOPED, False)
+    session.info[_UNSCOPED] = True
+    try:
+        yield
+    finally:
+        session.info[_UNSCOPED] = was
+        if not was:
+            session.flush()
+            session.expunge_all()
+
+
+def _statement_tables(statement) -> set[Table]:
+    return {node for node in visitors.iterate(statement) if isinstance(node, Table)}
+
+
+def _scope_statement(state: ORMExecuteState) -> None:
+    if state.is_column_load or state.is_relationship_load:
+        return  # inherits the criteria of the statement that loaded the parent
+    session = state.session
+    if session.info.get(_UNSCOPED):
+        return
+    ledger = session.info.get(_LEDGER)
+    if state.is_insert:
+        _stamp_bulk_insert(state, ledger)
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if ledger is None:
+        touched = _statement_tables(state.statement) & _owned_tables()
+        if touched:
+            names = ", ".join(sorted(t.name for t in touched))
+            raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            UserOwned,
+            lambda cls: cls.user_id == ledger,
+            include_aliases=True,
+            propagate_to_loaders=True,
+        )
+    )
+
+
+def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None) -> None:
+    """``session.execute(insert(Model), [rows])``: stamp or check user_id on each row."""
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, UserOwned):
+        return
+    rows = state.parameters
+    if rows is None:
+        raise TenancyError("insert into user-owned data must pass rows as parameters")
+    if ledger is None:
+        raise TenancyError(f"insert into {mapper.local_table.name} with no acting ledger")
+    for row in [rows] if isinstance(rows, dict) else rows:
+        user_id = row.get("user_id")
+        if user_id is None:
+            row["user_id"] = ledger
+        elif user_id != ledger:
+            raise TenancyError(f"insert into {mapper.local_table.name} for another ledger")
+
+
+def _stamp_and_check_flush(session: Session, flush_context, instances) -> None:
+    if session.info.get(_UNSCOPED):
+        return
+    ledger = session.info.get(_LEDGER)
+    for obj in session.new:
+        if not isinstance(obj, UserOwned):
+            continue
+        if ledger is None:
+            raise TenancyError(f"cannot save {type(obj).__name__} with no acting ledger")
+        if obj.user_id is None:
+            obj.user_id = ledger
+        elif obj.user_id != ledger:
+            raise TenancyError(f"cannot save {type(obj).__name__} into another ledger")
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, UserOwned):
+            continue
+        history = inspect(obj).attrs.user_id.history
+        original = history.deleted[0] if history.deleted else obj.user_id
+        if ledger is None or original != ledger or obj.user_id != ledger:
+            raise TenancyError(f"cannot change {type(obj).__name__} of another ledger")
+
+
+_installed = False
+
+
+def install() -> None:
+    """Attach the scoping hooks to every SQLAlchemy Session in this process (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "do_orm_execute", _scope_statement)
+    event.listen(Session, "before_flush", _stamp_and_check_flush)
+    _installed = True

@@ -1,0 +1,72 @@
+"""Server-rendered pages: one blueprint package per area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from homeledger import tenancy
+from homeledger.extensions import db, login_manager
+from homeledger.services import accounts
+
+# Pages a user who must change their password may still reach.
+_PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
+
+
+def register_web(app: Flask) -> None:
+    from homeledger.web.auth.routes import bp as auth_bp
+    from homeledger.web.overview.routes import bp as overview_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(overview_bp)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        return accounts.user_for_session(db.session, session_id)
+
+    @app.before_request
+    def scope_request_to_signed_in_user():
+        """Every query in this request reads and writes the signed-in user's ledger only."""
+        if current_user.is_authenticated:
+            tenancy.set_ledger(db.session, current_user.id)
+            if (
+                current_user.must_change_password
+                and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
+                and not request.path.startswith("/api/")
+            ):
+                return redirect(url_for("auth.change_password"))
+        return None
+
+    for status in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, _error_page)
+
+    app.add_template_filter(format_money, "money")
+    app.add_template_global(timedelta(days=1), "one_day")
+
+
+_SYMBOLS = {"USD": "$", "AUD": "$", "CAD": "$", "NZD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def format_money(amount: Decimal, currency: str = "USD") -> str:
+    """``-1234.5`` in AUD -> ``-$1,234.50``; unknown currencies show their code."""
+    symbol = _SYMBOLS.get(currency, currency + " ")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+def _error_page(error):
+    from homeledger.api.errors import api_error_response
+
+    status = getattr(error, "code", 500) or 500
+    if request.path.startswith("/api/"):
+        return api_error_response(error)
+    if status == 500:
+        db.session.rollback()
+    return render_template("errors/error.html", error=error, status=status), status

@@ -1,0 +1,87 @@
+"""Sign-in pages: login, logout, change password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from homeledger.extensions import db
+from homeledger.services import accounts, audit
+from homeledger.services.errors import ValidationError
+from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: an open redirect would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for("overview.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with username and password. A wrong pair re-renders with one vague message."""
+    if current_user.is_authenticated:
+        return redirect(url_for("overview.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(
+            db.session, form.username.data, form.password.data, ip_address=request.remote_addr
+        )
+        db.session.commit()
+        if user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong username or password.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST with CSRF token, so no page can sign a user out by linking here)."""
+    audit.record(
+        db.session, "auth.logout", actor_id=current_user.id, ledger_user_id=current_user.id,
+        ip_address=request.remote_addr,
+    )
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other sessions of this user end with it."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                ip_address=request.remote_addr,
+            )
+        except ValidationError as exc:
+            db.session.commit()  # keeps the audit entry of the failed attempt
+            for field, message in exc.fields.items():
+                target = "new_password" if field == "password" else field
+                getattr(form, target, form.new_password).errors.append(message)
+            return render_template("auth/change_password.html", form=form), 400
+        db.session.commit()
+        login_user(current_user)  # re-issue this browser's session with the new epoch
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("overview.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,1 @@
+"""The overview page: this month's income, spending and net."""

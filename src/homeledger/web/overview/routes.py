@@ -1,0 +1,33 @@
+"""Overview: the signed-in household's month at a glance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+from sqlalchemy import select
+
+from homeledger.extensions import db
+from homeledger.models import UserSettings
+from homeledger.services import analytics
+from homeledger.services.periods import budget_month_containing
+
+bp = Blueprint("overview", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """This budgeting month's income, spending and net, the last six months, recent rows."""
+    settings = db.session.scalars(select(UserSettings)).one()
+    period = budget_month_containing(date.today(), settings.month_start_day)
+    months = analytics.trend(db.session, period, 6, settings.month_start_day)
+    return render_template(
+        "overview/index.html",
+        summary=months[-1],
+        months=months,
+        top_categories=analytics.spending_by_category(db.session, period),
+        recent=analytics.recent_transactions(db.session, 10),
+        currency=settings.currency,
+    )

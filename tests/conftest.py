@@ -1,0 +1,183 @@
+"""Fixtures: every database-backed test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``HOMELEDGER_TEST_DATABASE_URL`` (a server URL such as
+``postgresql://postgres@127.0.0.1:5432/postgres``). Each test run creates its
+own throwaway databases there and drops them at the end. Without the variable
+the PostgreSQL half is skipped with a reason, except under CI (``CI`` set),
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from homeledger import create_app, migrate
+from homeledger.config import TestConfig, normalise_database_url
+from homeledger.extensions import db
+from homeledger.models import Base
+from tests.factories import DEFAULT_PASSWORD
+
+PG_ENV = "HOMELEDGER_TEST_DATABASE_URL"
+KEEP_BETWEEN_TESTS = {"category_seeds", "alembic_version"}
+
+
+def _postgres_server_url() -> str:
+    raw = os.environ.get(PG_ENV)
+    if not raw:
+        reason = f"{PG_ENV} is not set: PostgreSQL tests need a server"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}, and CI must run them")
+        pytest.skip(reason)
+    return normalise_database_url(raw)
+
+
+class PostgresDatabases:
+    """Creates uniquely named databases on the test server and drops them all at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.admin = create_engine(
+            self.server_url.set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"homeledger_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(_postgres_server_url())
+    yield databases
+    databases.drop_all()
+
+
+def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_databases) -> str:
+    """One migrated PostgreSQL database for the run; emptied after every test."""
+    url = postgres_databases.create()
+    _migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory) -> str:
+    """A migrated SQLite file, copied afresh for every test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in KEEP_BETWEEN_TESTS]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> Iterator[str]:
+    """A migrated, empty database of each kind (seed categories present)."""
+    if request.param == "sqlite":
+        path = tmp_path / "homeledger.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("migrated_postgres")
+        yield url
+        _empty_postgres(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request, tmp_path) -> str:
+    """A database of each kind with nothing in it, not even a schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return request.getfixturevalue("postgres_databases").create()
+
+
+@pytest.fixture
+def app(db_url):
+    app = create_app(TestConfig(db_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app's session, with no acting ledger set (tests choose one explicitly)."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                   r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Sign a test client in and out through the real login form."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def login(self, username: str = "alex", password: str = DEFAULT_PASSWORD):
+        page = self._client.get("/login")
+        return self._client.post(
+            "/login",
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            },
+        )
+
+    def logout(self):
+        page = self._client.get("/")
+        return self._client.post(
+            "/logout", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+        )
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
