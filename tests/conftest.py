@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from homeledger import create_app, migrate
 from homeledger.config import TestConfig, normalise_database_url
@@ -132,11 +133,16 @@ def app(db_url):
 
 
 @pytest.fixture
-def session(app):
-    """The app's session, with no acting ledger set (tests choose one explicitly)."""
+def session(app) -> Iterator[Session]:
+    """A session on the app's database with no acting ledger (tests choose one explicitly).
+
+    It is not the request-scoped ``db.session``: holding an app context open
+    here would make every test-client request share it, which no browser does.
+    """
     with app.app_context():
-        yield db.session
-        db.session.rollback()
+        engine = db.engine
+    with Session(engine) as session:
+        yield session
 
 
 @pytest.fixture

@@ -107,6 +107,9 @@ class Config:
         """Raise ConfigError if this configuration must not serve requests."""
         if not self.SQLALCHEMY_DATABASE_URI:
             raise ConfigError("no database configured: set DATABASE_URL")
+        # Flask-Login skips @login_required when this is set; we never allow it.
+        if getattr(self, "LOGIN_DISABLED", False):
+            raise ConfigError("LOGIN_DISABLED is not supported: every user signs in")
 
 
 class LocalConfig(Config):
@@ -157,6 +160,8 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     """The test suite: a throwaway database per test, cheap password hashing."""
+
+    __test__ = False  # not a pytest test class, despite the name
 
     TESTING = True
     ARGON2_TIME_COST = 1

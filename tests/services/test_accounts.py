@@ -1,0 +1,123 @@
+"""Accounts: creating users with their ledger, signing in, changing passwords."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from homeledger import tenancy
+from homeledger.models import AuditLog, Category, UserSettings
+from homeledger.services import accounts
+from homeledger.services.errors import ValidationError
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+def test_a_new_user_gets_settings_and_the_thirteen_seed_categories(session):
+    user = make_user(session, "alex")
+    tenancy.set_ledger(session, user.id)
+
+    names = session.scalars(select(Category.name)).all()
+    settings = session.scalars(select(UserSettings)).one()
+
+    assert len(names) == 13
+    assert {"Groceries", "Salary", "Transfers"} <= set(names)
+    assert settings.month_start_day == 1
+
+
+def test_passwords_are_stored_as_argon2id_hashes(session):
+    user = make_user(session, "alex")
+    assert user.password_hash.startswith("$argon2id$")
+    assert DEFAULT_PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "email", "field"),
+    [
+        ("al", DEFAULT_PASSWORD, None, "username"),
+        ("alex smith", DEFAULT_PASSWORD, None, "username"),
+        ("ALEX", DEFAULT_PASSWORD, None, "username"),  # taken, whatever the case
+        ("robin", "short", None, "password"),
+        ("robin", DEFAULT_PASSWORD, "not-an-email", "email"),
+    ],
+)
+def test_create_user_names_what_is_wrong_and_writes_nothing(
+    session, username, password, email, field
+):
+    make_user(session, "alex")
+    with pytest.raises(ValidationError) as excinfo:
+        accounts.create_user(session, username, password, email=email)
+    assert field in excinfo.value.fields
+    session.rollback()
+    assert accounts.find_user(session, "robin") is None
+
+
+def test_sign_in_ignores_username_case_and_records_the_login(session):
+    make_user(session, "Alex")
+    user = accounts.authenticate(session, "  alex ", DEFAULT_PASSWORD, ip_address="10.0.0.5")
+    session.commit()
+
+    assert user is not None and user.last_login_at is not None
+    entry = session.scalars(select(AuditLog).where(AuditLog.action == "auth.login")).one()
+    assert (entry.actor_id, entry.outcome, entry.ip_address) == (user.id, "success", "10.0.0.5")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "reason"),
+    [("alex", "wrong password!", "bad_password"), ("nobody", DEFAULT_PASSWORD, "unknown_user")],
+)
+def test_failed_sign_in_is_refused_and_audited(session, username, password, reason):
+    make_user(session, "alex")
+    assert accounts.authenticate(session, username, password) is None
+    session.commit()
+    entry = session.scalars(select(AuditLog).where(AuditLog.outcome == "failure")).one()
+    assert entry.extra_data == {"reason": reason}
+    assert entry.actor_name == username
+
+
+def test_a_deactivated_user_cannot_sign_in(session):
+    user = make_user(session, "alex")
+    user.is_active = False
+    session.commit()
+    assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) is None
+
+
+def test_changing_the_password_ends_existing_sessions(session):
+    user = make_user(session, "alex")
+    old_session_id = user.get_id()
+
+    accounts.change_own_password(session, user, DEFAULT_PASSWORD, "a brand new passphrase")
+    session.commit()
+
+    assert accounts.user_for_session(session, old_session_id) is None
+    assert accounts.user_for_session(session, user.get_id()) == user
+    assert accounts.authenticate(session, "alex", "a brand new passphrase") == user
+    assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) is None
+
+
+def test_password_change_needs_the_current_password(session):
+    user = make_user(session, "alex")
+    with pytest.raises(ValidationError) as excinfo:
+        accounts.change_own_password(session, user, "not my password", "a brand new passphrase")
+    assert "current_password" in excinfo.value.fields
+
+
+def test_no_password_ever_reaches_the_audit_log(session):
+    user = make_user(session, "alex")
+    accounts.authenticate(session, "alex", "wrong password!")
+    accounts.authenticate(session, "alex", DEFAULT_PASSWORD)
+    accounts.change_own_password(session, user, DEFAULT_PASSWORD, "a brand new passphrase")
+    session.commit()
+
+    dump = " ".join(
+        f"{e.actor_name} {e.extra_data} {e.action}" for e in session.scalars(select(AuditLog))
+    )
+    for secret in ("wrong password!", DEFAULT_PASSWORD, "a brand new passphrase", "$argon2"):
+        assert secret not in dump
+
+
+def test_audit_entries_cannot_be_forged_with_newlines(session):
+    accounts.authenticate(session, "eve\nINFO auth.login success admin", "x" * 12)
+    session.commit()
+    entry = session.scalars(select(AuditLog)).one()
+    assert "\n" not in entry.actor_name
+    assert entry.actor_name.startswith("eve\\x0aINFO")

@@ -1,0 +1,178 @@
+"""Tenancy: every query is confined to the acting ledger, and trying otherwise fails loudly."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from homeledger import tenancy
+from homeledger.models import AuditLog, Category, Owner, Transaction
+from homeledger.tenancy import TenancyError
+from tests.factories import add_transactions, make_user
+
+
+@pytest.fixture
+def two_ledgers(session):
+    """Alex and Sam, each with their own transactions."""
+    alex = make_user(session, "alex")
+    sam = make_user(session, "sam")
+    add_transactions(session, alex, [(date(2026, 3, 1), "Alex salary", "4000.00", "Salary"),
+                                     (date(2026, 3, 2), "Alex rent", "-1500.00", "Housing")])
+    add_transactions(session, sam, [(date(2026, 3, 1), "Sam salary", "2500.00", "Salary"),
+                                    (date(2026, 3, 3), "Sam groceries", "-80.25", "Groceries"),
+                                    (date(2026, 3, 4), "Sam cinema", "-30.00", "Entertainment")])
+    people = SimpleNamespace(id=alex.id), SimpleNamespace(id=sam.id)
+    session.expunge_all()
+    tenancy.clear(session)
+    return people
+
+
+def test_query_without_any_user_filter_returns_only_the_acting_users_rows(session, two_ledgers):
+    alex, _ = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+
+    rows = session.scalars(select(Transaction)).all()
+
+    assert sorted(t.description for t in rows) == ["Alex rent", "Alex salary"]
+    assert {t.user_id for t in rows} == {alex.id}
+
+
+def test_aggregates_and_joins_are_scoped_too(session, two_ledgers):
+    _, sam = two_ledgers
+    tenancy.set_ledger(session, sam.id)
+
+    total = session.scalar(select(func.sum(Transaction.amount)))
+    joined = session.execute(
+        select(Category.name, func.count(Transaction.id))
+        .join(Transaction, Transaction.category_id == Category.id)
+        .group_by(Category.name)
+    ).all()
+    categories = session.scalar(select(func.count(Category.id)))
+
+    assert total == Decimal("2389.75")
+    assert sorted(joined) == [("Entertainment", 1), ("Groceries", 1), ("Salary", 1)]
+    assert categories == 13  # Sam's own seeds, not Alex's as well
+
+
+def test_another_users_row_cannot_be_fetched_by_id(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, sam.id)
+    sams_ids = session.scalars(select(Transaction.id)).all()
+
+    tenancy.set_ledger(session, alex.id)
+
+    assert all(session.get(Transaction, i) is None for i in sams_ids)
+    assert session.scalars(select(Transaction).where(Transaction.id.in_(sams_ids))).all() == []
+
+
+def test_bulk_update_and_delete_touch_only_the_acting_ledger(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    session.execute(update(Transaction).values(description="changed"))
+    session.execute(delete(Transaction).where(Transaction.amount < 0))
+    session.commit()
+
+    tenancy.set_ledger(session, sam.id)
+    sams = session.scalars(select(Transaction.description)).all()
+    assert sorted(sams) == ["Sam cinema", "Sam groceries", "Sam salary"]
+    tenancy.set_ledger(session, alex.id)
+    assert session.scalars(select(Transaction.description)).all() == ["changed"]
+
+
+def test_insert_gets_the_acting_users_id_stamped(session, two_ledgers):
+    alex, _ = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    owner = Owner(name="Joint")
+    session.add(owner)
+    session.execute(insert(Transaction), [{"date": date(2026, 3, 9), "description": "bulk",
+                                           "amount": Decimal("-1.00")}])
+    session.commit()
+
+    assert owner.user_id == alex.id
+    row = session.scalars(select(Transaction).where(Transaction.description == "bulk")).one()
+    assert row.user_id == alex.id
+
+
+def test_writing_into_another_ledger_is_refused(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    session.add(Owner(name="Intruder", user_id=sam.id))
+    with pytest.raises(TenancyError, match="another ledger"):
+        session.flush()
+    session.rollback()
+    with pytest.raises(TenancyError, match="another ledger"):
+        session.execute(insert(Owner), [{"name": "Intruder", "user_id": sam.id}])
+
+
+def test_moving_a_row_to_another_ledger_is_refused(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    row = session.scalars(select(Transaction)).first()
+    row.user_id = sam.id
+    with pytest.raises(TenancyError, match="another ledger"):
+        session.flush()
+
+
+def test_no_acting_user_fails_loudly_instead_of_returning_everyone(session, two_ledgers):
+    with pytest.raises(TenancyError, match="no acting ledger"):
+        session.scalars(select(Transaction)).all()
+    with pytest.raises(TenancyError, match="no acting ledger"):
+        session.scalar(select(func.sum(Transaction.amount)))
+    with pytest.raises(TenancyError, match="no acting ledger"):
+        session.execute(delete(Transaction))
+    session.add(Owner(name="Nobody's"))
+    with pytest.raises(TenancyError, match="no acting ledger"):
+        session.flush()
+
+
+def test_a_reference_to_another_ledgers_category_is_refused_by_the_database(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, sam.id)
+    sams_category = session.scalars(select(Category.id).where(Category.name == "Housing")).one()
+
+    tenancy.set_ledger(session, alex.id)
+    session.add(Transaction(date=date(2026, 3, 5), description="sneaky",
+                            amount=Decimal("-1.00"), category_id=sams_category))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_switching_ledger_forgets_objects_loaded_for_the_previous_one(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, sam.id)
+    sams = session.scalars(select(Transaction)).first()
+
+    tenancy.set_ledger(session, alex.id)
+
+    assert session.get(Transaction, sams.id) is None
+
+
+def test_unscoped_is_the_audited_door_to_every_ledger(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+
+    with tenancy.unscoped(session, reason="full backup"):
+        everyone = session.scalars(select(Transaction)).all()
+    session.commit()
+
+    assert {t.user_id for t in everyone} == {alex.id, sam.id}
+    assert len(everyone) == 5
+    entry = session.scalars(select(AuditLog).where(AuditLog.action == "tenancy.unscoped")).one()
+    assert entry.actor_id == alex.id
+    assert entry.extra_data == {"reason": "full backup"}
+    # Outside the door the scope is back.
+    assert len(session.scalars(select(Transaction)).all()) == 2
+
+
+def test_acting_as_restores_the_previous_scope(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    with tenancy.acting_as(session, sam.id):
+        assert len(session.scalars(select(Transaction)).all()) == 3
+    assert tenancy.current_ledger(session) == alex.id
+    assert len(session.scalars(select(Transaction)).all()) == 2

@@ -1,0 +1,111 @@
+"""Signing in and out of the web app, and what a signed-out browser can reach."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from homeledger.extensions import db
+from homeledger.models import User
+from tests.conftest import csrf_token_from
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+@pytest.fixture
+def alex(session):
+    return make_user(session, "alex")
+
+
+def test_signed_out_visitor_is_sent_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_login_then_overview(client, auth, alex):
+    response = auth.login()
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Income" in page.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_with_a_vague_message(client, auth, alex):
+    response = auth.login(password="not the password")
+    assert response.status_code == 401
+    assert "Wrong username or password." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_login_form_without_csrf_token_is_refused(client, alex):
+    response = client.post("/login", data={"username": "alex", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_logout_is_a_post_with_csrf_and_ends_the_session(client, auth, alex):
+    auth.login()
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no CSRF token: still signed in
+    assert client.get("/").status_code == 200
+    auth.logout()
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_login_never_redirects_off_site(client, alex, target):
+    page = client.get(f"/login?next={target}")
+    response = client.post(
+        f"/login?next={target}",
+        data={"username": "alex", "password": DEFAULT_PASSWORD,
+              "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(app, client, auth, alex):
+    auth.login()
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        db.session.scalars(select(User).where(User.username == "alex")).one().is_active = False
+        db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_changing_password_signs_out_other_browsers(app, auth, alex):
+    other_browser = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(other_browser).login()
+    auth.login()
+    page = auth._client.get("/account/password")
+    response = auth._client.post("/account/password", data={
+        "current_password": DEFAULT_PASSWORD,
+        "new_password": "an entirely new passphrase",
+        "confirm": "an entirely new passphrase",
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+    })
+    assert response.status_code == 302
+    assert auth._client.get("/").status_code == 200  # this browser stays signed in
+    assert other_browser.get("/").status_code == 302  # the other one is out
+
+
+def test_password_change_form_names_the_wrong_field(client, auth, alex):
+    auth.login()
+    page = client.get("/account/password")
+    response = client.post("/account/password", data={
+        "current_password": "not it",
+        "new_password": "an entirely new passphrase",
+        "confirm": "an entirely new passphrase",
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+    })
+    assert response.status_code == 400
+    assert "is not your current password" in response.get_data(as_text=True)
+
+
+def test_a_temporary_password_must_be_changed_before_anything_else(session, client, auth):
+    make_user(session, "newbie", must_change_password=True)
+    auth.login("newbie")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/password"
