@@ -1,0 +1,52 @@
+"""The demo household: realistic, deterministic, and visible on the overview this month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from homeledger import tenancy
+from homeledger.models import Budget, Commitment, Debt, Owner, SavingsGoal, Transaction
+from homeledger.services import analytics
+from homeledger.services.demo import build_demo_household
+from homeledger.services.periods import budget_month_containing
+from tests.factories import make_user
+
+TODAY = date(2026, 11, 26)
+
+
+def test_demo_household_has_five_years_of_realistic_data(session):
+    user = make_user(session, "demo")
+    tenancy.set_ledger(session, user.id)
+
+    summary = build_demo_household(session, seed=2024, today=TODAY)
+    session.commit()
+
+    assert 9_500 <= summary.transactions <= 10_500
+    assert summary.first_date == date(2021, 11, 1) and summary.last_date <= TODAY
+    assert session.scalar(select(func.max(Transaction.date))) <= TODAY
+    assert sorted(session.scalars(select(Owner.name))) == ["Alex", "Joint", "Sam"]
+    for model in (Budget, Commitment, Debt, SavingsGoal):
+        assert session.scalar(select(func.count()).select_from(model)) > 0
+    this_month = analytics.period_summary(session, budget_month_containing(TODAY))
+    assert this_month.income > 0 and this_month.spending > 0
+
+
+def test_the_same_seed_gives_the_same_household(session):
+    first = make_user(session, "first")
+    second = make_user(session, "second")
+    with tenancy.acting_as(session, first.id):
+        a = build_demo_household(session, seed=7, years=2, today=TODAY)
+        a_rows = session.execute(
+            select(Transaction.date, Transaction.description, Transaction.amount)
+            .order_by(Transaction.id)
+        ).all()
+    with tenancy.acting_as(session, second.id):
+        b = build_demo_household(session, seed=7, years=2, today=TODAY)
+        b_rows = session.execute(
+            select(Transaction.date, Transaction.description, Transaction.amount)
+            .order_by(Transaction.id)
+        ).all()
+    assert a == b
+    assert a_rows == b_rows

@@ -1,0 +1,117 @@
+"""The ``homeledger`` command, run as a person would run it, against both databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy.orm import Session
+
+from homeledger import tenancy
+from homeledger.models import Base, Transaction, User
+from homeledger.services import accounts
+
+
+def homeledger(*args: str, database_url: str, data_dir, stdin: str | None = None):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWT_SECRET_KEY")}
+    env.update(DATABASE_URL=database_url, HOMELEDGER_DATA_DIR=str(data_dir),
+               HOMELEDGER_CONFIG="local")
+    return subprocess.run(
+        [sys.executable, "-m", "homeledger.cli", *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+def test_db_upgrade_creates_every_table_and_is_repeatable(empty_db_url, tmp_path):
+    first = homeledger("db", "upgrade", database_url=empty_db_url, data_dir=tmp_path)
+    second = homeledger("db", "upgrade", database_url=empty_db_url, data_dir=tmp_path)
+
+    assert first.returncode == 0, first.stderr
+    assert "upgraded from empty" in first.stdout
+    assert "already at" in second.stdout
+    engine = create_engine(empty_db_url)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
+    result = homeledger("create-admin", "root-admin", "--password-stdin",
+                        database_url=db_url, data_dir=tmp_path,
+                        stdin="a long admin passphrase\n")
+    assert result.returncode == 0, result.stderr
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        user = accounts.authenticate(session, "root-admin", "a long admin passphrase")
+        assert user is not None and user.role == "admin"
+    engine.dispose()
+
+
+def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
+    homeledger("create-admin", "root-admin", "--password-stdin", database_url=db_url,
+               data_dir=tmp_path, stdin="a long admin passphrase\n")
+    result = homeledger("set-password", "root-admin", "--generate",
+                        database_url=db_url, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    new_password = result.stdout.strip().rsplit(": ", 1)[1]
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        user = accounts.authenticate(session, "root-admin", new_password)
+        assert user is not None and user.must_change_password
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("create-admin",), None, "Missing argument 'USERNAME'"),
+        (("create-admin", "x", "--password-stdin"), "a long admin passphrase\n", "username:"),
+        (("create-admin", "boss", "--password-stdin"), "short\n", "at least 12 characters"),
+        (("create-admin", "boss", "--password-stdin", "--generate"), None, "not both"),
+        (("set-password", "nobody", "--generate"), None, "no user named 'nobody'"),
+        (("demo", "--years", "0"), None, "Invalid value for '--years'"),
+        (("run", "--port", "70000"), None, "Invalid value for '--port'"),
+        (("frobnicate",), None, "No such command"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_a_non_zero_exit(db_url, tmp_path, args, stdin, message):
+    result = homeledger(*args, database_url=db_url, data_dir=tmp_path, stdin=stdin)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0  # nothing written
+    engine.dispose()
+
+
+def test_commands_refuse_an_unmigrated_database(empty_db_url, tmp_path):
+    result = homeledger("create-admin", "boss", "--generate",
+                        database_url=empty_db_url, data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "homeledger db upgrade" in result.stderr
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path):
+    result = homeledger("db", "upgrade", data_dir=tmp_path,
+                        database_url="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("homeledger: cannot use the database:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_creates_a_household_the_user_can_sign_in_to(db_url, tmp_path):
+    result = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    password = result.stdout.strip().splitlines()[-1].rsplit(": ", 1)[1]
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        user = accounts.authenticate(session, "demo", password)
+        assert user is not None
+        tenancy.set_ledger(session, user.id)
+        assert session.scalar(select(func.count(Transaction.id))) > 1000
+    engine.dispose()
+    again = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
