@@ -15,9 +15,7 @@ from homeledger.services import accounts
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
-def make_user(
-    session: Session, username: str = "alex", *, role: str = "user", **kwargs
-) -> User:
+def make_user(session: Session, username: str = "alex", *, role: str = "user", **kwargs) -> User:
     user = accounts.create_user(session, username, DEFAULT_PASSWORD, role=role, **kwargs)
     session.commit()
     return user

@@ -17,11 +17,16 @@ from homeledger.services import accounts
 
 def homeledger(*args: str, database_url: str, data_dir, stdin: str | None = None):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWT_SECRET_KEY")}
-    env.update(DATABASE_URL=database_url, HOMELEDGER_DATA_DIR=str(data_dir),
-               HOMELEDGER_CONFIG="local")
+    env.update(
+        DATABASE_URL=database_url, HOMELEDGER_DATA_DIR=str(data_dir), HOMELEDGER_CONFIG="local"
+    )
     return subprocess.run(
         [sys.executable, "-m", "homeledger.cli", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -38,9 +43,14 @@ def test_db_upgrade_creates_every_table_and_is_repeatable(empty_db_url, tmp_path
 
 
 def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
-    result = homeledger("create-admin", "root-admin", "--password-stdin",
-                        database_url=db_url, data_dir=tmp_path,
-                        stdin="a long admin passphrase\n")
+    result = homeledger(
+        "create-admin",
+        "root-admin",
+        "--password-stdin",
+        database_url=db_url,
+        data_dir=tmp_path,
+        stdin="a long admin passphrase\n",
+    )
     assert result.returncode == 0, result.stderr
     engine = create_engine(db_url)
     with Session(engine) as session:
@@ -50,10 +60,17 @@ def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
 
 
 def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
-    homeledger("create-admin", "root-admin", "--password-stdin", database_url=db_url,
-               data_dir=tmp_path, stdin="a long admin passphrase\n")
-    result = homeledger("set-password", "root-admin", "--generate",
-                        database_url=db_url, data_dir=tmp_path)
+    homeledger(
+        "create-admin",
+        "root-admin",
+        "--password-stdin",
+        database_url=db_url,
+        data_dir=tmp_path,
+        stdin="a long admin passphrase\n",
+    )
+    result = homeledger(
+        "set-password", "root-admin", "--generate", database_url=db_url, data_dir=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     new_password = result.stdout.strip().rsplit(": ", 1)[1]
     engine = create_engine(db_url)
@@ -88,15 +105,17 @@ def test_bad_arguments_give_one_line_and_a_non_zero_exit(db_url, tmp_path, args,
 
 
 def test_commands_refuse_an_unmigrated_database(empty_db_url, tmp_path):
-    result = homeledger("create-admin", "boss", "--generate",
-                        database_url=empty_db_url, data_dir=tmp_path)
+    result = homeledger(
+        "create-admin", "boss", "--generate", database_url=empty_db_url, data_dir=tmp_path
+    )
     assert result.returncode == 1
     assert "homeledger db upgrade" in result.stderr
 
 
 def test_an_unreachable_database_is_one_clear_line(tmp_path):
-    result = homeledger("db", "upgrade", data_dir=tmp_path,
-                        database_url="postgresql://nobody@127.0.0.1:1/none")
+    result = homeledger(
+        "db", "upgrade", data_dir=tmp_path, database_url="postgresql://nobody@127.0.0.1:1/none"
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("homeledger: cannot use the database:")
     assert len(result.stderr.strip().splitlines()) == 1

@@ -20,9 +20,14 @@ GOOD_JWT_SECRET = "j" * 20 + "x8Q2-another-random-value"
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("postgres://u:p@db.example:5432/ledger", "postgresql+psycopg://u:p@db.example:5432/ledger"),
-        ("postgresql://u@host/ledger?sslmode=require",
-         "postgresql+psycopg://u@host/ledger?sslmode=require"),
+        (
+            "postgres://u:p@db.example:5432/ledger",
+            "postgresql+psycopg://u:p@db.example:5432/ledger",
+        ),
+        (
+            "postgresql://u@host/ledger?sslmode=require",
+            "postgresql+psycopg://u@host/ledger?sslmode=require",
+        ),
         ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
     ],
 )
@@ -31,8 +36,11 @@ def test_database_urls_from_hosting_providers_are_accepted(given, expected):
 
 
 def _production(monkeypatch, **env):
-    base = {"DATABASE_URL": "postgres://u@h/db", "SECRET_KEY": GOOD_SECRET,
-            "JWT_SECRET_KEY": GOOD_JWT_SECRET}
+    base = {
+        "DATABASE_URL": "postgres://u@h/db",
+        "SECRET_KEY": GOOD_SECRET,
+        "JWT_SECRET_KEY": GOOD_JWT_SECRET,
+    }
     base.update(env)
     for key, value in base.items():
         if value is None:

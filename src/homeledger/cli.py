@@ -125,7 +125,11 @@ def create_admin(
     with _session(ctx) as session:
         try:
             accounts.create_user(
-                session, username, password, role="admin", email=email,
+                session,
+                username,
+                password,
+                role="admin",
+                email=email,
                 must_change_password=generated,
             )
         except ValidationError as exc:
@@ -180,9 +184,7 @@ def _create_demo_user(session: Session, username: str, seed: int, years: int) ->
         )
     password = accounts.generate_password()
     try:
-        user = accounts.create_user(
-            session, username, password, display_name="Demo household"
-        )
+        user = accounts.create_user(session, username, password, display_name="Demo household")
     except ValidationError as exc:
         raise _validation_error(exc) from None
     user.onboarding_step = "done"
@@ -228,8 +230,10 @@ def _first_run(session: Session, with_demo: bool) -> None:
         password = _create_demo_user(session, "demo", seed=2024, years=5)
         click.echo(f"  username: demo    password: {password}   (shown once)")
     elif with_demo:
-        click.echo("Demo household: sign in as 'demo' (forgot the password? "
-                   "`homeledger set-password demo --generate`).")
+        click.echo(
+            "Demo household: sign in as 'demo' (forgot the password? "
+            "`homeledger set-password demo --generate`)."
+        )
 
 
 def main() -> None:
@@ -240,9 +244,13 @@ def main() -> None:
         click.echo("homeledger: aborted", err=True)
         sys.exit(1)
     except click.UsageError as exc:
-        hint = f" (see `homeledger {exc.ctx.command_path.partition(' ')[2]} --help`)".replace(
-            "  ", " "
-        ) if exc.ctx else ""
+        hint = (
+            f" (see `homeledger {exc.ctx.command_path.partition(' ')[2]} --help`)".replace(
+                "  ", " "
+            )
+            if exc.ctx
+            else ""
+        )
         click.echo(f"homeledger: error: {exc.format_message()}{hint}", err=True)
         sys.exit(2)
     except click.ClickException as exc:

@@ -4,9 +4,9 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from homeledger import db_setup  # noqa: F401  (engine pragmas)
 from homeledger.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-from homeledger import db_setup  # noqa: F401  (engine pragmas)

@@ -1,4 +1,4 @@
-"""Schema migrations: Alembic, run as an explicit step (``homeledger db upgrade``), never at start-up."""
+"""Schema migrations with Alembic, run as an explicit step (``homeledger db upgrade``)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Descriptive file names: 20261126_0001_initial_schema.py
-    cfg.set_main_option(
-        "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
-    )
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:

@@ -13,14 +13,18 @@ from tests.factories import add_transactions, make_user
 
 def test_period_summary_counts_income_and_spending_but_not_transfers(session):
     alex = make_user(session, "alex")
-    add_transactions(session, alex, [
-        (date(2026, 3, 1), "Salary", "4000.00", "Salary"),
-        (date(2026, 3, 2), "Rent", "-1500.00", "Housing"),
-        (date(2026, 3, 3), "Coffee", "-4.10", None),
-        (date(2026, 3, 4), "To savings", "-500.00", "Transfers"),
-        (date(2026, 3, 31), "Refund", "20.20", "Other Income"),
-        (date(2026, 4, 1), "Next month", "-99.00", "Groceries"),
-    ])
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 1), "Salary", "4000.00", "Salary"),
+            (date(2026, 3, 2), "Rent", "-1500.00", "Housing"),
+            (date(2026, 3, 3), "Coffee", "-4.10", None),
+            (date(2026, 3, 4), "To savings", "-500.00", "Transfers"),
+            (date(2026, 3, 31), "Refund", "20.20", "Other Income"),
+            (date(2026, 4, 1), "Next month", "-99.00", "Groceries"),
+        ],
+    )
     tenancy.set_ledger(session, alex.id)
 
     summary = analytics.period_summary(session, budget_month(2026, 3))
@@ -34,12 +38,16 @@ def test_period_summary_counts_income_and_spending_but_not_transfers(session):
 
 def test_a_month_starting_on_the_15th_takes_the_right_days(session):
     alex = make_user(session, "alex")
-    add_transactions(session, alex, [
-        (date(2026, 3, 14), "Before", "-10.00", "Groceries"),
-        (date(2026, 3, 15), "First day", "-20.00", "Groceries"),
-        (date(2026, 4, 14), "Last day", "-30.00", "Groceries"),
-        (date(2026, 4, 15), "After", "-40.00", "Groceries"),
-    ])
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 14), "Before", "-10.00", "Groceries"),
+            (date(2026, 3, 15), "First day", "-20.00", "Groceries"),
+            (date(2026, 4, 14), "Last day", "-30.00", "Groceries"),
+            (date(2026, 4, 15), "After", "-40.00", "Groceries"),
+        ],
+    )
     tenancy.set_ledger(session, alex.id)
 
     period = budget_month_containing(date(2026, 4, 1), start_day=15)
@@ -58,12 +66,16 @@ def test_an_empty_month_is_zero_with_no_savings_rate(session):
 
 def test_trend_and_top_categories(session):
     alex = make_user(session, "alex")
-    add_transactions(session, alex, [
-        (date(2026, 1, 5), "Jan food", "-100.00", "Groceries"),
-        (date(2026, 3, 5), "Mar food", "-50.00", "Groceries"),
-        (date(2026, 3, 6), "Mar rent", "-900.00", "Housing"),
-        (date(2026, 3, 7), "Mar ???", "-5.00", None),
-    ])
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 1, 5), "Jan food", "-100.00", "Groceries"),
+            (date(2026, 3, 5), "Mar food", "-50.00", "Groceries"),
+            (date(2026, 3, 6), "Mar rent", "-900.00", "Housing"),
+            (date(2026, 3, 7), "Mar ???", "-5.00", None),
+        ],
+    )
     tenancy.set_ledger(session, alex.id)
     march = budget_month(2026, 3)
 
@@ -72,5 +84,8 @@ def test_trend_and_top_categories(session):
 
     assert [m.period.month for m in months] == [1, 2, 3]
     assert [m.spending for m in months] == [Decimal("100.00"), 0, Decimal("955.00")]
-    assert top == [("Housing", Decimal("900.00")), ("Groceries", Decimal("50.00")),
-                   ("Uncategorised", Decimal("5.00"))]
+    assert top == [
+        ("Housing", Decimal("900.00")),
+        ("Groceries", Decimal("50.00")),
+        ("Uncategorised", Decimal("5.00")),
+    ]

@@ -39,14 +39,16 @@ def test_the_same_seed_gives_the_same_household(session):
     with tenancy.acting_as(session, first.id):
         a = build_demo_household(session, seed=7, years=2, today=TODAY)
         a_rows = session.execute(
-            select(Transaction.date, Transaction.description, Transaction.amount)
-            .order_by(Transaction.id)
+            select(Transaction.date, Transaction.description, Transaction.amount).order_by(
+                Transaction.id
+            )
         ).all()
     with tenancy.acting_as(session, second.id):
         b = build_demo_household(session, seed=7, years=2, today=TODAY)
         b_rows = session.execute(
-            select(Transaction.date, Transaction.description, Transaction.amount)
-            .order_by(Transaction.id)
+            select(Transaction.date, Transaction.description, Transaction.amount).order_by(
+                Transaction.id
+            )
         ).all()
     assert a == b
     assert a_rows == b_rows

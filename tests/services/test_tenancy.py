@@ -21,11 +21,23 @@ def two_ledgers(session):
     """Alex and Sam, each with their own transactions."""
     alex = make_user(session, "alex")
     sam = make_user(session, "sam")
-    add_transactions(session, alex, [(date(2026, 3, 1), "Alex salary", "4000.00", "Salary"),
-                                     (date(2026, 3, 2), "Alex rent", "-1500.00", "Housing")])
-    add_transactions(session, sam, [(date(2026, 3, 1), "Sam salary", "2500.00", "Salary"),
-                                    (date(2026, 3, 3), "Sam groceries", "-80.25", "Groceries"),
-                                    (date(2026, 3, 4), "Sam cinema", "-30.00", "Entertainment")])
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 1), "Alex salary", "4000.00", "Salary"),
+            (date(2026, 3, 2), "Alex rent", "-1500.00", "Housing"),
+        ],
+    )
+    add_transactions(
+        session,
+        sam,
+        [
+            (date(2026, 3, 1), "Sam salary", "2500.00", "Salary"),
+            (date(2026, 3, 3), "Sam groceries", "-80.25", "Groceries"),
+            (date(2026, 3, 4), "Sam cinema", "-30.00", "Entertainment"),
+        ],
+    )
     people = SimpleNamespace(id=alex.id), SimpleNamespace(id=sam.id)
     session.expunge_all()
     tenancy.clear(session)
@@ -89,8 +101,10 @@ def test_insert_gets_the_acting_users_id_stamped(session, two_ledgers):
     tenancy.set_ledger(session, alex.id)
     owner = Owner(name="Joint")
     session.add(owner)
-    session.execute(insert(Transaction), [{"date": date(2026, 3, 9), "description": "bulk",
-                                           "amount": Decimal("-1.00")}])
+    session.execute(
+        insert(Transaction),
+        [{"date": date(2026, 3, 9), "description": "bulk", "amount": Decimal("-1.00")}],
+    )
     session.commit()
 
     assert owner.user_id == alex.id
@@ -136,8 +150,14 @@ def test_a_reference_to_another_ledgers_category_is_refused_by_the_database(sess
     sams_category = session.scalars(select(Category.id).where(Category.name == "Housing")).one()
 
     tenancy.set_ledger(session, alex.id)
-    session.add(Transaction(date=date(2026, 3, 5), description="sneaky",
-                            amount=Decimal("-1.00"), category_id=sams_category))
+    session.add(
+        Transaction(
+            date=date(2026, 3, 5),
+            description="sneaky",
+            amount=Decimal("-1.00"),
+            category_id=sams_category,
+        )
+    )
     with pytest.raises(IntegrityError):
         session.flush()
 

@@ -57,8 +57,11 @@ def test_login_never_redirects_off_site(client, alex, target):
     page = client.get(f"/login?next={target}")
     response = client.post(
         f"/login?next={target}",
-        data={"username": "alex", "password": DEFAULT_PASSWORD,
-              "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+        data={
+            "username": "alex",
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
     )
     assert response.headers["Location"] == "/"
 
@@ -79,12 +82,15 @@ def test_changing_password_signs_out_other_browsers(app, auth, alex):
     AuthActions(other_browser).login()
     auth.login()
     page = auth._client.get("/account/password")
-    response = auth._client.post("/account/password", data={
-        "current_password": DEFAULT_PASSWORD,
-        "new_password": "an entirely new passphrase",
-        "confirm": "an entirely new passphrase",
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-    })
+    response = auth._client.post(
+        "/account/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "an entirely new passphrase",
+            "confirm": "an entirely new passphrase",
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     assert auth._client.get("/").status_code == 200  # this browser stays signed in
     assert other_browser.get("/").status_code == 302  # the other one is out
@@ -93,12 +99,15 @@ def test_changing_password_signs_out_other_browsers(app, auth, alex):
 def test_password_change_form_names_the_wrong_field(client, auth, alex):
     auth.login()
     page = client.get("/account/password")
-    response = client.post("/account/password", data={
-        "current_password": "not it",
-        "new_password": "an entirely new passphrase",
-        "confirm": "an entirely new passphrase",
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-    })
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "not it",
+            "new_password": "an entirely new passphrase",
+            "confirm": "an entirely new passphrase",
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 400
     assert "is not your current password" in response.get_data(as_text=True)
 

@@ -21,11 +21,15 @@ def test_overview_shows_this_months_income_spending_and_net(session, client, aut
     today = date.today()
     alex = make_user(session, "alex")
     sam = make_user(session, "sam")
-    add_transactions(session, alex, [
-        (today.replace(day=1), "Salary", "4200.00", "Salary"),
-        (today.replace(day=1), "Rent", "-1850.50", "Housing"),
-        (today.replace(day=1) - timedelta(days=1), "Last month", "-999.00", "Groceries"),
-    ])
+    add_transactions(
+        session,
+        alex,
+        [
+            (today.replace(day=1), "Salary", "4200.00", "Salary"),
+            (today.replace(day=1), "Rent", "-1850.50", "Housing"),
+            (today.replace(day=1) - timedelta(days=1), "Last month", "-999.00", "Groceries"),
+        ],
+    )
     add_transactions(session, sam, [(today.replace(day=1), "Sam's pay", "77777.00", "Salary")])
 
     auth.login("alex")

@@ -35,4 +35,3 @@ def api_error_response(error: Exception):
     else:
         status, message = 500, "Something went wrong on our side."
     return error_body(status, message)
-

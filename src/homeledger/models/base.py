@@ -35,7 +35,7 @@ class UserOwned:
     """
 
     @declared_attr
-    def user_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy passes the class
+    def user_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
 
 

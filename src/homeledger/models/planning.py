@@ -39,14 +39,21 @@ class Budget(UserOwned, Timestamped, Base):
         # so "whole household" budgets get their own partial unique index.
         Index(
             "uq_budgets_household",
-            "user_id", "year", "month", "category_id",
+            "user_id",
+            "year",
+            "month",
+            "category_id",
             unique=True,
             sqlite_where=text("owner_id IS NULL"),
             postgresql_where=text("owner_id IS NULL"),
         ),
         Index(
             "uq_budgets_per_owner",
-            "user_id", "year", "month", "category_id", "owner_id",
+            "user_id",
+            "year",
+            "month",
+            "category_id",
+            "owner_id",
             unique=True,
             sqlite_where=text("owner_id IS NOT NULL"),
             postgresql_where=text("owner_id IS NOT NULL"),
@@ -122,9 +129,7 @@ class Debt(UserOwned, Timestamped, Base):
 class DebtPayment(UserOwned, Timestamped, Base):
     __tablename__ = "debt_payments"
     __table_args__ = (
-        ForeignKeyConstraint(
-            *same_ledger_fk("debt_id", "debts"), ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(*same_ledger_fk("debt_id", "debts"), ondelete="CASCADE"),
         Index(None, "user_id", "debt_id", "date"),
     )
 

@@ -45,7 +45,7 @@ class Money(TypeDecorator):
 
 def to_cents(value: Decimal | int | str) -> int:
     """Exact conversion of an amount to integer cents; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money must be Decimal, int or str, not {type(value).__name__}")
     try:
         amount = Decimal(value)

@@ -17,9 +17,7 @@ ONBOARDING_STEPS = ("profile", "owners", "categories", "data", "budget", "done")
 
 class User(UserMixin, Timestamped, Base):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'user')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin', 'user')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))

@@ -59,7 +59,8 @@ def create_user(
     problems: dict[str, str] = {}
     if not USERNAME_RE.match(username):
         problems["username"] = (
-            "must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
+            "must be 3-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
         )
     elif find_user(session, username) is not None:
         problems["username"] = f"{username!r} is already taken"
@@ -117,8 +118,12 @@ def authenticate(
             user.password_hash = passwords.hash_password(password)
         user.last_login_at = utcnow()
         audit.record(
-            session, "auth.login", actor_id=user.id, actor_name=user.username,
-            ledger_user_id=user.id, ip_address=ip_address,
+            session,
+            "auth.login",
+            actor_id=user.id,
+            actor_name=user.username,
+            ledger_user_id=user.id,
+            ip_address=ip_address,
         )
         return user
     audit.record(
@@ -166,8 +171,13 @@ def change_own_password(
     """A signed-in user's own change: the current password must be given."""
     if not passwords.verify_password(user.password_hash, current):
         audit.record(
-            session, "user.password_change", actor_id=user.id, ledger_user_id=user.id,
-            outcome="failure", ip_address=ip_address, extra={"reason": "bad_current_password"},
+            session,
+            "user.password_change",
+            actor_id=user.id,
+            ledger_user_id=user.id,
+            outcome="failure",
+            ip_address=ip_address,
+            extra={"reason": "bad_current_password"},
         )
         raise ValidationError({"current_password": "is not your current password"})
     set_password(session, user, new, actor_id=user.id, ip_address=ip_address)

@@ -90,7 +90,9 @@ def recent_transactions(session: Session, limit: int = 10) -> list[RecentTransac
     return [RecentTransaction(*row) for row in rows]
 
 
-def spending_by_category(session: Session, period: Period, limit: int = 8) -> list[tuple[str, Decimal]]:
+def spending_by_category(
+    session: Session, period: Period, limit: int = 8
+) -> list[tuple[str, Decimal]]:
     """The period's biggest spending categories, largest first (positive amounts)."""
     total = func.sum(Transaction.amount)
     name = func.coalesce(Category.name, "Uncategorised")

@@ -19,37 +19,83 @@ from homeledger.models.users import UserSettings
 from homeledger.services.categories import add_owners
 
 CATEGORY_TYPES = {
-    "Salary": "income", "Other Income": "income", "Housing": "expense",
-    "Utilities": "expense", "Groceries": "expense", "Dining Out": "expense",
-    "Transport": "expense", "Health": "expense", "Insurance": "expense",
-    "Entertainment": "expense", "Shopping": "expense", "Subscriptions": "expense",
+    "Salary": "income",
+    "Other Income": "income",
+    "Housing": "expense",
+    "Utilities": "expense",
+    "Groceries": "expense",
+    "Dining Out": "expense",
+    "Transport": "expense",
+    "Health": "expense",
+    "Insurance": "expense",
+    "Entertainment": "expense",
+    "Shopping": "expense",
+    "Subscriptions": "expense",
     "Transfers": "transfer",
 }
 EVERYDAY, CARD, SAVINGS = "Everyday", "Credit Card", "Savings"
 CHUNK = 2000
 BLANK_RATE = 0.022  # applied to discretionary rows only, which gives ~2% uncategorised overall
 
-GROCERS = ("WOOLWORTHS 1234 SYDNEY", "WOOLWORTHS 3311 NEWTOWN", "COLES 0456 NEWTOWN",
-           "ALDI STORES 12 MARRICKVILLE")
-TOP_UPS = ("IGA XPRESS ENMORE", "HARRIS FARM MARKETS LEICHHARDT", "7-ELEVEN 2231 NEWTOWN",
-           "WOOLWORTHS METRO 5521 SYDNEY", "BAKERS DELIGHT NEWTOWN")
-CAFES = ("SQ *BREW LAB NEWTOWN", "CAMPOS COFFEE NEWTOWN", "SQ *BLUE DOOR CAFE",
-         "GLORIA JEANS 0112 SYDNEY")
+GROCERS = (
+    "WOOLWORTHS 1234 SYDNEY",
+    "WOOLWORTHS 3311 NEWTOWN",
+    "COLES 0456 NEWTOWN",
+    "ALDI STORES 12 MARRICKVILLE",
+)
+TOP_UPS = (
+    "IGA XPRESS ENMORE",
+    "HARRIS FARM MARKETS LEICHHARDT",
+    "7-ELEVEN 2231 NEWTOWN",
+    "WOOLWORTHS METRO 5521 SYDNEY",
+    "BAKERS DELIGHT NEWTOWN",
+)
+CAFES = (
+    "SQ *BREW LAB NEWTOWN",
+    "CAMPOS COFFEE NEWTOWN",
+    "SQ *BLUE DOOR CAFE",
+    "GLORIA JEANS 0112 SYDNEY",
+)
 COFFEE_CENTS = (450, 480, 500, 520, 550, 600)
-LUNCH = ("SUBWAY 32118 SYDNEY", "SUSHI HUB TOWN HALL", "SQ *SALAD BOX", "ZAMBRERO CBD",
-         "MADE IN ITALY SYDNEY")
+LUNCH = (
+    "SUBWAY 32118 SYDNEY",
+    "SUSHI HUB TOWN HALL",
+    "SQ *SALAD BOX",
+    "ZAMBRERO CBD",
+    "MADE IN ITALY SYDNEY",
+)
 BRUNCH = ("SQ *THE GROUNDS ALEXANDRIA", "CAFE 63 NEWTOWN", "SQ *DEVON CAFE SURRY HILLS")
-DINNER = ("UBER *EATS", "MENULOG PTY LTD", "THAI POTHONG NEWTOWN", "GUZMAN Y GOMEZ 118",
-          "DOMINOS PIZZA 9052", "MAMAK CHINATOWN", "THE COURTHOUSE HOTEL NEWTOWN")
-FUEL = ("SHELL 0421 ST PETERS", "BP CONNECT 7781 TEMPE", "7-ELEVEN 4120 FUEL",
-        "AMPOL FOODARY 2203")
+DINNER = (
+    "UBER *EATS",
+    "MENULOG PTY LTD",
+    "THAI POTHONG NEWTOWN",
+    "GUZMAN Y GOMEZ 118",
+    "DOMINOS PIZZA 9052",
+    "MAMAK CHINATOWN",
+    "THE COURTHOUSE HOTEL NEWTOWN",
+)
+FUEL = ("SHELL 0421 ST PETERS", "BP CONNECT 7781 TEMPE", "7-ELEVEN 4120 FUEL", "AMPOL FOODARY 2203")
 PARKING = ("WILSON PARKING SYDNEY", "SECURE PARKING 0033")
 PHARMACY = ("CHEMIST WAREHOUSE 331", "PRICELINE PHARMACY NEWTOWN")
-FUN = ("EVENT CINEMAS GEORGE ST", "HOYTS BROADWAY", "TICKETEK AUSTRALIA", "STEAM PURCHASE",
-       "ENMORE THEATRE", "TIMEZONE BROADWAY", "BOOKTOPIA PTY LTD")
-SHOPS = ("KMART 1043 MARRICKVILLE", "BIG W 0221 MARRICKVILLE", "TARGET 5512 BROADWAY",
-         "AMAZON AU MARKETPLACE", "UNIQLO SYDNEY", "BUNNINGS 7721 ALEXANDRIA",
-         "OFFICEWORKS 0614", "MYER SYDNEY")
+FUN = (
+    "EVENT CINEMAS GEORGE ST",
+    "HOYTS BROADWAY",
+    "TICKETEK AUSTRALIA",
+    "STEAM PURCHASE",
+    "ENMORE THEATRE",
+    "TIMEZONE BROADWAY",
+    "BOOKTOPIA PTY LTD",
+)
+SHOPS = (
+    "KMART 1043 MARRICKVILLE",
+    "BIG W 0221 MARRICKVILLE",
+    "TARGET 5512 BROADWAY",
+    "AMAZON AU MARKETPLACE",
+    "UNIQLO SYDNEY",
+    "BUNNINGS 7721 ALEXANDRIA",
+    "OFFICEWORKS 0614",
+    "MYER SYDNEY",
+)
 BIG_SHOPS = ("JB HI-FI BROADWAY", "IKEA TEMPE", "HARVEY NORMAN ALEXANDRIA")
 # Years before today -> Netflix's price, so the current price is the same whatever `years` is.
 NETFLIX_CENTS = (2599, 2299, 2299, 1899, 1699)
@@ -85,8 +131,15 @@ def _next_weekday(day: date, weekday: int) -> date:
 class _Household:
     """Walks the calendar day by day; every random draw happens in a fixed order."""
 
-    def __init__(self, rng: random.Random, categories: dict[str, int], owners: dict[str, int],
-                 batch_id: int, start: date, today: date) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        categories: dict[str, int],
+        owners: dict[str, int],
+        batch_id: int,
+        start: date,
+        today: date,
+    ) -> None:
         self.rng, self.categories, self.owners = rng, categories, owners
         self.batch_id, self.start, self.today = batch_id, start, today
         self.rows: list[dict[str, Any]] = []
@@ -111,21 +164,43 @@ class _Household:
     def person(self) -> str:
         return self.rng.choice(("Alex", "Sam"))
 
-    def add(self, day: date, description: str, cents: int, category: str, owner: str,
-            account: str = EVERYDAY, *, discretionary: bool = False) -> None:
+    def add(
+        self,
+        day: date,
+        description: str,
+        cents: int,
+        category: str,
+        owner: str,
+        account: str = EVERYDAY,
+        *,
+        discretionary: bool = False,
+    ) -> None:
         self.first_seen.setdefault(description, day)
         category_id: int | None = self.categories[category]
         # Real bank feeds always leave a few rows the user has not sorted yet.
         if discretionary and self.rng.random() < BLANK_RATE:
             category_id = None
-        self.rows.append({
-            "date": day, "description": description, "amount": _money(cents),
-            "category_id": category_id, "owner_id": self.owners[owner], "account": account,
-            "import_batch_id": self.batch_id,
-        })
+        self.rows.append(
+            {
+                "date": day,
+                "description": description,
+                "amount": _money(cents),
+                "category_id": category_id,
+                "owner_id": self.owners[owner],
+                "account": account,
+                "import_batch_id": self.batch_id,
+            }
+        )
 
-    def spend(self, day: date, description: str, cents: int, category: str, owner: str,
-              account: str = CARD) -> None:
+    def spend(
+        self,
+        day: date,
+        description: str,
+        cents: int,
+        category: str,
+        owner: str,
+        account: str = CARD,
+    ) -> None:
         self.add(day, description, -cents, category, owner, account, discretionary=True)
 
     def generate(self) -> None:
@@ -153,19 +228,26 @@ class _Household:
         if (day + timedelta(days=1)).day == 1 and self.saved:
             interest = self.saved * 45 // 12000  # ~4.5% p.a. on what has been put aside
             self.saved += interest
-            self.add(day, "INTEREST ING SAVINGS MAXIMISER", interest, "Other Income", "Joint",
-                     SAVINGS)
+            self.add(
+                day, "INTEREST ING SAVINGS MAXIMISER", interest, "Other Income", "Joint", SAVINGS
+            )
         if day.month == 8 and day.day == 14:
             self.add(day, "ATO TAX REFUND", self.cents(600, 2400), "Other Income", "Alex")
         if day.month == 9 and day.day == 3 and rng.random() < 0.6:
             self.add(day, "ATO TAX REFUND", self.cents(150, 900), "Other Income", "Sam")
         if day.month == 12 and day.day == 24:
-            self.add(day, "GIFT FROM MUM", rng.choice((10000, 15000, 20000)), "Other Income",
-                     "Sam")
+            self.add(day, "GIFT FROM MUM", rng.choice((10000, 15000, 20000)), "Other Income", "Sam")
             self.add(day, "PAYMENT FROM J NGUYEN XMAS", 10000, "Other Income", "Alex")
         if rng.random() < 0.012:
-            self.add(day, f"REFUND {rng.choice(SHOPS)}", self.cents(15, 120), "Other Income",
-                     self.person(), CARD, discretionary=True)
+            self.add(
+                day,
+                f"REFUND {rng.choice(SHOPS)}",
+                self.cents(15, 120),
+                "Other Income",
+                self.person(),
+                CARD,
+                discretionary=True,
+            )
 
     def bills(self, day: date) -> None:
         rng, dom, month = self.rng, day.day, day.month
@@ -182,7 +264,7 @@ class _Household:
         if dom == 15 and month in (1, 4, 7, 10):
             # A quarterly bill covers usage up to the billing month, so January's is the biggest.
             use = sum(ENERGY_USE[(month - k - 1) % 12] for k in (0, 1, 2)) / 3
-            bill = round(self.cents(360, 420) * use * (1.05 ** -years_ago))
+            bill = round(self.cents(360, 420) * use * (1.05**-years_ago))
             self.electricity.append(bill)
             self.add(day, "ORIGIN ENERGY 4410", -bill, "Utilities", "Joint")
         if dom == 20 and month in (2, 5, 8, 11):
@@ -235,8 +317,7 @@ class _Household:
             cents = round(self.cents(120, 210) * festive)
             self.spend(day, rng.choice(GROCERS), cents, "Groceries", "Joint", EVERYDAY)
         if weekday == 2 and rng.random() < 0.6:
-            self.spend(day, rng.choice(GROCERS), self.cents(30, 75), "Groceries", "Joint",
-                       EVERYDAY)
+            self.spend(day, rng.choice(GROCERS), self.cents(30, 75), "Groceries", "Joint", EVERYDAY)
         if rng.random() < 0.6:
             self.spend(day, rng.choice(TOP_UPS), self.cents(5, 28), "Groceries", self.person())
         if month == 12 and day.day == 22:
@@ -261,11 +342,13 @@ class _Household:
             self.next_fuel = day + timedelta(days=rng.randint(5, 10))
             self.spend(day, rng.choice(FUEL), self.cents(55, 95), "Transport", "Alex")
         if not weekend and rng.random() < 0.85:
-            self.spend(day, "TRANSPORT FOR NSW OPAL", self.cents(3.79, 9.20), "Transport",
-                       "Sam", EVERYDAY)
+            self.spend(
+                day, "TRANSPORT FOR NSW OPAL", self.cents(3.79, 9.20), "Transport", "Sam", EVERYDAY
+            )
         if rng.random() < 0.05:
-            self.spend(day, "UBER *TRIP HELP.UBER.COM", self.cents(14, 45), "Transport",
-                       self.person())
+            self.spend(
+                day, "UBER *TRIP HELP.UBER.COM", self.cents(14, 45), "Transport", self.person()
+            )
         if rng.random() < 0.04:
             self.spend(day, rng.choice(PARKING), self.cents(8, 35), "Transport", "Alex")
 
@@ -273,8 +356,7 @@ class _Household:
         if rng.random() < 0.06:
             self.spend(day, rng.choice(PHARMACY), self.cents(8, 60), "Health", self.person())
         if rng.random() < 0.025:
-            self.spend(day, "NEWTOWN MEDICAL CENTRE", self.cents(45, 95), "Health",
-                       self.person())
+            self.spend(day, "NEWTOWN MEDICAL CENTRE", self.cents(45, 95), "Health", self.person())
 
         if rng.random() < (0.4 if weekend else 0.18):
             cents = self.cents(90, 240) if rng.random() < 0.06 else self.cents(10, 50)
@@ -326,8 +408,12 @@ def build_demo_household(
     add_owners(session, ("Alex", "Sam", "Joint"))
     owners = {o.name: o.id for o in session.scalars(select(Owner))}
 
-    batch = ImportBatch(source="demo", filename=None, row_count=0,
-                        summary={"seed": seed, "years": years, "today": today.isoformat()})
+    batch = ImportBatch(
+        source="demo",
+        filename=None,
+        row_count=0,
+        summary={"seed": seed, "years": years, "today": today.isoformat()},
+    )
     session.add(batch)
     session.flush()
 
@@ -336,7 +422,7 @@ def build_demo_household(
     rows = household.rows
     batch.row_count = len(rows)
     for offset in range(0, len(rows), CHUNK):
-        session.execute(insert(Transaction), rows[offset:offset + CHUNK])
+        session.execute(insert(Transaction), rows[offset : offset + CHUNK])
 
     _add_budgets(session, rows, categories, today)
     _add_plans(session, household, categories, owners, today)
@@ -348,13 +434,15 @@ def build_demo_household(
 
     transfers, zero = categories["Transfers"], Decimal("0.00")
     income = sum((r["amount"] for r in rows if r["amount"] > 0), zero)
-    spending = -sum((r["amount"] for r in rows
-                     if r["amount"] < 0 and r["category_id"] != transfers), zero)
+    spending = -sum(
+        (r["amount"] for r in rows if r["amount"] < 0 and r["category_id"] != transfers), zero
+    )
     return DemoSummary(len(rows), income, spending, rows[0]["date"], rows[-1]["date"])
 
 
-def _add_budgets(session: Session, rows: list[dict[str, Any]], categories: dict[str, int],
-                 today: date) -> None:
+def _add_budgets(
+    session: Session, rows: list[dict[str, Any]], categories: dict[str, int], today: date
+) -> None:
     """Budgets for the current and three previous months, from the last year's average."""
     this_month = _month_start(today)
     year_ago = _month_start(today, -12)
@@ -368,33 +456,66 @@ def _add_budgets(session: Session, rows: list[dict[str, Any]], categories: dict[
             typical = spent[categories[name]] // 12
             # Round figures, a little generous, the way people actually set budgets.
             amount = _round_up(typical, 5000 if typical >= 50000 else 1000)
-            session.add(Budget(year=month.year, month=month.month,
-                               category_id=categories[name], owner_id=None,
-                               amount=_money(amount)))
+            session.add(
+                Budget(
+                    year=month.year,
+                    month=month.month,
+                    category_id=categories[name],
+                    owner_id=None,
+                    amount=_money(amount),
+                )
+            )
 
 
-def _add_plans(session: Session, home: _Household, categories: dict[str, int],
-               owners: dict[str, int], today: date) -> None:
+def _add_plans(
+    session: Session,
+    home: _Household,
+    categories: dict[str, int],
+    owners: dict[str, int],
+    today: date,
+) -> None:
     """Commitments, debts with recent payments and savings goals matching the transactions."""
     rng = home.rng
     recent_power = home.electricity[-4:] or [40000]
     commitments = [
         ("Rent", home.rent, "monthly", 1, "Housing", "Joint", "RAY WHITE NEWTOWN RENT"),
-        ("Electricity", _round_up(sum(recent_power) // len(recent_power), 1000), "quarterly",
-         15, "Utilities", "Joint", "ORIGIN ENERGY 4410"),
+        (
+            "Electricity",
+            _round_up(sum(recent_power) // len(recent_power), 1000),
+            "quarterly",
+            15,
+            "Utilities",
+            "Joint",
+            "ORIGIN ENERGY 4410",
+        ),
         ("Internet", 8900, "monthly", 12, "Utilities", "Joint", "AUSSIE BROADBAND"),
         ("Netflix", NETFLIX_CENTS[0], "monthly", 18, "Subscriptions", "Joint", "Netflix.com"),
         ("Phone (Alex)", 6500, "monthly", 5, "Subscriptions", "Alex", "TELSTRA MOBILE"),
         ("Phone (Sam)", 4500, "monthly", 22, "Subscriptions", "Sam", "OPTUS MOBILE"),
         ("Gym", 3490, "fortnightly", None, "Subscriptions", "Sam", "ANYTIME FITNESS"),
-        ("Car insurance", home.car_insurance, "yearly", 8, "Insurance", "Alex",
-         "NRMA CAR INSURANCE"),
+        (
+            "Car insurance",
+            home.car_insurance,
+            "yearly",
+            8,
+            "Insurance",
+            "Alex",
+            "NRMA CAR INSURANCE",
+        ),
     ]
     for name, cents, frequency, due_day, category, owner, payee in commitments:
-        session.add(Commitment(name=name, amount=_money(cents), frequency=frequency,
-                               due_day=due_day, category_id=categories[category],
-                               owner_id=owners[owner], start_date=home.first_seen.get(payee),
-                               notes=f"Paid to {payee}"))
+        session.add(
+            Commitment(
+                name=name,
+                amount=_money(cents),
+                frequency=frequency,
+                due_day=due_day,
+                category_id=categories[category],
+                owner_id=owners[owner],
+                start_date=home.first_seen.get(payee),
+                notes=f"Paid to {payee}",
+            )
+        )
 
     def paid_dates(first: date, due_day: int, count: int) -> list[date]:
         dates = [_month_start(today, -k).replace(day=due_day) for k in range(count + 1)]
@@ -404,29 +525,58 @@ def _add_plans(session: Session, home: _Household, categories: dict[str, int],
     bnpl_paid = paid_dates(home.bnpl_start + timedelta(days=1), 4, 4)
     card_payments = [(d, rng.randint(350, 900) * 100) for d in paid_dates(home.start, 28, 4)]
     debts = [
-        (Debt(name="Credit card", lender="CommBank", debt_type="credit_card",
-              current_balance=_money(rng.randint(330000, 350000)),
-              interest_rate=Decimal("19.990"), minimum_payment=Decimal("85.00"), due_day=28,
-              owner_id=owners["Joint"]), card_payments),
-        (Debt(name="Car loan", lender="Toyota Finance", debt_type="loan",
-              original_amount=Decimal("28000.00"),
-              current_balance=_money(_loan_balance(2800000, Decimal("7.49"),
-                                                   home.loan_payment, len(loan_paid))),
-              interest_rate=Decimal("7.490"), minimum_payment=_money(home.loan_payment),
-              due_day=15, owner_id=owners["Alex"], start_date=home.loan_start),
-         [(d, home.loan_payment) for d in loan_paid[-6:]]),
-        (Debt(name="Zip Pay - lounge suite", lender="Zip", debt_type="bnpl",
-              original_amount=Decimal("1800.00"),
-              current_balance=_money(180000 - 15000 * len(bnpl_paid)),
-              interest_rate=Decimal("0"), minimum_payment=Decimal("150.00"), due_day=4,
-              owner_id=owners["Sam"], start_date=home.bnpl_start),
-         [(d, 15000) for d in bnpl_paid]),
+        (
+            Debt(
+                name="Credit card",
+                lender="CommBank",
+                debt_type="credit_card",
+                current_balance=_money(rng.randint(330000, 350000)),
+                interest_rate=Decimal("19.990"),
+                minimum_payment=Decimal("85.00"),
+                due_day=28,
+                owner_id=owners["Joint"],
+            ),
+            card_payments,
+        ),
+        (
+            Debt(
+                name="Car loan",
+                lender="Toyota Finance",
+                debt_type="loan",
+                original_amount=Decimal("28000.00"),
+                current_balance=_money(
+                    _loan_balance(2800000, Decimal("7.49"), home.loan_payment, len(loan_paid))
+                ),
+                interest_rate=Decimal("7.490"),
+                minimum_payment=_money(home.loan_payment),
+                due_day=15,
+                owner_id=owners["Alex"],
+                start_date=home.loan_start,
+            ),
+            [(d, home.loan_payment) for d in loan_paid[-6:]],
+        ),
+        (
+            Debt(
+                name="Zip Pay - lounge suite",
+                lender="Zip",
+                debt_type="bnpl",
+                original_amount=Decimal("1800.00"),
+                current_balance=_money(180000 - 15000 * len(bnpl_paid)),
+                interest_rate=Decimal("0"),
+                minimum_payment=Decimal("150.00"),
+                due_day=4,
+                owner_id=owners["Sam"],
+                start_date=home.bnpl_start,
+            ),
+            [(d, 15000) for d in bnpl_paid],
+        ),
     ]
     session.add_all(debt for debt, _ in debts)
     session.flush()
     for debt, payments in debts:
-        session.add_all(DebtPayment(debt_id=debt.id, date=d, amount=_money(cents))
-                        for d, cents in payments)
+        session.add_all(
+            DebtPayment(debt_id=debt.id, date=d, amount=_money(cents)) for d, cents in payments
+        )
 
     saved = home.saved
     goals = [
@@ -435,7 +585,13 @@ def _add_plans(session: Session, home: _Household, categories: dict[str, int],
         ("New car", 2500000, min(saved // 5, 2000000), None, "Alex"),
     ]
     for name, target, current, target_date, owner in goals:
-        session.add(SavingsGoal(name=name, target_amount=_money(target),
-                                current_amount=_money(current), target_date=target_date,
-                                owner_id=owners[owner]))
+        session.add(
+            SavingsGoal(
+                name=name,
+                target_amount=_money(target),
+                current_amount=_money(current),
+                target_date=target_date,
+                owner_id=owners[owner],
+            )
+        )
     session.flush()

@@ -49,7 +49,10 @@ def login():
 def logout():
     """Sign out (POST with CSRF token, so no page can sign a user out by linking here)."""
     audit.record(
-        db.session, "auth.logout", actor_id=current_user.id, ledger_user_id=current_user.id,
+        db.session,
+        "auth.logout",
+        actor_id=current_user.id,
+        ledger_user_id=current_user.id,
         ip_address=request.remote_addr,
     )
     db.session.commit()

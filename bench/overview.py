@@ -1,0 +1,103 @@
+"""How fast the overview's aggregates are over a big ledger. Prints figures; always exits 0.
+
+    python bench/overview.py                       # SQLite (temporary file)
+    HOMELEDGER_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres python bench/overview.py
+
+Two users with 100,000 transactions each, so scoping has real work to do.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from homeledger import migrate, tenancy
+from homeledger.config import normalise_database_url
+from homeledger.models import Transaction
+from homeledger.services import accounts, analytics, passwords
+from homeledger.services.periods import budget_month_containing
+
+ROWS_PER_USER = 100_000
+
+
+def _fill(session: Session, username: str, rng: random.Random) -> int:
+    user = accounts.create_user(session, username, "benchmark passphrase")
+    tenancy.set_ledger(session, user.id)
+    start = date.today() - timedelta(days=5 * 365)
+    rows = [
+        {
+            "date": start + timedelta(days=rng.randrange(5 * 365)),
+            "description": f"payee {rng.randrange(500)}",
+            "amount": Decimal(rng.randint(-30000, 10000)) / 100,
+        }
+        for _ in range(ROWS_PER_USER)
+    ]
+    for i in range(0, len(rows), 5000):
+        session.execute(insert(Transaction), rows[i : i + 5000])
+    session.commit()
+    return user.id
+
+
+def _timed(label: str, fn, repeat: int = 5) -> None:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    print(f"  {label:<38} {best * 1000:8.1f} ms (best of {repeat})")
+
+
+def run(url: str, label: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+    rng = random.Random(1)
+    with Session(engine) as session:
+        started = time.perf_counter()
+        _fill(session, "other", rng)
+        user_id = _fill(session, "bench", rng)
+        print(
+            f"{label}: loaded {2 * ROWS_PER_USER:,} rows in {time.perf_counter() - started:.1f} s"
+        )
+        tenancy.set_ledger(session, user_id)
+        period = budget_month_containing(date.today())
+        _timed("period_summary (this month)", lambda: analytics.period_summary(session, period))
+        _timed("trend (6 months)", lambda: analytics.trend(session, period, 6, 1))
+        _timed("spending_by_category", lambda: analytics.spending_by_category(session, period))
+        _timed("recent_transactions (10)", lambda: analytics.recent_transactions(session, 10))
+    engine.dispose()
+
+
+def main() -> None:
+    passwords.configure(1, 8, 1)  # account creation is not what is measured
+    tenancy.install()
+    with tempfile.TemporaryDirectory() as tmp:
+        run(f"sqlite:///{tmp}/bench.db", "SQLite")
+    server = os.environ.get("HOMELEDGER_TEST_DATABASE_URL")
+    if not server:
+        print("PostgreSQL: skipped (set HOMELEDGER_TEST_DATABASE_URL)")
+        return
+    server_url = make_url(normalise_database_url(server))
+    name = f"homeledger_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        run(server_url.set(database=name).render_as_string(hide_password=False), "PostgreSQL")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
