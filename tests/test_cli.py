@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
@@ -30,6 +32,17 @@ def homeledger(*args: str, database_url: str, data_dir, stdin: str | None = None
     )
 
 
+@contextmanager
+def database(url: str) -> Iterator[Session]:
+    """A session on the database the command just worked on, to check what it wrote."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def test_db_upgrade_creates_every_table_and_is_repeatable(empty_db_url, tmp_path):
     first = homeledger("db", "upgrade", database_url=empty_db_url, data_dir=tmp_path)
     second = homeledger("db", "upgrade", database_url=empty_db_url, data_dir=tmp_path)
@@ -52,11 +65,9 @@ def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
         stdin="a long admin passphrase\n",
     )
     assert result.returncode == 0, result.stderr
-    engine = create_engine(db_url)
-    with Session(engine) as session:
+    with database(db_url) as session:
         user = accounts.authenticate(session, "root-admin", "a long admin passphrase")
         assert user is not None and user.role == "admin"
-    engine.dispose()
 
 
 def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
@@ -73,11 +84,9 @@ def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     new_password = result.stdout.strip().rsplit(": ", 1)[1]
-    engine = create_engine(db_url)
-    with Session(engine) as session:
+    with database(db_url) as session:
         user = accounts.authenticate(session, "root-admin", new_password)
         assert user is not None and user.must_change_password
-    engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -98,10 +107,8 @@ def test_bad_arguments_give_one_line_and_a_non_zero_exit(db_url, tmp_path, args,
     assert result.returncode != 0
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    engine = create_engine(db_url)
-    with Session(engine) as session:
+    with database(db_url) as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0  # nothing written
-    engine.dispose()
 
 
 def test_commands_refuse_an_unmigrated_database(empty_db_url, tmp_path):
@@ -125,12 +132,10 @@ def test_demo_creates_a_household_the_user_can_sign_in_to(db_url, tmp_path):
     result = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     password = result.stdout.strip().splitlines()[-1].rsplit(": ", 1)[1]
-    engine = create_engine(db_url)
-    with Session(engine) as session:
+    with database(db_url) as session:
         user = accounts.authenticate(session, "demo", password)
         assert user is not None
         tenancy.set_ledger(session, user.id)
         assert session.scalar(select(func.count(Transaction.id))) > 1000
-    engine.dispose()
     again = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr

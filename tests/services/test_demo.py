@@ -33,22 +33,19 @@ def test_demo_household_has_five_years_of_realistic_data(session):
     assert this_month.income > 0 and this_month.spending > 0
 
 
+def _household(session, user):
+    """Build a small demo household for ``user``; its summary and every transaction."""
+    with tenancy.acting_as(session, user.id):
+        summary = build_demo_household(session, seed=7, years=2, today=TODAY)
+        rows = session.execute(
+            select(Transaction.date, Transaction.description, Transaction.amount).order_by(
+                Transaction.id
+            )
+        ).all()
+    return summary, rows
+
+
 def test_the_same_seed_gives_the_same_household(session):
-    first = make_user(session, "first")
-    second = make_user(session, "second")
-    with tenancy.acting_as(session, first.id):
-        a = build_demo_household(session, seed=7, years=2, today=TODAY)
-        a_rows = session.execute(
-            select(Transaction.date, Transaction.description, Transaction.amount).order_by(
-                Transaction.id
-            )
-        ).all()
-    with tenancy.acting_as(session, second.id):
-        b = build_demo_household(session, seed=7, years=2, today=TODAY)
-        b_rows = session.execute(
-            select(Transaction.date, Transaction.description, Transaction.amount).order_by(
-                Transaction.id
-            )
-        ).all()
-    assert a == b
-    assert a_rows == b_rows
+    first = _household(session, make_user(session, "first"))
+    second = _household(session, make_user(session, "second"))
+    assert first == second
