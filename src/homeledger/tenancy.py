@@ -49,15 +49,26 @@ def _owned_tables() -> frozenset[Table]:
 def set_ledger(session: Session, ledger_user_id: int | None, actor_id: int | None = None) -> None:
     """Make ``ledger_user_id`` the ledger every statement on ``session`` is confined to.
 
-    ``actor_id`` defaults to the ledger's owner. Switching to a different
-    ledger empties the identity map, so no object loaded for one user can be
-    handed back by ``session.get`` to another.
+    ``actor_id`` defaults to the ledger's owner. Switching ledgers forgets
+    every loaded row of another ledger, so ``session.get`` cannot hand one back.
     """
-    previous = session.info.get(_LEDGER)
-    if previous is not None and previous != ledger_user_id:
-        session.expunge_all()
+    if session.info.get(_LEDGER) != ledger_user_id:
+        _forget_other_ledgers(session, ledger_user_id)
     session.info[_LEDGER] = ledger_user_id
     session.info[_ACTOR] = actor_id if actor_id is not None else ledger_user_id
+
+
+def _forget_other_ledgers(session: Session, ledger_user_id: int | None) -> None:
+    """Expunge loaded ledger rows that do not belong to ``ledger_user_id``.
+
+    Users, audit entries and other shared rows stay, as do rows of the ledger
+    itself. A row whose ``user_id`` is not loaded is expunged to be safe.
+    """
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, UserOwned):
+            owner = inspect(obj).dict.get("user_id")
+            if owner is None or owner != ledger_user_id:
+                session.expunge(obj)
 
 
 def clear(session: Session) -> None:
@@ -97,8 +108,8 @@ def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None
 def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> Iterator[None]:
     """The one door to every ledger at once, for admin work; it writes an audit entry.
 
-    Objects loaded inside are expunged on the way out so they cannot leak
-    into scoped code that reuses the session.
+    Rows of other ledgers loaded inside are expunged on the way out, so they
+    cannot leak into scoped code that reuses the session.
     """
     from homeledger.services.audit import record  # services import tenancy, not vice versa
 
@@ -112,7 +123,7 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
         session.info[_UNSCOPED] = was
         if not was:
             session.flush()
-            session.expunge_all()
+            _forget_other_ledgers(session, session.info.get(_LEDGER))
 
 
 def _statement_tables(statement) -> set[Table]:

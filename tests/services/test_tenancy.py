@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from homeledger import tenancy
-from homeledger.models import AuditLog, Category, Owner, Transaction
+from homeledger.models import AuditLog, Category, Owner, Transaction, User
 from homeledger.tenancy import TenancyError
 from tests.factories import add_transactions, make_user
 
@@ -196,3 +196,18 @@ def test_acting_as_restores_the_previous_scope(session, two_ledgers):
         assert len(session.scalars(select(Transaction)).all()) == 3
     assert tenancy.current_ledger(session) == alex.id
     assert len(session.scalars(select(Transaction)).all()) == 2
+
+
+def test_switching_ledger_keeps_shared_objects_such_as_the_signed_in_user(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    me = session.get(User, alex.id)
+    mine = session.scalars(select(Transaction)).first()
+
+    with tenancy.acting_as(session, sam.id):
+        assert me in session  # an admin creating someone's ledger keeps their own user object
+        assert mine not in session
+
+    me.display_name = "Alex A."
+    session.commit()
+    assert session.scalars(select(User.display_name).where(User.id == alex.id)).one() == "Alex A."

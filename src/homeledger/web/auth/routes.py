@@ -83,7 +83,7 @@ def change_password():
                 getattr(form, target, form.new_password).errors.append(message)
             return render_template("auth/change_password.html", form=form), 400
         db.session.commit()
-        login_user(current_user)  # re-issue this browser's session with the new epoch
+        login_user(current_user._get_current_object())  # this browser carries the new epoch
         flash("Your password has been changed.", "success")
         return redirect(url_for("overview.index"))
     status = 400 if form.errors else 200
