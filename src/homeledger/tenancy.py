@@ -23,9 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Table, event, inspect
+from sqlalchemy import Table, and_, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.lambdas import StatementLambdaElement
+from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
 from homeledger.models.base import Base, UserOwned
 
@@ -126,35 +128,113 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
             _forget_other_ledgers(session, session.info.get(_LEDGER))
 
 
-def _statement_tables(statement) -> set[Table]:
-    return {node for node in visitors.iterate(statement) if isinstance(node, Table)}
+def _owned_table_names() -> frozenset[str]:
+    return frozenset(t.name for t in _owned_tables())
+
+
+def _owned_leaf(from_clause) -> FromClause | None:
+    """The owned table (or alias of one) ``from_clause`` is, if it is one."""
+    table = from_clause.element if isinstance(from_clause, Alias) else from_clause
+    if isinstance(table, Table) and table.name in _owned_table_names():
+        return from_clause
+    return None
+
+
+def _leftmost(from_clause):
+    while isinstance(from_clause, Join):
+        from_clause = from_clause.left
+    return from_clause
+
+
+def _confine_to_ledger(statement, ledger: int):
+    """Add ``user_id = ledger`` for every owned table anywhere in ``statement``.
+
+    ``with_loader_criteria`` only reaches entities the ORM loads; a table that
+    appears just in a WHERE clause, an EXISTS, a Core table select or a
+    subquery would escape it. So the statement tree is copied and every SELECT
+    gets the criterion in its WHERE for the tables it selects FROM, and every
+    JOIN in its ON clause for the table it joins (keeping outer joins outer).
+    """
+
+    def criterion(leaf):
+        return leaf.c.user_id == ledger
+
+    def visit_select(select: Select) -> None:
+        extra = []
+        for from_clause in select.get_final_froms():
+            leaf = _owned_leaf(_leftmost(from_clause))
+            if leaf is not None:
+                extra.append(criterion(leaf))
+        if extra:
+            # Mutating the clone that cloned_traverse hands us is how its visitors work.
+            select._where_criteria += tuple(extra)
+
+    def visit_join(join: Join) -> None:
+        leaf = _owned_leaf(_leftmost(join.right))
+        if leaf is not None:
+            join.onclause = and_(join.onclause, criterion(leaf))
+
+    # Loader options are not clause elements and cannot be copied; leave them as they are.
+    options = {"stop_on": set(getattr(statement, "_with_options", ()))}
+    return visitors.cloned_traverse(
+        statement, options, {"select": visit_select, "join": visit_join}
+    )
+
+
+def _touched_owned_tables(statement) -> set[str]:
+    names = _owned_table_names()
+    return {
+        node.name
+        for node in visitors.iterate(statement)
+        if isinstance(node, Table) and node.name in names
+    }
+
+
+def _refuse_unsafe_writes(state: ORMExecuteState) -> None:
+    """Write forms that could reach another ledger and have a safe alternative."""
+    statement = state.statement
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, UserOwned):
+        return
+    table = mapper.local_table.name
+    if state.is_update and state.parameters:
+        raise TenancyError(
+            f"bulk UPDATE of {table} by primary key is not scoped; use update().where()"
+        )
+    if state.is_update and "user_id" in {
+        getattr(key, "key", key) for key in (getattr(statement, "_values", None) or {})
+    }:
+        raise TenancyError(f"UPDATE may not move {table} rows to another ledger")
+    if state.is_insert and getattr(statement, "_post_values_clause", None) is not None:
+        raise TenancyError(f"upserts into {table} could overwrite another ledger's rows")
 
 
 def _scope_statement(state: ORMExecuteState) -> None:
-    if state.is_column_load or state.is_relationship_load:
+    if state.is_relationship_load:
         return  # inherits the criteria of the statement that loaded the parent
     session = state.session
     if session.info.get(_UNSCOPED):
         return
     ledger = session.info.get(_LEDGER)
+    if isinstance(state.statement, StatementLambdaElement):
+        raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
+    if state.is_insert or state.is_update:
+        _refuse_unsafe_writes(state)
     if state.is_insert:
         _stamp_bulk_insert(state, ledger)
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if ledger is None:
-        touched = _statement_tables(state.statement) & _owned_tables()
+        touched = _touched_owned_tables(state.statement)
         if touched:
-            names = ", ".join(sorted(t.name for t in touched))
+            names = ", ".join(sorted(touched))
             raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
         return
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            UserOwned,
-            lambda cls: cls.user_id == ledger,
-            include_aliases=True,
-            propagate_to_loaders=True,
-        )
+    # Two layers: the ORM's criteria reach the entities it loads, joins it builds
+    # and the target of UPDATE/DELETE; the copied tree reaches everything else.
+    state.statement = _confine_to_ledger(state.statement, ledger).options(
+        with_loader_criteria(UserOwned, lambda cls: cls.user_id == ledger, include_aliases=True)
     )
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, union, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Category, Owner, Transaction, User
@@ -211,3 +212,84 @@ def test_switching_ledger_keeps_shared_objects_such_as_the_signed_in_user(sessio
     me.display_name = "Alex A."
     session.commit()
     assert session.scalars(select(User.display_name).where(User.id == alex.id)).one() == "Alex A."
+
+
+# Statements that name a ledger table somewhere other than a plain entity select.
+SNEAKY_READS = {
+    "only in WHERE": lambda: select(func.count()).where(Transaction.description.like("%salary")),
+    "correlated to users": lambda: select(User.username, Transaction.description).where(
+        User.id == Transaction.user_id
+    ),
+    "EXISTS": lambda: select(User.username).where(exists().where(Transaction.user_id == User.id)),
+    "IN subquery": lambda: select(User.username).where(User.id.in_(select(Transaction.user_id))),
+    "Core table": lambda: select(Transaction.__table__.c.description),
+    "alias": lambda: select(aliased(Transaction).description),
+    "subquery": lambda: select(select(Transaction.description).subquery()),
+    "CTE": lambda: select(select(Transaction.description).cte("c")),
+    "union": lambda: union(select(Transaction.description), select(Transaction.description)),
+    "ORM join": lambda: select(User.username, Transaction.description).join(
+        Transaction, Transaction.user_id == User.id
+    ),
+}
+
+
+@pytest.mark.parametrize("build", SNEAKY_READS.values(), ids=SNEAKY_READS.keys())
+def test_no_form_of_select_reaches_another_ledger(session, two_ledgers, build):
+    alex, _ = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+
+    rows = session.execute(build()).all()
+
+    assert "sam" not in repr(rows).lower()
+    assert rows, "the acting user's own rows are still found"
+    tenancy.clear(session)
+    with pytest.raises(TenancyError, match="no acting ledger"):
+        session.execute(build()).all()
+
+
+def test_outer_joins_stay_outer_when_confined(session, two_ledgers):
+    alex, _ = two_ledgers
+    add_transactions(session, SimpleNamespace(id=alex.id), [(date(2026, 3, 9), "?", "-1.00", None)])
+    tenancy.set_ledger(session, alex.id)
+
+    rows = session.execute(
+        select(Transaction.description, Category.name).outerjoin(
+            Category, Category.id == Transaction.category_id
+        )
+    ).all()
+
+    assert sorted(rows, key=str) == sorted(
+        [("Alex salary", "Salary"), ("Alex rent", "Housing"), ("?", None)], key=str
+    )
+
+
+def test_write_forms_that_could_cross_ledgers_are_refused(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, sam.id)
+    sams_id = session.scalars(select(Transaction.id)).first()
+    tenancy.set_ledger(session, alex.id)
+
+    with pytest.raises(TenancyError, match="by primary key"):
+        session.execute(update(Transaction), [{"id": sams_id, "description": "mine now"}])
+    with pytest.raises(TenancyError, match="another ledger"):
+        session.execute(update(Transaction).values(user_id=sam.id))
+    session.rollback()
+    tenancy.set_ledger(session, sam.id)
+    assert session.get(Transaction, sams_id).description != "mine now"
+
+
+def test_an_update_filtered_by_another_table_stays_in_the_ledger(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    session.execute(
+        update(Owner)
+        .where(exists().where(Transaction.description == "Sam salary"))
+        .values(name="renamed")
+    )
+    session.execute(update(Category).where(Category.name == "Housing").values(color="#000000"))
+    session.commit()
+
+    tenancy.set_ledger(session, sam.id)
+    assert session.scalars(select(Category.color).where(Category.name == "Housing")).one() != (
+        "#000000"
+    )
