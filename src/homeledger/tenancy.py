@@ -75,6 +75,7 @@ def _forget_other_ledgers(session: Session, ledger_user_id: int | None) -> None:
 
 def clear(session: Session) -> None:
     """Forget the acting ledger; user-owned statements fail until one is set again."""
+    _forget_other_ledgers(session, None)
     session.info.pop(_LEDGER, None)
     session.info.pop(_ACTOR, None)
     session.info.pop(_UNSCOPED, None)
@@ -94,9 +95,14 @@ def current_actor(session: Session) -> int | None:
 
 @contextmanager
 def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None) -> Iterator[None]:
-    """Run a block confined to one ledger, restoring the previous scope afterwards."""
-    saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR)}
+    """Run a block confined to one ledger, restoring the previous scope afterwards.
+
+    Inside an ``unscoped()`` block too: the inner block is confined, and the
+    door is open again after it.
+    """
+    saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR, _UNSCOPED)}
     set_ledger(session, ledger_user_id, actor_id)
+    session.info[_UNSCOPED] = False
     try:
         yield
     finally:
@@ -104,6 +110,7 @@ def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None
             clear(session)
         else:
             set_ledger(session, saved[_LEDGER], saved[_ACTOR])
+        session.info[_UNSCOPED] = bool(saved[_UNSCOPED])
 
 
 @contextmanager

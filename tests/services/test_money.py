@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.exc import StatementError
 
 from homeledger import tenancy
@@ -78,3 +78,30 @@ def test_to_cents_is_exact(value, cents):
 def test_to_cents_rejects_what_is_not_an_amount(value):
     with pytest.raises(ValueError):
         to_cents(value)
+
+
+def test_sql_arithmetic_on_amounts_stays_exact_money(session):
+    user = make_user(session)
+    tenancy.set_ledger(session, user.id)
+    for v in ("4000.00", "-1500.10", "-0.05"):
+        session.add(Transaction(date=date(2026, 1, 2), description=v, amount=Decimal(v)))
+    session.commit()
+    income = func.sum(case((Transaction.amount > 0, Transaction.amount)))
+    spending = func.sum(case((Transaction.amount < 0, Transaction.amount)))
+
+    net = session.scalar(select(income + spending))
+    doubled = session.scalars(select(Transaction.amount * 2).order_by(Transaction.id)).all()
+    plus_fee = session.scalar(select(func.max(Transaction.amount + Decimal("1.50"))))
+    above = session.scalar(select(func.count()).where(Transaction.amount > Decimal("-0.06")))
+
+    assert net == Decimal("2499.85")
+    assert doubled == [Decimal("8000.00"), Decimal("-3000.20"), Decimal("-0.10")]
+    assert plus_fee == Decimal("4001.50")
+    assert above == 2
+
+
+def test_dividing_money_in_sql_is_refused_rather_than_truncated():
+    with pytest.raises(TypeError, match="whole number"):
+        Transaction.amount / 3
+    with pytest.raises(TypeError, match="whole number"):
+        Transaction.amount * Decimal("1.5")

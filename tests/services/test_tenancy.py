@@ -293,3 +293,13 @@ def test_an_update_filtered_by_another_table_stays_in_the_ledger(session, two_le
     assert session.scalars(select(Category.color).where(Category.name == "Housing")).one() != (
         "#000000"
     )
+
+
+def test_acting_as_inside_unscoped_is_confined_and_reopens_the_door(session, two_ledgers):
+    alex, sam = two_ledgers
+    tenancy.set_ledger(session, alex.id)
+    with tenancy.unscoped(session, reason="per-user report"):
+        with tenancy.acting_as(session, sam.id):
+            assert len(session.scalars(select(Transaction)).all()) == 3
+        assert len(session.scalars(select(Transaction)).all()) == 5
+    assert len(session.scalars(select(Transaction)).all()) == 2

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
@@ -23,6 +24,32 @@ class Money(TypeDecorator):
 
     impl = BigInteger
     cache_ok = True
+
+    class Comparator(TypeDecorator.Comparator, BigInteger.Comparator):
+        """Keep SQL arithmetic in money: cents + cents and cents * n are still cents."""
+
+        def _adapt_expression(self, op, other_comparator):
+            other = other_comparator.type
+            if op in (operator.add, operator.sub) and isinstance(other, Money):
+                return op, self.type
+            if op is operator.mul and isinstance(other, Integer):
+                return op, self.type
+            return super()._adapt_expression(op, other_comparator)
+
+    comparator_factory = Comparator
+
+    def coerce_compared_value(self, op, value):
+        """How a Python literal beside a money column is bound.
+
+        ``amount + Decimal("1.50")`` binds 150 cents; ``amount * 3`` must bind
+        3, not 300. Division would truncate integer cents, so it is refused:
+        divide in Python, where ``Decimal`` is exact.
+        """
+        if op is operator.mul and isinstance(value, int) and not isinstance(value, bool):
+            return Integer()
+        if op in (operator.mul, operator.truediv, operator.floordiv, operator.mod):
+            raise TypeError("money can only be multiplied by a whole number in SQL")
+        return self
 
     def process_bind_param(self, value, dialect):
         if value is None:
