@@ -139,3 +139,17 @@ def test_demo_creates_a_household_the_user_can_sign_in_to(db_url, tmp_path):
         assert session.scalar(select(func.count(Transaction.id))) > 1000
     again = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("garbage", "not a database URL"),
+        ("mysql://x@127.0.0.1/db", "no driver for this database"),
+    ],
+)
+def test_a_bad_database_url_is_one_clear_line(tmp_path, url, message):
+    result = homeledger("db", "upgrade", database_url=url, data_dir=tmp_path)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -6,9 +6,10 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+import alembic.util
 import click
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from homeledger import create_app, migrate, tenancy
@@ -215,8 +216,14 @@ def run(ctx: click.Context, port: int, with_demo: bool) -> None:
         _first_run(session, with_demo)
         session.commit()
         click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=8)
     click.echo(f"Homeledger is running at http://127.0.0.1:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host="127.0.0.1", port=port, threads=8, _quiet=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.close()
 
 
 def _first_run(session: Session, with_demo: bool) -> None:
@@ -257,12 +264,23 @@ def main() -> None:
         click.echo(f"homeledger: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except ConfigError as exc:
-        click.echo(f"homeledger: configuration error: {exc}", err=True)
-        sys.exit(1)
+        _fail(f"configuration error: {exc}")
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        click.echo(f"homeledger: cannot use the database: {reason}", err=True)
-        sys.exit(1)
+        _fail(f"cannot use the database: {reason}")
+    except ArgumentError as exc:
+        _fail(f"DATABASE_URL is not a database URL we understand ({exc})")
+    except ModuleNotFoundError as exc:
+        _fail(f"no driver for this database ({exc.name}); use PostgreSQL or SQLite")
+    except alembic.util.CommandError as exc:
+        _fail(f"migrations: {exc}")
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"homeledger: {message}", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -121,3 +121,11 @@ def test_audit_entries_cannot_be_forged_with_newlines(session):
     entry = session.scalars(select(AuditLog)).one()
     assert "\n" not in entry.actor_name
     assert entry.actor_name.startswith("eve\\x0aINFO")
+
+
+def test_a_username_with_a_nul_byte_is_simply_unknown(session):
+    make_user(session, "alex")
+    assert accounts.authenticate(session, "al\x00ex", DEFAULT_PASSWORD) is None
+    session.commit()
+    login = select(AuditLog.outcome).where(AuditLog.action == "auth.login")
+    assert session.scalars(login).one() == "failure"

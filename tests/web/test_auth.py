@@ -118,3 +118,33 @@ def test_a_temporary_password_must_be_changed_before_anything_else(session, clie
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/account/password"
+
+
+def test_a_next_parameter_with_a_newline_cannot_inject_headers(client, alex):
+    page = client.get("/login")
+    response = client.post(
+        "/login?next=/foo%0d%0aSet-Cookie:%20x=1",
+        data={
+            "username": "alex",
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "x=1" not in response.headers.get("Set-Cookie", "")
+
+
+@pytest.mark.parametrize("username", ["al\x00ex", "alex\r\nadmin", "\x7f"])
+def test_a_username_with_control_characters_is_a_clear_400(client, alex, username):
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot be typed" in response.get_data(as_text=True)

@@ -21,6 +21,8 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def find_user(session: Session, username: str) -> User | None:
     """The user with this username, compared without regard to case."""
+    if not username.isprintable():
+        return None  # no username contains control characters (PostgreSQL refuses NUL)
     return session.scalars(
         select(User).where(func.lower(User.username) == username.strip().lower())
     ).first()
