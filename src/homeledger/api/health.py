@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
-from sqlalchemy import text
+from sqlalchemy import literal, select
 
 from homeledger.api import api_bp
 from homeledger.api.errors import error_body
@@ -14,7 +14,7 @@ from homeledger.extensions import db
 def health():
     """200 {"status": "ok"} when the database answers, 503 otherwise. No data, no auth."""
     try:
-        db.session.execute(text("SELECT 1"))
+        db.session.execute(select(literal(1)))
     except Exception:  # any database failure means "not healthy", which is the answer
         db.session.rollback()
         return error_body(503, "The database is not reachable.", code="unavailable")
