@@ -55,15 +55,19 @@ def test_db_upgrade_creates_every_table_and_is_repeatable(empty_db_url, tmp_path
     engine.dispose()
 
 
-def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
-    result = homeledger(
+def create_root_admin(db_url: str, data_dir):
+    return homeledger(
         "create-admin",
         "root-admin",
         "--password-stdin",
         database_url=db_url,
-        data_dir=tmp_path,
+        data_dir=data_dir,
         stdin="a long admin passphrase\n",
     )
+
+
+def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
+    result = create_root_admin(db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     with database(db_url) as session:
         user = accounts.authenticate(session, "root-admin", "a long admin passphrase")
@@ -71,14 +75,7 @@ def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
 
 
 def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
-    homeledger(
-        "create-admin",
-        "root-admin",
-        "--password-stdin",
-        database_url=db_url,
-        data_dir=tmp_path,
-        stdin="a long admin passphrase\n",
-    )
+    create_root_admin(db_url, tmp_path)
     result = homeledger(
         "set-password", "root-admin", "--generate", database_url=db_url, data_dir=tmp_path
     )
