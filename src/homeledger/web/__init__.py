@@ -65,8 +65,8 @@ def _error_page(error):
     from homeledger.api.errors import api_error_response
 
     status = getattr(error, "code", 500) or 500
+    if status == 500:
+        db.session.rollback()  # whatever failed half-way is not committed later
     if request.path.startswith("/api/"):
         return api_error_response(error)
-    if status == 500:
-        db.session.rollback()
     return render_template("errors/error.html", error=error, status=status), status
