@@ -9,8 +9,9 @@ from homeledger.config import Config
 
 def create_app(config: Config) -> Flask:
     """Build the Flask application for one configuration; nothing else happens at import."""
-    from homeledger import tenancy
-    from homeledger.api import api_bp
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from homeledger import api, rate_limits, security_headers, tenancy
     from homeledger.extensions import csrf, db, login_manager
     from homeledger.services import passwords
     from homeledger.web import register_web
@@ -28,6 +29,11 @@ def create_app(config: Config) -> Flask:
     login_manager.init_app(app)
 
     register_web(app)
-    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
-    app.register_blueprint(api_bp)
+    api.install(app)
+    rate_limits.install(app)
+    security_headers.install(app)
+    hops = config.TRUSTED_PROXY_HOPS
+    if hops:
+        # Only the given number of proxies may speak for the client; never a raw header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

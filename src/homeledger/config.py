@@ -89,11 +89,45 @@ class Config:
     ARGON2_PARALLELISM = 4
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "homeledger_session"
     REMEMBER_COOKIE_HTTPONLY = True
+    # A browser session ends after this long idle, and after the absolute lifetime regardless.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     TESTING = False
+
+    # API bearer tokens: short-lived signed access tokens, opaque rotating refresh tokens.
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ("HS256",)  # pinned: "none" and every other algorithm refused
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+    JWT_ENCODE_ISSUER = JWT_DECODE_ISSUER = "homeledger"
+    JWT_ENCODE_AUDIENCE = JWT_DECODE_AUDIENCE = "homeledger-api"
+    JWT_TOKEN_LOCATION = ("headers",)
+    JWT_IDENTITY_CLAIM = "sub"
+    REFRESH_TOKEN_LIFETIME = timedelta(days=30)
+
+    # Rate limits (Flask-Limiter syntax). Storage is Redis when REDIS_URL is set,
+    # so every worker process counts against the same limit.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "homeledger"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    REFRESH_RATE_LIMIT = "30 per minute;300 per hour"
+    PASSWORD_CHANGE_RATE_LIMIT = "5 per minute;20 per hour"  # noqa: S105 (a limit)
+    # How many reverse proxies in front of the app may set X-Forwarded-*; 0 trusts none.
+    TRUSTED_PROXY_HOPS = 0
+    HSTS = False
+
+    # OpenAPI document and its reading page, both under the API prefix.
+    API_TITLE = "Homeledger API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_REDOC_PATH = "docs"
+    OPENAPI_REDOC_URL = "/static/vendor/redoc-2.5.4/redoc.standalone.js"
 
     def __init__(self, database_url: str | None = None, **overrides) -> None:
         if database_url is not None:
@@ -102,6 +136,16 @@ class Config:
             setattr(self, key, value)
         if not getattr(self, "SQLALCHEMY_ENGINE_OPTIONS", None):
             self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(self.SQLALCHEMY_DATABASE_URI)
+        if self.REDIS_URL and "RATELIMIT_STORAGE_URI" not in overrides:
+            self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+
+    def _read_common_env(self) -> None:
+        """Settings every served configuration reads the same way."""
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        hops = os.environ.get("TRUSTED_PROXY_HOPS", "0").strip()
+        if not hops.isdigit():
+            raise ConfigError(f"TRUSTED_PROXY_HOPS must be a whole number, not {hops!r}")
+        self.TRUSTED_PROXY_HOPS = int(hops)
 
     def validate(self) -> None:
         """Raise ConfigError if this configuration must not serve requests."""
@@ -110,6 +154,8 @@ class Config:
         # Flask-Login skips @login_required when this is set; we never allow it.
         if getattr(self, "LOGIN_DISABLED", False):
             raise ConfigError("LOGIN_DISABLED is not supported: every user signs in")
+        if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
 
 
 class LocalConfig(Config):
@@ -126,7 +172,7 @@ class LocalConfig(Config):
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or _local_secret(
             data_dir, "jwt_secret_key"
         )
-        self.REDIS_URL = os.environ.get("REDIS_URL")
+        self._read_common_env()
         super().__init__(database_url=url, **overrides)
 
 
@@ -135,11 +181,12 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = True
 
     def __init__(self, **overrides) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", "")
-        self.REDIS_URL = os.environ.get("REDIS_URL")
+        self._read_common_env()
         super().__init__(database_url=os.environ.get("DATABASE_URL", ""), **overrides)
 
     def validate(self) -> None:

@@ -1,5 +1,6 @@
 """Flask extensions, created here and bound to the app in the factory."""
 
+from flask_jwt_extended import JWTManager
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -10,3 +11,4 @@ from homeledger.models.base import Base
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+jwt = JWTManager()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Category, UserSettings
-from homeledger.services import accounts
+from homeledger.services import accounts, api_tokens, web_sessions
 from homeledger.services.errors import ValidationError
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -81,15 +83,26 @@ def test_a_deactivated_user_cannot_sign_in(session):
     assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) is None
 
 
-def test_changing_the_password_ends_existing_sessions(session):
+def test_changing_the_password_ends_every_other_session_and_token(session):
     user = make_user(session, "alex")
-    old_session_id = user.get_id()
-
-    accounts.change_own_password(session, user, DEFAULT_PASSWORD, "a brand new passphrase")
+    lifetime, idle = timedelta(hours=12), timedelta(minutes=30)
+    this_browser = web_sessions.start(session, user, lifetime=lifetime)
+    other_browser = web_sessions.start(session, user, lifetime=lifetime)
+    phone = api_tokens.issue(session, user, device_name="phone", lifetime=timedelta(days=30))
+    epoch = user.session_epoch
     session.commit()
 
-    assert accounts.user_for_session(session, old_session_id) is None
-    assert accounts.user_for_session(session, user.get_id()) == user
+    accounts.change_own_password(
+        session, user, DEFAULT_PASSWORD, "a brand new passphrase", keep_web_session=this_browser
+    )
+    session.commit()
+
+    assert web_sessions.resume(session, this_browser, idle_timeout=idle) == user
+    assert web_sessions.resume(session, other_browser, idle_timeout=idle) is None
+    with pytest.raises(api_tokens.TokenRejected) as rejected:
+        api_tokens.rotate(session, phone.token, lifetime=timedelta(days=30))
+    assert rejected.value.code == "token_revoked"
+    assert user.session_epoch == epoch + 1  # outstanding access tokens carry the old one
     assert accounts.authenticate(session, "alex", "a brand new passphrase") == user
     assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) is None
 

@@ -13,25 +13,71 @@ _CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
 }
+_SERVER_ERROR = "Something went wrong on our side. Nothing was changed."
 
 
-def error_body(status: int, message: str, code: str | None = None, fields: dict | None = None):
+def error_body(
+    status: int,
+    message: str,
+    code: str | None = None,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+):
     body = {"error": {"code": code or _CODES.get(status, "error"), "message": message}}
     if fields:
         body["error"]["fields"] = fields
     response = jsonify(body)
     response.status_code = status
+    if status == 401:
+        # RFC 6750: tells the client which scheme to use (and that it may retry with it).
+        response.headers["WWW-Authenticate"] = (
+            f'Bearer realm="homeledger", error="{body["error"]["code"]}"'
+        )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     return response
 
 
+_LOCATIONS = ("json", "query", "form", "headers", "files", "path")
+
+
+def _field_errors(messages) -> dict[str, str]:
+    """webargs' ``{"json": {"field": ["msg", ...]}}`` flattened to ``{"field": "msg ..."}``."""
+    if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in _LOCATIONS:
+        messages = next(iter(messages.values()))
+    fields: dict[str, str] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                name = "body" if key == "_schema" else str(key)
+                walk(f"{prefix}.{name}" if prefix else name, inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            fields[prefix or "body"] = " ".join(value)
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(f"{prefix}.{index}", inner)
+        else:
+            fields[prefix or "body"] = str(value)
+
+    walk("", messages)
+    return fields
+
+
 def api_error_response(error: Exception):
-    if isinstance(error, HTTPException):
-        status = error.code or 500
-        message = error.description if status != 500 else "Something went wrong on our side."
-    else:
-        status, message = 500, "Something went wrong on our side."
-    return error_body(status, message)
+    """Any exception that reached Flask's error handling, as our JSON error."""
+    if not isinstance(error, HTTPException) or (error.code or 500) >= 500:
+        return error_body(500, _SERVER_ERROR)
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if status == 422 and messages:
+        return error_body(422, "The request body is not valid.", fields=_field_errors(messages))
+    if status == 429:
+        return error_body(429, f"Too many attempts: {error.description}. Try again later.")
+    return error_body(status, error.description or error.name)

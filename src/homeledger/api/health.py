@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask_smorest import Blueprint
 from sqlalchemy import literal, select
 
-from homeledger.api import api_bp
 from homeledger.api.errors import error_body
+from homeledger.api.schemas import HealthSchema
 from homeledger.extensions import db
 
+blp = Blueprint("api_health", __name__, description="Is the service up?")
 
-@api_bp.get("/health")
+
+@blp.get("/health")
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, schema="Error", description="The database is not reachable.")
 def health():
-    """200 {"status": "ok"} when the database answers, 503 otherwise. No data, no auth."""
+    """200 when the database answers, 503 otherwise. No data, no sign-in."""
     try:
         db.session.execute(select(literal(1)))
     except Exception:  # any database failure means "not healthy", which is the answer
         db.session.rollback()
         return error_body(503, "The database is not reachable.", code="unavailable")
-    return jsonify({"status": "ok"})
+    return {"status": "ok"}

@@ -1,7 +1,7 @@
 """Every model, importable from one place so metadata is complete for Alembic."""
 
 from homeledger.models.audit import AuditLog
-from homeledger.models.auth import RefreshToken, RevokedToken
+from homeledger.models.auth import RefreshToken, RevokedToken, WebSession
 from homeledger.models.base import Base, UserOwned
 from homeledger.models.categories import Category, CategorySeed, Owner
 from homeledger.models.planning import Budget, Commitment, Debt, DebtPayment, SavingsGoal
@@ -28,4 +28,5 @@ __all__ = [
     "User",
     "UserOwned",
     "UserSettings",
+    "WebSession",
 ]

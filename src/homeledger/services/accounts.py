@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from homeledger import tenancy
 from homeledger.models import User, UserSettings
 from homeledger.models.types import utcnow
-from homeledger.services import audit, passwords
+from homeledger.services import api_tokens, audit, passwords, web_sessions
 from homeledger.services.categories import seed_categories
 from homeledger.services.errors import ValidationError
 
@@ -148,8 +148,13 @@ def set_password(
     actor_id: int | None = None,
     must_change: bool = False,
     ip_address: str | None = None,
+    keep_web_session: str | None = None,
 ) -> None:
-    """Replace a password; every session and token issued before stops working."""
+    """Replace a password; every session and token issued before stops working.
+
+    The browser making the change may stay signed in by passing its web
+    session token; API devices get new tokens from the caller.
+    """
     if problem := passwords.password_problem(new_password):
         raise ValidationError({"password": problem})
     if passwords.verify_password(user.password_hash, new_password):
@@ -157,7 +162,9 @@ def set_password(
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = must_change
-    user.session_epoch += 1
+    user.session_epoch += 1  # outstanding access tokens carry the old epoch
+    web_sessions.end_all(session, user.id, keep_token=keep_web_session)
+    api_tokens.revoke_all(session, user.id)
     audit.record(
         session,
         "user.password_change",
@@ -168,7 +175,13 @@ def set_password(
 
 
 def change_own_password(
-    session: Session, user: User, current: str, new: str, *, ip_address: str | None = None
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    ip_address: str | None = None,
+    keep_web_session: str | None = None,
 ) -> None:
     """A signed-in user's own change: the current password must be given."""
     if not passwords.verify_password(user.password_hash, current):
@@ -182,19 +195,11 @@ def change_own_password(
             extra={"reason": "bad_current_password"},
         )
         raise ValidationError({"current_password": "is not your current password"})
-    set_password(session, user, new, actor_id=user.id, ip_address=ip_address)
-
-
-def user_for_session(session: Session, session_id: str) -> User | None:
-    """Resolve Flask-Login's stored id (``"<id>:<epoch>"``) to a user still allowed in.
-
-    A stale epoch (password changed since) or a deactivated account gives None,
-    which signs the browser out on its very next request.
-    """
-    user_part, _, epoch_part = session_id.partition(":")
-    if not (user_part.isdigit() and epoch_part.isdigit()):
-        return None
-    user = session.get(User, int(user_part))
-    if user is None or not user.is_active or user.session_epoch != int(epoch_part):
-        return None
-    return user
+    set_password(
+        session,
+        user,
+        new,
+        actor_id=user.id,
+        ip_address=ip_address,
+        keep_web_session=keep_web_session,
+    )

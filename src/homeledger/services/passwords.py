@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
+from importlib import resources
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -48,10 +52,30 @@ def _dummy_hash() -> str:
     return _dummy[key]
 
 
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """About 20,000 passwords that appear in breaches, shipped with the package."""
+    raw = (resources.files("homeledger") / "data" / "common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode().split())
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.lower()
+    if lowered in common_passwords():
+        return True
+    # "password2024!!" is still "password": strip what people add at the end.
+    stem = lowered.rstrip("0123456789!@#$%^&*?.-_ ")
+    if len(stem) < len(lowered) and stem in common_passwords():
+        return True
+    return len(set(lowered)) <= 2  # "aaaaaaaaaaaa", "abababababab"
+
+
 def password_problem(password: str) -> str | None:
     """Why a new password is not acceptable, or None if it is."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > 1024:
         return "must be at most 1024 characters"
+    if _is_common(password):
+        return "is too easy to guess: a common password or a simple pattern"
     return None

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import accounts
+from homeledger.services import web_sessions
+
+# Where the browser's server-side session token lives inside the signed cookie.
+WEB_SESSION_KEY = "wsid"
 
 # Pages a user who must change their password may still reach.
 _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
@@ -28,8 +32,21 @@ def register_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_id: str):
-        return accounts.user_for_session(db.session, session_id)
+    def load_user(stored_id: str):
+        """The user of this browser's live server-side session, or None (signed out)."""
+        token = session.get(WEB_SESSION_KEY)
+        if not token:
+            return None
+        user = web_sessions.resume(
+            db.session, token, idle_timeout=current_app.config["SESSION_IDLE_TIMEOUT"]
+        )
+        # The stored id carries the password epoch: a changed password ends old sessions.
+        if user is None or user.get_id() != stored_id:
+            db.session.rollback()
+            return None
+        if db.session.dirty:
+            db.session.commit()  # last seen, recorded before the request does its own work
+        return user
 
     @app.before_request
     def scope_request_to_signed_in_user():
@@ -44,8 +61,7 @@ def register_web(app: Flask) -> None:
                 return redirect(url_for("auth.change_password"))
         return None
 
-    for status in (400, 403, 404, 405, 413, 429, 500):
-        app.register_error_handler(status, _error_page)
+    app.register_error_handler(HTTPException, _error_page)
 
     app.add_template_filter(format_money, "money")
     app.add_template_global(timedelta(days=1), "one_day")

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from homeledger.extensions import db
-from homeledger.services import accounts, audit
+from homeledger.services import accounts, audit, web_sessions
 from homeledger.services.errors import ValidationError
+from homeledger.web import WEB_SESSION_KEY
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -31,7 +41,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with username and password. A wrong pair re-renders with one vague message."""
+    """Sign in with username and password. A wrong pair re-renders with one vague message.
+
+    429 when the client address or the username has tried too often (rate_limits.py).
+    """
     if current_user.is_authenticated:
         return redirect(url_for("overview.index"))
     form = LoginForm()
@@ -39,11 +52,21 @@ def login():
         user = accounts.authenticate(
             db.session, form.username.data, form.password.data, ip_address=request.remote_addr
         )
-        db.session.commit()
         if user is not None:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
+            # A brand-new session: nothing from before sign-in (fixation) carries over.
+            session.clear()
+            session.permanent = True
+            session[WEB_SESSION_KEY] = web_sessions.start(
+                db.session,
+                user,
+                lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
+                ip_address=request.remote_addr,
+                user_agent=request.user_agent.string,
+            )
+            db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()
         flash("Wrong username or password.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -52,7 +75,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with CSRF token, so no page can sign a user out by linking here)."""
+    """Sign out (POST with CSRF token, so no page can sign a user out by linking here).
+
+    The server-side session is revoked: a copy of the cookie no longer works.
+    """
+    web_sessions.end(db.session, session.get(WEB_SESSION_KEY, ""))
     audit.record(
         db.session,
         "auth.logout",
@@ -70,7 +97,11 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password; other sessions of this user end with it."""
+    """Change one's own password; every other browser and device of this user is signed out.
+
+    400 with the field named when the current password is wrong or the new one is weak;
+    429 after too many attempts.
+    """
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -80,6 +111,7 @@ def change_password():
                 form.current_password.data,
                 form.new_password.data,
                 ip_address=request.remote_addr,
+                keep_web_session=session.get(WEB_SESSION_KEY),
             )
         except ValidationError as exc:
             db.session.commit()  # keeps the audit entry of the failed attempt
@@ -89,7 +121,9 @@ def change_password():
             return render_template("auth/change_password.html", form=form), 400
         db.session.commit()
         login_user(current_user._get_current_object())  # this browser carries the new epoch
-        flash("Your password has been changed.", "success")
+        flash(
+            "Your password has been changed. Other browsers and devices are signed out.", "success"
+        )
         return redirect(url_for("overview.index"))
     status = 400 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status

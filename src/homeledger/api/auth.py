@@ -1,0 +1,95 @@
+"""Signing a device in and out: login, refresh (rotating), logout."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_jwt_extended import current_user, get_jwt
+from flask_smorest import Blueprint
+
+from homeledger.api.errors import error_body
+from homeledger.api.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from homeledger.api.security import BEARER, auth_required, current_token_expiry, token_response
+from homeledger.extensions import db
+from homeledger.services import accounts, api_tokens, audit
+
+blp = Blueprint(
+    "api_auth",
+    __name__,
+    url_prefix="/auth",
+    description="Sign a device in with a password, keep it signed in, sign it out.",
+)
+
+
+@blp.post("/login")
+@blp.arguments(LoginRequest)
+@blp.response(200, TokenResponse)
+@blp.alt_response(401, schema="Error", description="Wrong username or password (`auth_required`).")
+@blp.alt_response(
+    429, schema="Error", description="Too many attempts from this address or for this username."
+)
+def login(body):
+    """Exchange username and password for an access token (~15 min) and a refresh token
+    (~30 days, one per device)."""
+    user = accounts.authenticate(
+        db.session, body["username"], body["password"], ip_address=request.remote_addr
+    )
+    if user is None:
+        db.session.commit()  # the failed attempt stays in the audit log
+        return error_body(401, "Wrong username or password.", code="auth_required")
+    issued = api_tokens.issue(
+        db.session,
+        user,
+        device_name=body.get("device_name"),
+        lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
+    )
+    db.session.commit()
+    return token_response(issued)
+
+
+@blp.post("/refresh")
+@blp.arguments(RefreshRequest)
+@blp.response(200, TokenResponse)
+@blp.alt_response(
+    401,
+    schema="Error",
+    description="`token_invalid`, `token_expired`, `token_revoked` (also when a used token "
+    "is replayed: the device is signed out) or `account_inactive`.",
+)
+def refresh(body):
+    """Swap a refresh token for a new pair; the old refresh token stops working."""
+    try:
+        issued = api_tokens.rotate(
+            db.session,
+            body["refresh_token"],
+            lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
+            ip_address=request.remote_addr,
+        )
+    except api_tokens.TokenRejected as rejected:
+        db.session.commit()  # a detected replay has revoked the family: keep that
+        return error_body(401, str(rejected), code=rejected.code)
+    db.session.commit()
+    return token_response(issued)
+
+
+@blp.post("/logout")
+@blp.arguments(LogoutRequest)
+@blp.response(204)
+@blp.doc(security=BEARER)
+@auth_required
+def logout(body):
+    """Sign this device out: its access token and its refresh tokens stop working at once."""
+    claims = get_jwt()
+    api_tokens.revoke_access_token(
+        db.session, claims["jti"], current_user.id, current_token_expiry()
+    )
+    if claims.get("fam"):
+        api_tokens.revoke_family(db.session, claims["fam"])
+    audit.record(
+        db.session,
+        "auth.logout",
+        actor_id=current_user.id,
+        ledger_user_id=current_user.id,
+        ip_address=request.remote_addr,
+        extra={"client": "api"},
+    )
+    db.session.commit()

@@ -1,0 +1,56 @@
+"""The signed-in user: who am I, and changing my password."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint
+
+from homeledger.api.errors import error_body
+from homeledger.api.schemas import PasswordChangeRequest, TokenResponse, UserSchema
+from homeledger.api.security import BEARER, auth_required, token_response
+from homeledger.extensions import db
+from homeledger.services import accounts, api_tokens
+from homeledger.services.errors import ValidationError
+
+blp = Blueprint("api_me", __name__, url_prefix="/me", description="The signed-in user.")
+
+
+@blp.get("")
+@blp.response(200, UserSchema)
+@blp.doc(security=BEARER)
+@auth_required
+def me():
+    """The user the access token belongs to."""
+    return current_user
+
+
+@blp.post("/password")
+@blp.arguments(PasswordChangeRequest)
+@blp.response(200, TokenResponse)
+@blp.alt_response(422, schema="Error", description="Current password wrong or new one too weak.")
+@blp.doc(security=BEARER)
+@auth_required
+def change_password(body):
+    """Change the password. Every other device and browser is signed out; this device
+    gets a fresh token pair in the answer (its old access token no longer works)."""
+    try:
+        accounts.change_own_password(
+            db.session,
+            current_user,
+            body["current_password"],
+            body["new_password"],
+            ip_address=request.remote_addr,
+        )
+    except ValidationError as exc:
+        db.session.commit()  # the failed attempt stays in the audit log
+        return error_body(422, "The password was not changed.", fields=exc.fields)
+    # Every family ended with the old password; this device starts a new one.
+    issued = api_tokens.issue(
+        db.session,
+        current_user,
+        device_name=None,
+        lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
+    )
+    db.session.commit()
+    return token_response(issued)

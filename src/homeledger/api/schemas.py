@@ -1,0 +1,70 @@
+"""Request and response bodies of the API (marshmallow), which the OpenAPI document shows."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from homeledger.services.passwords import MIN_PASSWORD_LENGTH
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "What is wrong with each offending field."},
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+_PRINTABLE = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
+
+
+class LoginRequest(Schema):
+    username = fields.String(required=True, validate=[validate.Length(1, 64), _PRINTABLE])
+    password = fields.String(required=True, validate=validate.Length(1, 1024), load_only=True)
+    device_name = fields.String(
+        validate=[validate.Length(1, 100), _PRINTABLE],
+        metadata={"description": "Shown in the list of signed-in devices.", "example": "Pixel 8"},
+    )
+
+
+class RefreshRequest(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 200), load_only=True)
+
+
+class LogoutRequest(Schema):
+    refresh_token = fields.String(validate=validate.Length(1, 200), load_only=True)
+
+
+class PasswordChangeRequest(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(1, 1024))
+    new_password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    role = fields.String(required=True, metadata={"enum": ["admin", "user"]})
+    must_change_password = fields.Boolean(required=True)
+    onboarding_required = fields.Function(
+        lambda user: user.onboarding_step != "done", required=True
+    )
+
+
+class TokenResponse(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds."})
+    user = fields.Nested(UserSchema, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})

@@ -1,0 +1,108 @@
+"""Bearer-token checks for the API (flask-jwt-extended) and the 401 contract.
+
+Every 401 is ``{"error": {"code", "message"}}`` with ``WWW-Authenticate: Bearer``;
+``code`` tells the mobile app what to do: ``token_expired`` -> refresh once;
+``auth_required``, ``token_invalid``, ``token_revoked``, ``account_inactive``
+-> send the person to sign in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import Flask, current_app
+from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_required
+
+from homeledger import tenancy
+from homeledger.api.errors import error_body
+from homeledger.extensions import db, jwt
+from homeledger.models import User
+from homeledger.services import api_tokens
+
+BEARER = [{"bearer": []}]
+
+
+def install(app: Flask) -> None:
+    jwt.init_app(app)
+
+
+@jwt.unauthorized_loader
+def _missing(reason: str):
+    return error_body(
+        401, "Sign in first: send 'Authorization: Bearer <access token>'.", code="auth_required"
+    )
+
+
+@jwt.expired_token_loader
+def _expired(header, payload):
+    return error_body(401, "The access token has expired; refresh it.", code="token_expired")
+
+
+@jwt.invalid_token_loader
+def _invalid(reason: str):
+    return error_body(401, "The access token is not valid.", code="token_invalid")
+
+
+@jwt.revoked_token_loader
+def _revoked(header, payload):
+    return error_body(401, "This sign-in has been revoked; sign in again.", code="token_revoked")
+
+
+@jwt.token_in_blocklist_loader
+def _is_revoked(header, payload) -> bool:
+    """Logged out (jti or device family revoked) or issued before a password change."""
+    user = db.session.get(User, int(payload["sub"])) if payload["sub"].isdigit() else None
+    if user is not None and user.session_epoch != payload.get("epoch"):
+        return True
+    family = payload.get("fam")
+    return api_tokens.access_token_revoked(db.session, payload["jti"]) or (
+        family is not None and api_tokens.family_revoked(db.session, family)
+    )
+
+
+@jwt.user_lookup_loader
+def _load_user(header, payload) -> User | None:
+    sub = payload["sub"]
+    user = db.session.get(User, int(sub)) if isinstance(sub, str) and sub.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+@jwt.user_lookup_error_loader
+def _user_gone(header, payload):
+    return error_body(401, "This account is deactivated.", code="account_inactive")
+
+
+def access_token_for(user: User, family_id: str) -> str:
+    """A short-lived access token bound to the user's password epoch and device family."""
+    return create_access_token(
+        identity=str(user.id), additional_claims={"epoch": user.session_epoch, "fam": family_id}
+    )
+
+
+def token_response(issued: api_tokens.IssuedRefreshToken) -> dict:
+    expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+    return {
+        "access_token": access_token_for(issued.user, issued.family_id),
+        "refresh_token": issued.token,
+        "token_type": "Bearer",
+        "expires_in": int(expires.total_seconds()),
+        "user": issued.user,
+    }
+
+
+def auth_required(view: Callable) -> Callable:
+    """A valid, unrevoked access token of an active user; the request acts on their ledger."""
+
+    @wraps(view)
+    @jwt_required()
+    def wrapper(*args, **kwargs):
+        tenancy.set_ledger(db.session, current_user.id)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def current_token_expiry() -> datetime:
+    return datetime.fromtimestamp(get_jwt()["exp"], tz=UTC)

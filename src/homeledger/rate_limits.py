@@ -1,0 +1,76 @@
+"""Rate limits on sign-in, token refresh and password change (Flask-Limiter).
+
+Each app gets its own Limiter whose storage is ``RATELIMIT_STORAGE_URI``:
+Redis when ``REDIS_URL`` is set, so every worker process counts against the
+same limit; memory only for a single local process. Sign-in is limited both
+per client address and per username, shared between the web form and the API.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+def _attempted_username() -> str:
+    """The username a sign-in attempt names, from the form or the JSON body."""
+    name = request.form.get("username")
+    if name is None and request.is_json:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) else None
+    name = name if isinstance(name, str) else ""
+    return "user:" + name.strip().lower()[:64]
+
+
+def _signed_in_user() -> str:
+    from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"uid:{current_user.id}"
+    verify_jwt_in_request(optional=True)
+    identity = get_jwt_identity()
+    return f"uid:{identity}" if identity else f"ip:{get_remote_address()}"
+
+
+def install(app: Flask) -> Limiter:
+    """Create this app's limiter and put the limits on the endpoints that need them."""
+    config = app.config
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=config["RATELIMIT_STORAGE_URI"],
+        key_prefix=config["RATELIMIT_KEY_PREFIX"],
+        headers_enabled=True,
+        retry_after="delta-seconds",
+        strategy="moving-window",
+    )
+    login_limits = [
+        limiter.shared_limit(config["LOGIN_RATE_LIMIT"], scope="login-address", methods=["POST"]),
+        limiter.shared_limit(
+            config["LOGIN_RATE_LIMIT"],
+            scope="login-username",
+            key_func=_attempted_username,
+            methods=["POST"],
+        ),
+    ]
+    password_limit = limiter.shared_limit(
+        config["PASSWORD_CHANGE_RATE_LIMIT"],
+        scope="password-change",
+        key_func=_signed_in_user,
+        methods=["POST"],
+    )
+    limits = {
+        "auth.login": login_limits,
+        "api_auth.login": login_limits,
+        "api_auth.refresh": [limiter.limit(config["REFRESH_RATE_LIMIT"], methods=["POST"])],
+        "auth.change_password": [password_limit],
+        "api_me.change_password": [password_limit],
+    }
+    for endpoint, endpoint_limits in limits.items():
+        view = app.view_functions[endpoint]
+        for limit in endpoint_limits:
+            view = limit(view)
+        app.view_functions[endpoint] = view
+    return limiter

@@ -1,0 +1,144 @@
+"""Server side of the API's bearer tokens: rotating refresh tokens and revocation.
+
+Access tokens are short-lived signed JWTs (made in ``homeledger.api.security``);
+refresh tokens are opaque random strings stored here as SHA-256 hashes, one
+*family* per signed-in device. Each refresh returns a new token and marks the
+old one used; a used token presented again means it was copied, so the whole
+family is revoked and the event audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from homeledger.models import RefreshToken, RevokedToken, User
+from homeledger.models.types import utcnow
+from homeledger.services import audit
+
+
+class TokenRejected(Exception):
+    """A refresh token was refused; ``code`` is the 401 code the client sees."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class IssuedRefreshToken:
+    user: User
+    token: str
+    family_id: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_row(session: Session, user_id: int, family_id: str, device: str | None, lifetime):
+    token = secrets.token_urlsafe(48)
+    row = RefreshToken(
+        user_id=user_id,
+        family_id=family_id,
+        token_hash=_hash(token),
+        device_name=device,
+        expires_at=utcnow() + lifetime,
+    )
+    session.add(row)
+    return token, row
+
+
+def issue(
+    session: Session, user: User, *, device_name: str | None, lifetime: timedelta
+) -> IssuedRefreshToken:
+    """Start a new device family for a user who has just signed in."""
+    family_id = str(uuid.uuid4())
+    name = audit.clean_text(device_name, 100) if device_name else None
+    token, _ = _new_row(session, user.id, family_id, name, lifetime)
+    return IssuedRefreshToken(user, token, family_id)
+
+
+def rotate(
+    session: Session, token: str, *, lifetime: timedelta, ip_address: str | None = None
+) -> IssuedRefreshToken:
+    """Exchange a refresh token for a new one in the same family, or raise TokenRejected."""
+    row = session.scalars(
+        select(RefreshToken).where(RefreshToken.token_hash == _hash(token))
+    ).first()
+    if row is None:
+        raise TokenRejected("token_invalid", "Unknown refresh token.")
+    if row.revoked_at is not None:
+        raise TokenRejected("token_revoked", "This sign-in has been revoked.")
+    if row.used_at is not None:
+        revoke_family(session, row.family_id)
+        audit.record(
+            session,
+            "auth.refresh_reuse",
+            actor_id=row.user_id,
+            ledger_user_id=row.user_id,
+            outcome="failure",
+            ip_address=ip_address,
+            extra={"family": row.family_id, "device": row.device_name},
+        )
+        raise TokenRejected(
+            "token_revoked", "This refresh token was already used; the device is signed out."
+        )
+    if row.expires_at <= utcnow():
+        raise TokenRejected("token_expired", "The refresh token has expired; sign in again.")
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise TokenRejected("account_inactive", "This account is deactivated.")
+    new_token, new_row = _new_row(session, user.id, row.family_id, row.device_name, lifetime)
+    session.flush()
+    row.used_at = utcnow()
+    row.replaced_by_id = new_row.id
+    return IssuedRefreshToken(user, new_token, row.family_id)
+
+
+def revoke_family(session: Session, family_id: str) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_all(session: Session, user_id: int, *, keep_family: str | None = None) -> None:
+    """Sign every device of a user out (password change), except ``keep_family``."""
+    statement = update(RefreshToken).where(
+        RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
+    )
+    if keep_family is not None:
+        statement = statement.where(RefreshToken.family_id != keep_family)
+    session.execute(statement.values(revoked_at=utcnow()))
+
+
+def revoke_access_token(session: Session, jti: str, user_id: int, expires_at: datetime) -> None:
+    if session.get(RevokedToken, jti) is None:
+        session.add(
+            RevokedToken(jti=jti, user_id=user_id, expires_at=expires_at, revoked_at=utcnow())
+        )
+
+
+def family_revoked(session: Session, family_id: str) -> bool:
+    """True once any token of the family was revoked (logout, reuse, password change)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None)
+                )
+            )
+        )
+    )
+
+
+def access_token_revoked(session: Session, jti: str) -> bool:
+    return session.get(RevokedToken, jti) is not None
