@@ -189,3 +189,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+def api_login(client, username: str = "alex", password: str = DEFAULT_PASSWORD, **extra):
+    """Sign a device in through the API; returns the response."""
+    return client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password, **extra}
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

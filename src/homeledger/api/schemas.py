@@ -34,11 +34,11 @@ class LoginRequest(Schema):
 
 
 class RefreshRequest(Schema):
-    refresh_token = fields.String(required=True, validate=validate.Length(1, 200), load_only=True)
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 2000), load_only=True)
 
 
 class LogoutRequest(Schema):
-    refresh_token = fields.String(validate=validate.Length(1, 200), load_only=True)
+    refresh_token = fields.String(validate=validate.Length(1, 2000), load_only=True)
 
 
 class PasswordChangeRequest(Schema):
