@@ -73,7 +73,7 @@ def test_no_token_is_auth_required(client):
 
 
 def test_alg_none_token_is_refused(client, tokens):
-    header, payload, _ = tokens["access_token"].split(".")
+    _, payload, _ = tokens["access_token"].split(".")
     forged = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{payload}."
     response = client.get("/api/v1/me", headers=bearer(forged))
     assert response.status_code == 401
