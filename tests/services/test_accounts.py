@@ -142,3 +142,28 @@ def test_a_username_with_a_nul_byte_is_simply_unknown(session):
     session.commit()
     login = select(AuditLog.outcome).where(AuditLog.action == "auth.login")
     assert session.scalars(login).one() == "failure"
+
+
+@pytest.mark.parametrize(
+    "weak", ["password1234", "qwertyuiop123", "iloveyou2024!!", "aaaaaaaaaaaaaa", "1q2w3e4r5t6y"]
+)
+def test_common_passwords_are_refused_even_when_long_enough(session, weak):
+    user = make_user(session, "alex")
+    with pytest.raises(ValidationError) as excinfo:
+        accounts.set_password(session, user, weak)
+    assert "too easy to guess" in excinfo.value.fields["password"]
+
+
+def test_sign_in_rehashes_a_password_stored_with_old_parameters(session):
+    from argon2 import PasswordHasher
+
+    user = make_user(session, "alex")
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1).hash(
+        DEFAULT_PASSWORD
+    )
+    session.commit()
+    old = user.password_hash
+
+    assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) == user
+    assert user.password_hash != old and user.password_hash.startswith("$argon2id$")
+    assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) == user

@@ -8,7 +8,13 @@ from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
 from homeledger.api.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
-from homeledger.api.security import BEARER, auth_required, current_token_expiry, token_response
+from homeledger.api.security import (
+    BEARER,
+    UNAUTHORIZED,
+    auth_required,
+    current_token_expiry,
+    token_response,
+)
 from homeledger.extensions import db
 from homeledger.services import accounts, api_tokens, audit
 
@@ -55,6 +61,7 @@ def login(body):
     description="`token_invalid`, `token_expired`, `token_revoked` (also when a used token "
     "is replayed: the device is signed out) or `account_inactive`.",
 )
+@blp.alt_response(429, schema="Error", description="Too many refreshes from this address.")
 def refresh(body):
     """Swap a refresh token for a new pair; the old refresh token stops working."""
     try:
@@ -74,6 +81,7 @@ def refresh(body):
 @blp.post("/logout")
 @blp.arguments(LogoutRequest)
 @blp.response(204)
+@blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.doc(security=BEARER)
 @auth_required
 def logout(body):

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
 from homeledger.api.schemas import PasswordChangeRequest, TokenResponse, UserSchema
-from homeledger.api.security import BEARER, auth_required, token_response
+from homeledger.api.security import BEARER, UNAUTHORIZED, auth_required, token_response
 from homeledger.extensions import db
 from homeledger.services import accounts, api_tokens
 from homeledger.services.errors import ValidationError
@@ -18,6 +18,7 @@ blp = Blueprint("api_me", __name__, url_prefix="/me", description="The signed-in
 
 @blp.get("")
 @blp.response(200, UserSchema)
+@blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.doc(security=BEARER)
 @auth_required
 def me():
@@ -29,6 +30,8 @@ def me():
 @blp.arguments(PasswordChangeRequest)
 @blp.response(200, TokenResponse)
 @blp.alt_response(422, schema="Error", description="Current password wrong or new one too weak.")
+@blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
+@blp.alt_response(429, schema="Error", description="Too many attempts.")
 @blp.doc(security=BEARER)
 @auth_required
 def change_password(body):

@@ -22,6 +22,11 @@ from homeledger.models import User
 from homeledger.services import api_tokens
 
 BEARER = [{"bearer": []}]
+UNAUTHORIZED = (
+    "`auth_required` (no token), `token_expired` (refresh once), `token_invalid`, "
+    "`token_revoked` (signed out, password changed, or a replayed refresh token), "
+    "`account_inactive`. All but `token_expired` mean: sign in again."
+)
 
 
 def install(app: Flask) -> None:
