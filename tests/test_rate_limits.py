@@ -7,10 +7,12 @@ import uuid
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.extensions import db
+from homeledger.models import AuditLog
 from tests.conftest import api_login, bearer, csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -38,13 +40,19 @@ def _web_login(
     )
 
 
-def test_the_sixth_sign_in_in_a_minute_is_429_and_says_when_to_retry(client, alex):
+def test_the_sixth_sign_in_in_a_minute_is_429_and_says_when_to_retry(client, session, alex):
     statuses = [_web_login(client).status_code for _ in range(5)]
     sixth = _web_login(client, password=DEFAULT_PASSWORD)  # even the right password waits
 
     assert statuses == [401] * 5
     assert sixth.status_code == 429
     assert 0 < int(sixth.headers["Retry-After"]) <= 60
+    lockout = session.scalars(select(AuditLog).where(AuditLog.action == "auth.lockout")).first()
+    assert (lockout.actor_name, lockout.ip_address, lockout.outcome) == (
+        "alex",
+        "10.0.0.1",
+        "failure",
+    )
 
 
 def test_one_username_is_limited_whatever_the_address(client, alex):

@@ -9,7 +9,7 @@ per client address and per username, shared between the web form and the API.
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
 
@@ -34,6 +34,22 @@ def _signed_in_user() -> str:
     return f"uid:{identity}" if identity else f"ip:{get_remote_address()}"
 
 
+def _audit_lockout(limit: RequestLimit) -> None:
+    """A sign-in refused for too many attempts is a security event worth a line."""
+    from homeledger.extensions import db
+    from homeledger.services import audit
+
+    audit.record(
+        db.session,
+        "auth.lockout",
+        actor_name=_attempted_username()[len("user:") :],
+        outcome="failure",
+        ip_address=request.remote_addr,
+        extra={"limit": str(limit.limit)},
+    )
+    db.session.commit()
+
+
 def install(app: Flask) -> Limiter:
     """Create this app's limiter and put the limits on the endpoints that need them."""
     config = app.config
@@ -47,12 +63,18 @@ def install(app: Flask) -> Limiter:
         strategy="moving-window",
     )
     login_limits = [
-        limiter.shared_limit(config["LOGIN_RATE_LIMIT"], scope="login-address", methods=["POST"]),
+        limiter.shared_limit(
+            config["LOGIN_RATE_LIMIT"],
+            scope="login-address",
+            methods=["POST"],
+            on_breach=_audit_lockout,
+        ),
         limiter.shared_limit(
             config["LOGIN_RATE_LIMIT"],
             scope="login-username",
             key_func=_attempted_username,
             methods=["POST"],
+            on_breach=_audit_lockout,
         ),
     ]
     password_limit = limiter.shared_limit(
