@@ -179,6 +179,18 @@ class AuthActions:
             },
         )
 
+    def change_password(self, current: str, new: str):
+        page = self._client.get("/account/password")
+        return self._client.post(
+            "/account/password",
+            data={
+                "current_password": current,
+                "new_password": new,
+                "confirm": new,
+                "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            },
+        )
+
     def logout(self):
         page = self._client.get("/")
         return self._client.post(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from homeledger.extensions import db
 from homeledger.models import AuditLog, User
-from tests.conftest import AuthActions, api_login, bearer, csrf_token_from
+from tests.conftest import AuthActions, api_login, bearer
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
@@ -177,18 +177,9 @@ def test_password_change_on_one_device_signs_out_the_others(client, alex):
 
 def test_password_change_in_the_browser_signs_out_api_devices(app, client, alex):
     phone = api_login(client).get_json()
-    browser = app.test_client()
-    AuthActions(browser).login()
-    page = browser.get("/account/password")
-    browser.post(
-        "/account/password",
-        data={
-            "current_password": DEFAULT_PASSWORD,
-            "new_password": "a brand new passphrase",
-            "confirm": "a brand new passphrase",
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        },
-    )
+    browser = AuthActions(app.test_client())
+    browser.login()
+    browser.change_password(DEFAULT_PASSWORD, "a brand new passphrase")
     response = client.get("/api/v1/me", headers=bearer(phone["access_token"]))
     assert (response.status_code, _error(response)) == (401, "token_revoked")
 

@@ -81,16 +81,7 @@ def test_changing_password_signs_out_other_browsers(app, auth, alex):
 
     AuthActions(other_browser).login()
     auth.login()
-    page = auth._client.get("/account/password")
-    response = auth._client.post(
-        "/account/password",
-        data={
-            "current_password": DEFAULT_PASSWORD,
-            "new_password": "an entirely new passphrase",
-            "confirm": "an entirely new passphrase",
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        },
-    )
+    response = auth.change_password(DEFAULT_PASSWORD, "an entirely new passphrase")
     assert response.status_code == 302
     assert auth._client.get("/").status_code == 200  # this browser stays signed in
     assert other_browser.get("/").status_code == 302  # the other one is out

@@ -16,7 +16,7 @@ from homeledger.api.security import (
     token_response,
 )
 from homeledger.extensions import db
-from homeledger.services import accounts, api_tokens, audit
+from homeledger.services import accounts, api_tokens
 
 blp = Blueprint(
     "api_auth",
@@ -87,17 +87,12 @@ def refresh(body):
 def logout(body):
     """Sign this device out: its access token and its refresh tokens stop working at once."""
     claims = get_jwt()
-    api_tokens.revoke_access_token(
-        db.session, claims["jti"], current_user.id, current_token_expiry()
-    )
-    if claims.get("fam"):
-        api_tokens.revoke_family(db.session, claims["fam"])
-    audit.record(
+    api_tokens.sign_out(
         db.session,
-        "auth.logout",
-        actor_id=current_user.id,
-        ledger_user_id=current_user.id,
+        current_user.id,
+        jti=claims["jti"],
+        family_id=claims.get("fam"),
+        expires_at=current_token_expiry(),
         ip_address=request.remote_addr,
-        extra={"client": "api"},
     )
     db.session.commit()

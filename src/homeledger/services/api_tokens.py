@@ -102,6 +102,29 @@ def rotate(
     return IssuedRefreshToken(user, new_token, row.family_id)
 
 
+def sign_out(
+    session: Session,
+    user_id: int,
+    *,
+    jti: str,
+    family_id: str | None,
+    expires_at: datetime,
+    ip_address: str | None,
+) -> None:
+    """Sign one device out: its access token and its refresh-token family; audited."""
+    revoke_access_token(session, jti, user_id, expires_at)
+    if family_id:
+        revoke_family(session, family_id)
+    audit.record(
+        session,
+        "auth.logout",
+        actor_id=user_id,
+        ledger_user_id=user_id,
+        ip_address=ip_address,
+        extra={"client": "api"},
+    )
+
+
 def revoke_family(session: Session, family_id: str) -> None:
     session.execute(
         update(RefreshToken)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import User, WebSession
 from homeledger.models.types import utcnow
+from homeledger.services import audit
 from homeledger.services.audit import clean_text
 
 # last_seen_at is written at most this often, so reading a page is not a write each time.
@@ -66,8 +67,21 @@ def resume(session: Session, token: str, *, idle_timeout: timedelta) -> User | N
     return user
 
 
+def sign_out(session: Session, token: str, user_id: int, *, ip_address: str | None) -> None:
+    """Sign one browser out for good (its cookie no longer works even if copied); audited."""
+    end(session, token)
+    audit.record(
+        session,
+        "auth.logout",
+        actor_id=user_id,
+        ledger_user_id=user_id,
+        ip_address=ip_address,
+        extra={"client": "web"},
+    )
+
+
 def end(session: Session, token: str) -> None:
-    """Sign one browser out for good: its cookie no longer works even if copied."""
+    """Revoke one browser session."""
     session.execute(
         update(WebSession)
         .where(WebSession.token_hash == token_hash(token), WebSession.revoked_at.is_(None))

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from homeledger.extensions import db
-from homeledger.services import accounts, audit, web_sessions
+from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
 from homeledger.web import WEB_SESSION_KEY
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
@@ -79,12 +79,10 @@ def logout():
 
     The server-side session is revoked: a copy of the cookie no longer works.
     """
-    web_sessions.end(db.session, session.get(WEB_SESSION_KEY, ""))
-    audit.record(
+    web_sessions.sign_out(
         db.session,
-        "auth.logout",
-        actor_id=current_user.id,
-        ledger_user_id=current_user.id,
+        session.get(WEB_SESSION_KEY, ""),
+        current_user.id,
         ip_address=request.remote_addr,
     )
     db.session.commit()
