@@ -167,3 +167,11 @@ def test_sign_in_rehashes_a_password_stored_with_old_parameters(session):
     assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) == user
     assert user.password_hash != old and user.password_hash.startswith("$argon2id$")
     assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) == user
+
+
+def test_c1_control_characters_cannot_forge_audit_lines(session):
+    accounts.authenticate(session, "root\u0085auth.login success\u009b", "x" * 12)
+    session.commit()
+    name = session.scalars(select(AuditLog.actor_name)).one()
+    assert len(name.splitlines()) == 1
+    assert "\\x85" in name and "\\x9b" in name

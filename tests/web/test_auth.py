@@ -139,3 +139,19 @@ def test_a_username_with_control_characters_is_a_clear_400(client, alex, usernam
     )
     assert response.status_code == 400
     assert "cannot be typed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": {"a": "b"}, "password": "x"},
+        {"username": ["alex"], "password": "x"},
+        [["username", "alex"]],
+    ],
+)
+def test_a_json_body_posted_to_a_web_form_is_not_read(client, alex, body):
+    page = client.get("/login")
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post("/login", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import json
+
+from flask import Flask, request
 from flask_smorest import Api
 
+from homeledger.api.errors import error_body
 from homeledger.api.schemas import ErrorSchema
 
 URL_PREFIX = "/api/v1"
+
+
+def _refuse_unreadable_json():
+    """A JSON body that cannot be read is a 400 here, before any parser can choke on it.
+
+    Covers what a plain ``json.loads`` guard in a parser misses: nesting deep
+    enough to exhaust recursion, integers too long to convert, and lone
+    surrogates that no database or hash can encode.
+    """
+    if not request.path.startswith(URL_PREFIX + "/") or not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    try:
+        json.dumps(json.loads(raw), ensure_ascii=False).encode()
+    except (ValueError, RecursionError, UnicodeError):
+        return error_body(400, "The request body is not valid JSON text.")
+    return None
 
 
 class HomeledgerApi(Api):
@@ -42,6 +64,7 @@ def install(app: Flask) -> HomeledgerApi:
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     security.install(app)
+    app.before_request(_refuse_unreadable_json)
     for blueprint in (health.blp, auth.blp, me.blp):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX + (blueprint.url_prefix or ""))

@@ -14,6 +14,7 @@ from functools import wraps
 
 from flask import Flask, current_app
 from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_required
+from flask_jwt_extended.exceptions import JWTDecodeError
 
 from homeledger import tenancy
 from homeledger.api.errors import error_body
@@ -55,22 +56,45 @@ def _revoked(header, payload):
     return error_body(401, "This sign-in has been revoked; sign in again.", code="token_revoked")
 
 
+def _user_id(payload: dict) -> int | None:
+    """The user id in ``sub`` if the token has every claim we issue, of the right type."""
+    sub, jti, epoch, family = (payload.get(k) for k in ("sub", "jti", "epoch", "fam"))
+    well_formed = (
+        isinstance(sub, str)
+        and sub.isascii()
+        and sub.isdigit()
+        and len(sub) <= 18
+        and isinstance(jti, str)
+        and 0 < len(jti) <= 64
+        and type(epoch) is int
+        and isinstance(family, str)
+        and 0 < len(family) <= 36
+        and type(payload.get("exp")) is int
+    )
+    return int(sub) if well_formed else None
+
+
 @jwt.token_in_blocklist_loader
 def _is_revoked(header, payload) -> bool:
-    """Logged out (jti or device family revoked) or issued before a password change."""
-    user = db.session.get(User, int(payload["sub"])) if payload["sub"].isdigit() else None
-    if user is not None and user.session_epoch != payload.get("epoch"):
+    """Logged out (jti or device family revoked) or issued before a password change.
+
+    Checked before the user is loaded, so a token missing any claim we always
+    issue is refused here as invalid.
+    """
+    user_id = _user_id(payload)
+    if user_id is None:
+        raise JWTDecodeError("the token lacks claims every access token carries")
+    user = db.session.get(User, user_id)
+    if user is not None and user.session_epoch != payload["epoch"]:
         return True
-    family = payload.get("fam")
     return api_tokens.access_token_revoked(db.session, payload["jti"]) or (
-        family is not None and api_tokens.family_revoked(db.session, family)
+        api_tokens.family_revoked(db.session, payload["fam"])
     )
 
 
 @jwt.user_lookup_loader
 def _load_user(header, payload) -> User | None:
-    sub = payload["sub"]
-    user = db.session.get(User, int(sub)) if isinstance(sub, str) and sub.isdigit() else None
+    user = db.session.get(User, _user_id(payload))
     return user if user is not None and user.is_active else None
 
 

@@ -69,37 +69,57 @@ def rotate(
     session: Session, token: str, *, lifetime: timedelta, ip_address: str | None = None
 ) -> IssuedRefreshToken:
     """Exchange a refresh token for a new one in the same family, or raise TokenRejected."""
-    row = session.scalars(
-        select(RefreshToken).where(RefreshToken.token_hash == _hash(token))
-    ).first()
+    try:
+        digest = _hash(token)
+    except UnicodeEncodeError:  # a lone surrogate cannot be one of our tokens
+        raise TokenRejected("token_invalid", "Unknown refresh token.") from None
+    row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == digest)).first()
     if row is None:
         raise TokenRejected("token_invalid", "Unknown refresh token.")
     if row.revoked_at is not None:
         raise TokenRejected("token_revoked", "This sign-in has been revoked.")
     if row.used_at is not None:
-        revoke_family(session, row.family_id)
-        audit.record(
-            session,
-            "auth.refresh_reuse",
-            actor_id=row.user_id,
-            ledger_user_id=row.user_id,
-            outcome="failure",
-            ip_address=ip_address,
-            extra={"family": row.family_id, "device": row.device_name},
-        )
-        raise TokenRejected(
-            "token_revoked", "This refresh token was already used; the device is signed out."
-        )
+        _treat_as_stolen(session, row, ip_address)
     if row.expires_at <= utcnow():
         raise TokenRejected("token_expired", "The refresh token has expired; sign in again.")
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise TokenRejected("account_inactive", "This account is deactivated.")
+    # Claim the token in one conditional UPDATE: of two requests racing with the
+    # same token, exactly one wins; the other is a reuse like any later replay.
+    claimed = session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.id == row.id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        _treat_as_stolen(session, row, ip_address)
     new_token, new_row = _new_row(session, user.id, row.family_id, row.device_name, lifetime)
     session.flush()
-    row.used_at = utcnow()
     row.replaced_by_id = new_row.id
     return IssuedRefreshToken(user, new_token, row.family_id)
+
+
+def _treat_as_stolen(session: Session, row: RefreshToken, ip_address: str | None) -> None:
+    """A used token came back: someone holds a copy. Sign the whole device out."""
+    revoke_family(session, row.family_id)
+    audit.record(
+        session,
+        "auth.refresh_reuse",
+        actor_id=row.user_id,
+        ledger_user_id=row.user_id,
+        outcome="failure",
+        ip_address=ip_address,
+        extra={"family": row.family_id, "device": row.device_name},
+    )
+    raise TokenRejected(
+        "token_revoked", "This refresh token was already used; the device is signed out."
+    )
 
 
 def sign_out(

@@ -11,7 +11,8 @@ from homeledger.models import AuditLog
 
 # Keys whose values are never stored, whatever a caller passes.
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|hash|authorization|cookie", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# C0 and C1 controls (newlines, escape sequences) and Unicode line separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_TEXT = 500
 
 

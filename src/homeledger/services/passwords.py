@@ -29,7 +29,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
         return False
 
 
@@ -59,6 +59,14 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(raw).decode().split())
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+        return False
+    return True
+
+
 def _is_common(password: str) -> bool:
     lowered = password.lower()
     if lowered in common_passwords():
@@ -76,6 +84,8 @@ def password_problem(password: str) -> str | None:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters"
     if len(password) > 1024:
         return "must be at most 1024 characters"
+    if not _encodable(password):
+        return "contains characters that are not valid text"
     if _is_common(password):
         return "is too easy to guess: a common password or a simple pattern"
     return None

@@ -1,25 +1,19 @@
 """Forms of the sign-in pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from homeledger.services.passwords import MIN_PASSWORD_LENGTH
+from homeledger.web.forms import WebForm, printable
 
 
-def printable(form, field) -> None:
-    """Control characters (NUL, newlines) belong in no username or password."""
-    if field.data and not field.data.isprintable():
-        raise ValidationError("Contains characters that cannot be typed.")
-
-
-class LoginForm(FlaskForm):
+class LoginForm(WebForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64), printable])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     submit = SubmitField("Sign in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(WebForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField(
         "New password",

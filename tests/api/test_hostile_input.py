@@ -1,0 +1,96 @@
+"""Bodies and tokens built to crash a parser get a clear 4xx, never a 500."""
+
+from __future__ import annotations
+
+import time
+
+import jwt as pyjwt
+import pytest
+
+from tests.conftest import api_login, bearer
+from tests.factories import make_user
+
+UNREADABLE = {
+    "deep nesting": b"[" * 100_000,
+    "endless integer": b'{"refresh_token": ' + b"1" * 5000 + b"}",
+    "lone surrogate": b'{"username": "alex", "password": "\\ud800"}',
+    "not UTF-8": b'{"username": "\xff\xfe"}',
+    "truncated": b'{"username": "al',
+}
+ENDPOINTS = [
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/me/password",
+]
+
+
+@pytest.fixture
+def token(session, client):
+    make_user(session, "alex")
+    return api_login(client).get_json()["access_token"]
+
+
+@pytest.mark.parametrize("body", UNREADABLE.values(), ids=UNREADABLE.keys())
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_unreadable_json_is_a_400_on_every_endpoint(client, token, path, body):
+    response = client.post(path, data=body, content_type="application/json", headers=bearer(token))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_a_password_that_is_not_valid_text_is_a_clear_error(client, token):
+    response = client.post(
+        "/api/v1/me/password",
+        json={"current_password": "correct horse battery staple", "new_password": "x\ud800" * 8},
+        headers=bearer(token),
+    )
+    assert response.status_code == 400
+
+
+def _signed(app, **claims) -> str:
+    base = {
+        "sub": "1",
+        "jti": "j" * 20,
+        "epoch": 0,
+        "fam": "f" * 36,
+        "type": "access",
+        "iss": "homeledger",
+        "aud": "homeledger-api",
+        "exp": int(time.time()) + 60,
+    }
+    base.update(claims)
+    return pyjwt.encode(
+        {k: v for k, v in base.items() if v is not None},
+        app.config["JWT_SECRET_KEY"],
+        algorithm="HS256",
+    )
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"jti": None},
+        {"fam": None},
+        {"epoch": None},
+        {"exp": None},
+        {"fam": {"a": 1}},
+        {"epoch": "0"},
+        {"sub": "٣"},
+        {"sub": "9" * 5000},
+    ],
+    ids=[
+        "no jti",
+        "no fam",
+        "no epoch",
+        "no exp",
+        "fam object",
+        "epoch text",
+        "non-ASCII digit",
+        "huge sub",
+    ],
+)
+def test_tokens_missing_or_bending_our_claims_are_invalid(app, client, token, claims):
+    response = client.get("/api/v1/me", headers=bearer(_signed(app, **claims)))
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "token_invalid"
