@@ -185,13 +185,12 @@ def change_own_password(
 ) -> None:
     """A signed-in user's own change: the current password must be given."""
     if not passwords.verify_password(user.password_hash, current):
-        audit.record(
+        audit.record_own(
             session,
             "user.password_change",
-            actor_id=user.id,
-            ledger_user_id=user.id,
-            outcome="failure",
+            user.id,
             ip_address=ip_address,
+            outcome="failure",
             extra={"reason": "bad_current_password"},
         )
         raise ValidationError({"current_password": "is not your current password"})

@@ -108,13 +108,12 @@ def rotate(
 def _treat_as_stolen(session: Session, row: RefreshToken, ip_address: str | None) -> None:
     """A used token came back: someone holds a copy. Sign the whole device out."""
     revoke_family(session, row.family_id)
-    audit.record(
+    audit.record_own(
         session,
         "auth.refresh_reuse",
-        actor_id=row.user_id,
-        ledger_user_id=row.user_id,
-        outcome="failure",
+        row.user_id,
         ip_address=ip_address,
+        outcome="failure",
         extra={"family": row.family_id, "device": row.device_name},
     )
     raise TokenRejected(
@@ -135,13 +134,8 @@ def sign_out(
     revoke_access_token(session, jti, user_id, expires_at)
     if family_id:
         revoke_family(session, family_id)
-    audit.record(
-        session,
-        "auth.logout",
-        actor_id=user_id,
-        ledger_user_id=user_id,
-        ip_address=ip_address,
-        extra={"client": "api"},
+    audit.record_own(
+        session, "auth.logout", user_id, ip_address=ip_address, extra={"client": "api"}
     )
 
 

@@ -60,3 +60,24 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_own(
+    session: Session,
+    action: str,
+    user_id: int,
+    *,
+    ip_address: str | None = None,
+    outcome: str = "success",
+    extra: dict[str, Any] | None = None,
+) -> AuditLog:
+    """An event people cause on their own account: they act, and it is their ledger."""
+    return record(
+        session,
+        action,
+        actor_id=user_id,
+        ledger_user_id=user_id,
+        ip_address=ip_address,
+        outcome=outcome,
+        extra=extra,
+    )

@@ -70,13 +70,8 @@ def resume(session: Session, token: str, *, idle_timeout: timedelta) -> User | N
 def sign_out(session: Session, token: str, user_id: int, *, ip_address: str | None) -> None:
     """Sign one browser out for good (its cookie no longer works even if copied); audited."""
     end(session, token)
-    audit.record(
-        session,
-        "auth.logout",
-        actor_id=user_id,
-        ledger_user_id=user_id,
-        ip_address=ip_address,
-        extra={"client": "web"},
+    audit.record_own(
+        session, "auth.logout", user_id, ip_address=ip_address, extra={"client": "web"}
     )
 
 
