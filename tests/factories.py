@@ -27,8 +27,8 @@ def category_id(session: Session, name: str) -> int:
 
 def add_transactions(
     session: Session, user: User, rows: list[tuple[date, str, str, str | None]]
-) -> list[Transaction]:
-    """Rows of (date, description, amount, category name) in ``user``'s ledger."""
+) -> list[int]:
+    """Rows of (date, description, amount, category name) in ``user``'s ledger; their ids."""
     with tenancy.acting_as(session, user.id):
         added = [
             Transaction(
@@ -41,4 +41,4 @@ def add_transactions(
         ]
         session.add_all(added)
         session.commit()
-    return added
+        return [row.id for row in added]

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from homeledger.models import Category, CategorySeed, Owner
+from homeledger.models import (
+    Budget,
+    Category,
+    CategorySeed,
+    Commitment,
+    Debt,
+    Owner,
+    Rule,
+    SavingsGoal,
+    Transaction,
+)
+from homeledger.models.categories import CATEGORY_TYPES
+from homeledger.services.errors import NotFound, ValidationError
 
 
 def seed_categories(session: Session) -> list[Category]:
@@ -47,3 +60,189 @@ def add_owners(session: Session, names: Iterable[str]) -> list[Owner]:
 
 def list_owners(session: Session) -> list[Owner]:
     return list(session.scalars(select(Owner).order_by(Owner.sort_order, Owner.name)))
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _name(raw: object, field_name: str = "name") -> str:
+    name = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not name:
+        raise ValidationError({field_name: "is required"})
+    if len(name) > 64 or not name.isprintable():
+        raise ValidationError({field_name: "must be at most 64 printable characters"})
+    return name
+
+
+def _taken(session: Session, model, name: str, except_id: int | None = None) -> bool:
+    query = select(model.id).where(func.lower(model.name) == name.lower())
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    return session.scalar(query) is not None
+
+
+def get_category(session: Session, category_id: int) -> Category:
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFound(f"no category {category_id}")
+    return category
+
+
+def find_category(session: Session, name: str) -> Category | None:
+    """A category by name, ignoring case and extra spaces."""
+    clean = " ".join(name.split()).lower()
+    return session.scalars(select(Category).where(func.lower(Category.name) == clean)).first()
+
+
+def create_category(
+    session: Session, name: object, type_: str = "expense", color: str | None = None
+) -> Category:
+    name = _name(name)
+    problems = {}
+    if _taken(session, Category, name):
+        problems["name"] = f"you already have a category called {name!r}"
+    if type_ not in CATEGORY_TYPES:
+        problems["type"] = f"must be one of {', '.join(CATEGORY_TYPES)}"
+    if color is not None and not _COLOR.match(color):
+        problems["color"] = "must be a colour like #1e88e5"
+    if problems:
+        raise ValidationError(problems)
+    category = Category(name=name, type=type_, color=color or "#8a8f98")
+    session.add(category)
+    session.flush()
+    return category
+
+
+def update_category(
+    session: Session,
+    category_id: int,
+    *,
+    name: object = None,
+    type_: str | None = None,
+    color: str | None = None,
+    is_active: bool | None = None,
+) -> Category:
+    """Rename, recolour, retype or (de)activate; transactions keep pointing at it."""
+    category = get_category(session, category_id)
+    if name is not None:
+        name = _name(name)
+        if _taken(session, Category, name, except_id=category.id):
+            raise ValidationError({"name": f"you already have a category called {name!r}"})
+        category.name = name
+    if type_ is not None:
+        if type_ not in CATEGORY_TYPES:
+            raise ValidationError({"type": f"must be one of {', '.join(CATEGORY_TYPES)}"})
+        category.type = type_
+    if color is not None:
+        if not _COLOR.match(color):
+            raise ValidationError({"color": "must be a colour like #1e88e5"})
+        category.color = color
+    if is_active is not None:
+        category.is_active = is_active
+    session.flush()
+    return category
+
+
+def merge_categories(session: Session, source_id: int, target_id: int) -> Category:
+    """Fold one category into another: every transaction, budget, commitment and rule moves.
+
+    Budgets of the same month (and owner) are added together. The source is
+    deleted. All in the caller's transaction, so it happens entirely or not at all.
+    """
+    if source_id == target_id:
+        raise ValidationError({"target_id": "must differ from the category being merged"})
+    source, target = get_category(session, source_id), get_category(session, target_id)
+    _merge_budgets(session, Budget.category_id, source.id, target.id)
+    for column in (Transaction.category_id, Commitment.category_id, Rule.set_category_id):
+        session.execute(
+            update(column.class_)
+            .where(column == source.id)
+            .values({column.key: target.id})
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+    session.expire_all()
+    session.delete(session.get(Category, source.id))
+    session.flush()
+    return target
+
+
+def _merge_budgets(session: Session, column, source_id: int, target_id: int) -> None:
+    """Move budgets to the target; where the target already has that month, add them up."""
+    targets = {
+        (b.year, b.month, b.owner_id if column is Budget.category_id else b.category_id): b
+        for b in session.scalars(select(Budget).where(column == target_id))
+    }
+    for budget in session.scalars(select(Budget).where(column == source_id)).all():
+        other = budget.owner_id if column is Budget.category_id else budget.category_id
+        existing = targets.get((budget.year, budget.month, other))
+        if existing is not None:
+            existing.amount += budget.amount
+            session.delete(budget)
+        else:
+            setattr(budget, column.key, target_id)
+    session.flush()
+
+
+def get_owner(session: Session, owner_id: int) -> Owner:
+    owner = session.get(Owner, owner_id)
+    if owner is None:
+        raise NotFound(f"no owner {owner_id}")
+    return owner
+
+
+def find_owner(session: Session, name: str) -> Owner | None:
+    clean = " ".join(name.split()).lower()
+    return session.scalars(select(Owner).where(func.lower(Owner.name) == clean)).first()
+
+
+def create_owner(session: Session, name: object) -> Owner:
+    name = _name(name)
+    if _taken(session, Owner, name):
+        raise ValidationError({"name": f"{name!r} is already one of your owners"})
+    order = (session.scalar(select(func.max(Owner.sort_order))) or 0) + 1
+    owner = Owner(name=name, sort_order=order)
+    session.add(owner)
+    session.flush()
+    return owner
+
+
+def update_owner(
+    session: Session, owner_id: int, *, name: object = None, is_active: bool | None = None
+) -> Owner:
+    owner = get_owner(session, owner_id)
+    if name is not None:
+        name = _name(name)
+        if _taken(session, Owner, name, except_id=owner.id):
+            raise ValidationError({"name": f"{name!r} is already one of your owners"})
+        owner.name = name
+    if is_active is not None:
+        owner.is_active = is_active
+    session.flush()
+    return owner
+
+
+def merge_owners(session: Session, source_id: int, target_id: int) -> Owner:
+    """Fold one owner into another everywhere an owner can appear; the source is deleted."""
+    if source_id == target_id:
+        raise ValidationError({"target_id": "must differ from the owner being merged"})
+    source, target = get_owner(session, source_id), get_owner(session, target_id)
+    _merge_budgets(session, Budget.owner_id, source.id, target.id)
+    for column in (
+        Transaction.owner_id,
+        Commitment.owner_id,
+        Debt.owner_id,
+        SavingsGoal.owner_id,
+        Rule.set_owner_id,
+    ):
+        session.execute(
+            update(column.class_)
+            .where(column == source.id)
+            .values({column.key: target.id})
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+    session.expire_all()
+    session.delete(session.get(Owner, source.id))
+    session.flush()
+    return target

@@ -1,0 +1,214 @@
+"""Categorisation rules: "description contains X (and amount, account...) -> category, owner".
+
+Rules run in priority order (lowest number first; ties by age) and the first
+match wins. They run on import and, on demand, over history. A row remembers
+which rule set its category, so people can see why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from homeledger.models import Category, Owner, Rule, Transaction
+from homeledger.models.transactions import RULE_MATCH_TYPES
+from homeledger.services.errors import NotFound, ValidationError
+
+# A regular expression gets this long to match one description, then counts as no match;
+# a pattern that would backtrack for minutes cannot stall an import.
+REGEX_TIMEOUT_SECONDS = 0.05
+MAX_PATTERN = 200
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    name: str
+    pattern: str
+    match_type: str = "contains"
+    priority: int = 100
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    account: str | None = None
+    set_category_id: int | None = None
+    set_owner_id: int | None = None
+    is_active: bool = True
+
+
+def _validate(session: Session, spec: RuleSpec) -> None:
+    problems: dict[str, str] = {}
+    if not spec.name.strip() or len(spec.name) > 100:
+        problems["name"] = "is required (at most 100 characters)"
+    if not spec.pattern or len(spec.pattern) > MAX_PATTERN:
+        problems["pattern"] = f"is required (at most {MAX_PATTERN} characters)"
+    elif spec.match_type == "regex":
+        try:
+            regex.compile(spec.pattern, regex.IGNORECASE)
+        except regex.error as exc:
+            problems["pattern"] = f"is not a valid regular expression ({exc})"
+    if spec.match_type not in RULE_MATCH_TYPES:
+        problems["match_type"] = f"must be one of {', '.join(RULE_MATCH_TYPES)}"
+    if not -1_000_000 <= spec.priority <= 1_000_000:
+        problems["priority"] = "must be between -1000000 and 1000000"
+    if (
+        spec.amount_min is not None
+        and spec.amount_max is not None
+        and spec.amount_min > spec.amount_max
+    ):
+        problems["amount_max"] = "must not be below the minimum"
+    if spec.set_category_id is None and spec.set_owner_id is None:
+        problems["set_category_id"] = "a rule must set a category, an owner or both"
+    if spec.set_category_id is not None and session.get(Category, spec.set_category_id) is None:
+        problems["set_category_id"] = "is not one of your categories"
+    if spec.set_owner_id is not None and session.get(Owner, spec.set_owner_id) is None:
+        problems["set_owner_id"] = "is not one of your household's owners"
+    if problems:
+        raise ValidationError(problems)
+
+
+def create_rule(session: Session, spec: RuleSpec) -> Rule:
+    _validate(session, spec)
+    rule = Rule(**{**spec.__dict__, "name": spec.name.strip()})
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def update_rule(session: Session, rule_id: int, spec: RuleSpec) -> Rule:
+    rule = get_rule(session, rule_id)
+    _validate(session, spec)
+    for key, value in spec.__dict__.items():
+        setattr(rule, key, value.strip() if key == "name" else value)
+    session.flush()
+    return rule
+
+
+def delete_rule(session: Session, rule_id: int) -> None:
+    rule = get_rule(session, rule_id)
+    # Rows it categorised keep their category; they just no longer point at the rule.
+    session.execute(
+        update(Transaction)
+        .where(Transaction.rule_id == rule.id)
+        .values(rule_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.delete(rule)
+    session.flush()
+
+
+def get_rule(session: Session, rule_id: int) -> Rule:
+    rule = session.get(Rule, rule_id)
+    if rule is None:
+        raise NotFound(f"no rule {rule_id}")
+    return rule
+
+
+def list_rules(session: Session) -> list[Rule]:
+    return list(session.scalars(select(Rule).order_by(Rule.priority, Rule.id)))
+
+
+class Matcher:
+    """The active rules of a ledger, compiled once, applied to many rows."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = [rule for rule in rules if rule.is_active]
+        self._compiled = {
+            rule.id: regex.compile(rule.pattern, regex.IGNORECASE)
+            for rule in self.rules
+            if rule.match_type == "regex"
+        }
+
+    @classmethod
+    def for_ledger(cls, session: Session) -> Matcher:
+        return cls(list_rules(session))
+
+    def _text_matches(self, rule: Rule, description: str) -> bool:
+        text = description.lower()
+        pattern = rule.pattern.lower()
+        if rule.match_type == "contains":
+            return pattern in text
+        if rule.match_type == "starts_with":
+            return text.startswith(pattern)
+        if rule.match_type == "equals":
+            return text.strip() == pattern.strip()
+        try:
+            return (
+                self._compiled[rule.id].search(description, timeout=REGEX_TIMEOUT_SECONDS)
+                is not None
+            )
+        except TimeoutError:
+            return False
+
+    def first_match(self, description: str, amount: Decimal, account: str | None) -> Rule | None:
+        for rule in self.rules:
+            if rule.amount_min is not None and amount < rule.amount_min:
+                continue
+            if rule.amount_max is not None and amount > rule.amount_max:
+                continue
+            if rule.account and (account or "").lower() != rule.account.lower():
+                continue
+            if self._text_matches(rule, description or ""):
+                return rule
+        return None
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    transaction_id: int
+    rule_id: int
+    category_id: int | None
+    owner_id: int | None
+
+
+def changes_over_history(
+    session: Session, *, only_uncategorised: bool = True
+) -> list[HistoryChange]:
+    """What applying the rules to existing transactions would change (nothing is written)."""
+    matcher = Matcher.for_ledger(session)
+    if not matcher.rules:
+        return []
+    query = select(
+        Transaction.id,
+        Transaction.description,
+        Transaction.amount,
+        Transaction.account,
+        Transaction.category_id,
+        Transaction.owner_id,
+    )
+    if only_uncategorised:
+        query = query.where(Transaction.category_id.is_(None))
+    changes = []
+    for row_id, description, amount, account, category_id, owner_id in session.execute(
+        query.execution_options(yield_per=2000)
+    ):
+        rule = matcher.first_match(description, amount, account)
+        if rule is None:
+            continue
+        new_category = rule.set_category_id if rule.set_category_id is not None else category_id
+        new_owner = rule.set_owner_id if rule.set_owner_id is not None else owner_id
+        if (new_category, new_owner) != (category_id, owner_id):
+            changes.append(HistoryChange(row_id, rule.id, new_category, new_owner))
+    return changes
+
+
+def apply_to_history(session: Session, *, only_uncategorised: bool = True) -> int:
+    """Apply the rules to existing transactions; returns how many changed."""
+    changes = changes_over_history(session, only_uncategorised=only_uncategorised)
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for change in changes:
+        groups[(change.rule_id, change.category_id, change.owner_id)].append(change.transaction_id)
+    for (rule_id, category_id, owner_id), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            session.execute(
+                update(Transaction)
+                .where(Transaction.id.in_(ids[start : start + 500]))
+                .values(category_id=category_id, owner_id=owner_id, rule_id=rule_id)
+                .execution_options(synchronize_session=False)
+            )
+    session.expire_all()
+    return len(changes)

@@ -1,0 +1,205 @@
+"""Finding, recording, editing and bulk-editing transactions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+
+from homeledger import tenancy
+from homeledger.models import Transaction
+from homeledger.services import categories, transactions
+from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.transactions import TransactionFilter, TransactionInput
+from tests.factories import add_transactions, category_id, make_user
+
+
+@pytest.fixture
+def ledger(session):
+    alex = make_user(session, "alex")
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 1), "Salary ACME", "4000.00", "Salary"),
+            (date(2026, 3, 2), "WOOLWORTHS 1234", "-82.10", "Groceries"),
+            (date(2026, 3, 2), "Coffee 50% off_deal", "-4.50", None),
+            (date(2026, 3, 15), "Netflix.com", "-15.99", "Subscriptions"),
+            (date(2026, 4, 1), "Salary ACME", "4000.00", "Salary"),
+            (date(2026, 4, 3), "woolworths metro", "-23.00", "Groceries"),
+        ],
+    )
+    tenancy.set_ledger(session, alex.id)
+    return alex
+
+
+def _descriptions(page) -> list[str]:
+    return [t.description for t in page.items]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (TransactionFilter(search="woolworths"), {"WOOLWORTHS 1234", "woolworths metro"}),
+        (TransactionFilter(search="50%"), {"Coffee 50% off_deal"}),
+        (TransactionFilter(search="_"), {"Coffee 50% off_deal"}),
+        (
+            TransactionFilter(date_from=date(2026, 3, 2), date_to=date(2026, 3, 15)),
+            {"WOOLWORTHS 1234", "Coffee 50% off_deal", "Netflix.com"},
+        ),
+        (TransactionFilter(uncategorised=True), {"Coffee 50% off_deal"}),
+        (
+            TransactionFilter(amount_min=Decimal("-25"), amount_max=Decimal("-5")),
+            {"Netflix.com", "woolworths metro"},
+        ),
+    ],
+)
+def test_filters_find_exactly_the_matching_rows(session, ledger, criteria, expected):
+    assert set(_descriptions(transactions.list_page(session, criteria))) == expected
+
+
+def test_category_filter(session, ledger):
+    groceries = category_id(session, "Groceries")
+    page = transactions.list_page(session, TransactionFilter(category_ids=(groceries,)))
+    assert set(_descriptions(page)) == {"WOOLWORTHS 1234", "woolworths metro"}
+
+
+def test_keyset_pages_cover_everything_once_in_order(session, ledger):
+    seen, cursor = [], None
+    while True:
+        page = transactions.list_page(session, TransactionFilter(), limit=4, cursor=cursor)
+        seen += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    keys = [(t.date, t.id) for t in seen]
+    assert keys == sorted(keys, reverse=True) and len(set(keys)) == 6
+
+
+def test_amount_sort_pages_too(session, ledger):
+    first = transactions.list_page(session, TransactionFilter(), sort="amount_asc", limit=2)
+    second = transactions.list_page(
+        session, TransactionFilter(), sort="amount_asc", limit=2, cursor=first.next_cursor
+    )
+    amounts = [t.amount for t in first.items + second.items]
+    assert amounts == [Decimal("-82.10"), Decimal("-23.00"), Decimal("-15.99"), Decimal("-4.50")]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "eyJ4IjoxfQ", "WyJkYXRlX2Rlc2MiLCJub3QtYS1kYXRlIiwxXQ"]
+)
+def test_a_forged_cursor_is_a_validation_error(session, ledger, cursor):
+    with pytest.raises(ValidationError) as excinfo:
+        transactions.list_page(session, TransactionFilter(), cursor=cursor)
+    assert "cursor" in excinfo.value.fields
+
+
+def test_paging_over_100k_rows_fetches_one_page(session, ledger):
+    rows = [
+        {
+            "date": date(2020, 1, 1) + timedelta(days=n % 2000),
+            "description": f"row {n}",
+            "amount": Decimal(-n % 9000) / 100,
+        }
+        for n in range(100_000)
+    ]
+    session.execute(insert(Transaction), rows)
+    session.commit()
+    page = transactions.list_page(session, TransactionFilter(search="row 9999"), limit=50)
+    deep = transactions.list_page(session, TransactionFilter(), limit=50)
+    for _ in range(3):
+        deep = transactions.list_page(
+            session, TransactionFilter(), limit=50, cursor=deep.next_cursor
+        )
+    assert len(deep.items) == 50 and deep.next_cursor
+    assert {t.description for t in page.items} >= {"row 9999", "row 99990"}
+
+
+def test_create_edit_delete(session, ledger):
+    groceries = category_id(session, "Groceries")
+    row = transactions.create(
+        session,
+        TransactionInput(
+            date=date(2026, 5, 1),
+            description="  Farmers   market ",
+            amount=Decimal("-31.20"),
+            category_id=groceries,
+        ),
+    )
+    assert row.description == "Farmers market" and row.user_id == ledger.id
+    transactions.edit(session, row.id, TransactionInput(amount=Decimal("-35.00"), notes="eggs"))
+    assert (row.amount, row.notes, row.category_id) == (Decimal("-35.00"), "eggs", groceries)
+    transactions.remove(session, row.id)
+    with pytest.raises(NotFound):
+        transactions.get(session, row.id)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (TransactionInput(date=date(2026, 1, 1)), "amount"),
+        (TransactionInput(amount=Decimal("1")), "date"),
+        (TransactionInput(date=date(2026, 1, 1), amount=Decimal("1.005")), "amount"),
+        (TransactionInput(date=date(2026, 1, 1), amount=Decimal("NaN")), "amount"),
+        (TransactionInput(date=date(1066, 1, 1), amount=Decimal("1")), "date"),
+        (
+            TransactionInput(date=date(2026, 1, 1), amount=Decimal("1"), category_id=999999),
+            "category_id",
+        ),
+        (
+            TransactionInput(date=date(2026, 1, 1), amount=Decimal("1"), description="x" * 501),
+            "description",
+        ),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(session, ledger, data, field):
+    before = len(session.scalars(select(Transaction.id)).all())
+    with pytest.raises(ValidationError) as excinfo:
+        transactions.create(session, data)
+    assert field in excinfo.value.fields
+    session.rollback()
+    assert len(session.scalars(select(Transaction.id)).all()) == before
+
+
+def test_another_ledgers_category_cannot_be_assigned(session, ledger):
+    sam = make_user(session, "sam")
+    with tenancy.acting_as(session, sam.id):
+        sams_groceries = category_id(session, "Groceries")
+    with pytest.raises(ValidationError):
+        transactions.create(
+            session,
+            TransactionInput(
+                date=date(2026, 1, 1), amount=Decimal("1"), category_id=sams_groceries
+            ),
+        )
+
+
+def test_bulk_recategorise_a_selection_and_a_filter(session, ledger):
+    dining = category_id(session, "Dining Out")
+    joint = categories.create_owner(session, "Joint")
+    coffee = session.scalars(
+        select(Transaction.id).where(Transaction.description.like("Coffee%"))
+    ).one()
+
+    assert transactions.bulk_set(session, ids=[coffee], category_id=dining) == 1
+    changed = transactions.bulk_set(
+        session, criteria=TransactionFilter(search="woolworths"), owner_id=joint.id
+    )
+    session.commit()
+
+    assert changed == 2
+    assert session.get(Transaction, coffee).category_id == dining
+    owners = session.scalars(
+        select(Transaction.owner_id).where(Transaction.description.ilike("%woolworths%"))
+    ).all()
+    assert owners == [joint.id, joint.id]
+
+
+def test_bulk_edit_cannot_reach_another_ledger(session, ledger):
+    sam = make_user(session, "sam")
+    sams_ids = add_transactions(session, sam, [(date(2026, 3, 1), "Sam's", "-1.00", None)])
+    tenancy.set_ledger(session, ledger.id)
+    groceries = category_id(session, "Groceries")
+    assert transactions.bulk_set(session, ids=sams_ids, category_id=groceries) == 0
