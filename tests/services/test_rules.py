@@ -1,0 +1,160 @@
+"""Categorisation rules: matching, priority, bounded regexes, applying to history."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from homeledger import tenancy
+from homeledger.models import Transaction
+from homeledger.services import categories, rules
+from homeledger.services.errors import ValidationError
+from homeledger.services.rules import Matcher, RuleSpec
+from tests.factories import add_transactions, category_id, make_user
+
+
+@pytest.fixture
+def alex(session):
+    user = make_user(session, "alex")
+    tenancy.set_ledger(session, user.id)
+    return user
+
+
+def _rule(session, pattern, category, match_type="contains", **extra):
+    return rules.create_rule(
+        session,
+        RuleSpec(
+            name=pattern,
+            pattern=pattern,
+            match_type=match_type,
+            set_category_id=category_id(session, category),
+            **extra,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("match_type", "pattern", "description", "matches"),
+    [
+        ("contains", "woolworths", "EFTPOS WOOLWORTHS 1234", True),
+        ("starts_with", "eftpos", "EFTPOS WOOLWORTHS", True),
+        ("starts_with", "woolworths", "EFTPOS WOOLWORTHS", False),
+        ("equals", "netflix.com", "NETFLIX.COM", True),
+        ("regex", r"^shell \d{4}$", "SHELL 0421", True),
+        ("regex", r"^shell \d{4}$", "SHELL 0421 SYDNEY", False),
+    ],
+)
+def test_match_types(session, alex, match_type, pattern, description, matches):
+    _rule(session, pattern, "Transport", match_type)
+    rule = Matcher.for_ledger(session).first_match(description, Decimal("-1"), None)
+    assert (rule is not None) == matches
+
+
+def test_priority_amount_and_account_conditions(session, alex):
+    _rule(session, "amazon", "Shopping", priority=50)
+    _rule(
+        session,
+        "amazon",
+        "Subscriptions",
+        priority=10,
+        amount_min=Decimal("-10"),
+        amount_max=Decimal("-5"),
+    )
+    _rule(session, "amazon", "Entertainment", priority=1, account="Kids card")
+    matcher = Matcher.for_ledger(session)
+    names = {r.id: r.name for r in rules.list_rules(session)}
+
+    def category_for(amount, account=None):
+        rule = matcher.first_match("AMAZON MKTPLACE", Decimal(amount), account)
+        return rule.set_category_id
+
+    assert category_for("-6.99") == category_id(session, "Subscriptions")
+    assert category_for("-60.00") == category_id(session, "Shopping")
+    assert category_for("-60.00", "kids card") == category_id(session, "Entertainment")
+    assert len(names) == 3
+
+
+def test_a_catastrophic_regex_cannot_stall_matching(session, alex):
+    _rule(session, r"^(\w+\s?)*$", "Shopping", "regex")
+    hostile = "a" * 5000 + "!"
+    assert Matcher.for_ledger(session).first_match(hostile, Decimal("-1"), None) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        (dict(pattern="(unclosed", match_type="regex"), "pattern"),
+        (dict(pattern="x" * 201), "pattern"),
+        (dict(pattern="x", match_type="glob"), "match_type"),
+        (dict(pattern="x", amount_min=Decimal("5"), amount_max=Decimal("1")), "amount_max"),
+    ],
+)
+def test_bad_rules_are_refused(session, alex, spec, field):
+    with pytest.raises(ValidationError) as excinfo:
+        rules.create_rule(
+            session, RuleSpec(name="r", set_category_id=category_id(session, "Shopping"), **spec)
+        )
+    assert field in excinfo.value.fields
+
+
+def test_a_rule_must_set_something(session, alex):
+    with pytest.raises(ValidationError):
+        rules.create_rule(session, RuleSpec(name="r", pattern="x"))
+
+
+def test_apply_to_history_previews_then_applies_and_records_the_rule(session, alex):
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 1), "SHELL 0421", "-60.00", None),
+            (date(2026, 3, 2), "SHELL 0999", "-55.00", None),
+            (date(2026, 3, 3), "SHELL 0421", "-70.00", "Groceries"),  # categorised by hand
+            (date(2026, 3, 4), "Bakery", "-5.00", None),
+        ],
+    )
+    tenancy.set_ledger(session, alex.id)
+    joint = categories.create_owner(session, "Joint")
+    rule = rules.create_rule(
+        session,
+        RuleSpec(
+            name="fuel",
+            pattern="shell",
+            set_category_id=category_id(session, "Transport"),
+            set_owner_id=joint.id,
+        ),
+    )
+
+    preview = rules.changes_over_history(session)
+    assert len(preview) == 2
+    assert (
+        session.scalars(select(Transaction.rule_id).where(Transaction.rule_id.is_not(None))).all()
+        == []
+    )  # a preview writes nothing
+
+    assert rules.apply_to_history(session) == 2
+    session.commit()
+    shell = session.scalars(
+        select(Transaction).where(Transaction.description.like("SHELL%")).order_by(Transaction.date)
+    ).all()
+    transport, groceries = category_id(session, "Transport"), category_id(session, "Groceries")
+    assert [(t.category_id, t.rule_id, t.owner_id) for t in shell] == [
+        (transport, rule.id, joint.id),
+        (transport, rule.id, joint.id),
+        (groceries, None, None),
+    ]
+    assert rules.apply_to_history(session) == 0  # nothing left to change
+
+
+def test_deleting_a_rule_keeps_the_categories_it_set(session, alex):
+    add_transactions(session, alex, [(date(2026, 3, 1), "SHELL", "-60.00", None)])
+    tenancy.set_ledger(session, alex.id)
+    rule = _rule(session, "shell", "Transport")
+    rules.apply_to_history(session)
+    rules.delete_rule(session, rule.id)
+    session.commit()
+    row = session.scalars(select(Transaction)).one()
+    assert (row.category_id, row.rule_id) == (category_id(session, "Transport"), None)
