@@ -11,7 +11,7 @@ def create_app(config: Config) -> Flask:
     """Build the Flask application for one configuration; nothing else happens at import."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from homeledger import api, rate_limits, security_headers, tenancy
+    from homeledger import api, errors, rate_limits, security_headers, tenancy
     from homeledger.extensions import csrf, db, login_manager
     from homeledger.services import passwords
     from homeledger.web import register_web
@@ -30,6 +30,7 @@ def create_app(config: Config) -> Flask:
 
     register_web(app)
     api.install(app)
+    errors.register(app)
     rate_limits.install(app)
     security_headers.install(app)
     hops = config.TRUSTED_PROXY_HOPS

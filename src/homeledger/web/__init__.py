@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
@@ -61,8 +60,6 @@ def register_web(app: Flask) -> None:
                 return redirect(url_for("auth.change_password"))
         return None
 
-    app.register_error_handler(HTTPException, _error_page)
-
     app.add_template_filter(format_money, "money")
     app.add_template_global(timedelta(days=1), "one_day")
 
@@ -75,14 +72,3 @@ def format_money(amount: Decimal, currency: str = "USD") -> str:
     symbol = _SYMBOLS.get(currency, currency + " ")
     sign = "-" if amount < 0 else ""
     return f"{sign}{symbol}{abs(amount):,.2f}"
-
-
-def _error_page(error):
-    from homeledger.api.errors import api_error_response
-
-    status = getattr(error, "code", 500) or 500
-    if status == 500:
-        db.session.rollback()  # whatever failed half-way is not committed later
-    if request.path.startswith("/api/"):
-        return api_error_response(error)
-    return render_template("errors/error.html", error=error, status=status), status

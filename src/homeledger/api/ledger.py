@@ -1,0 +1,282 @@
+"""The ledger over the API: transactions, categories, owners and rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_smorest import Blueprint
+
+from homeledger.api.ledger_schemas import (
+    ApplyRulesSchema,
+    BulkEditSchema,
+    CategoryPatchSchema,
+    CategorySchema,
+    CountSchema,
+    MergeSchema,
+    OwnerPatchSchema,
+    OwnerSchema,
+    RuleSchema,
+    TransactionPage,
+    TransactionPatchSchema,
+    TransactionQuery,
+    TransactionSchema,
+)
+from homeledger.api.security import BEARER, UNAUTHORIZED, auth_required
+from homeledger.extensions import db
+from homeledger.services import categories, rules, transactions
+from homeledger.services.periods import budget_month
+from homeledger.services.transactions import TransactionFilter, TransactionInput
+
+blp = Blueprint("api_ledger", __name__, description="Transactions, categories, owners, rules.")
+
+_NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
+
+
+def _documented(view):
+    """Every ledger endpoint needs a bearer token and may say 401, 404 or 422."""
+    view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
+        view
+    )
+    view = blp.alt_response(404, schema="Error", description=_NOT_FOUND)(view)
+    view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
+    return blp.doc(security=BEARER)(auth_required(view))
+
+
+def filter_from(args: dict) -> TransactionFilter:
+    date_from, date_to = args.get("date_from"), args.get("date_to")
+    if "month" in args:
+        year, month = map(int, args["month"].split("-"))
+        period = budget_month(year, month)
+        date_from, date_to = period.start, date.fromordinal(period.end.toordinal() - 1)
+    return TransactionFilter(
+        search=args.get("search"),
+        date_from=date_from,
+        date_to=date_to,
+        category_ids=tuple(args.get("category_id", ())),
+        uncategorised=args.get("uncategorised", False),
+        owner_id=args.get("owner_id"),
+        account=args.get("account"),
+        amount_min=args.get("amount_min"),
+        amount_max=args.get("amount_max"),
+        import_batch_id=args.get("import_batch_id"),
+    )
+
+
+@blp.get("/transactions")
+@blp.arguments(TransactionQuery, location="query")
+@blp.response(200, TransactionPage)
+@_documented
+def list_transactions(args):
+    """Search and filter transactions, newest first by default; follow `next_cursor` for more."""
+    page = transactions.list_page(
+        db.session,
+        filter_from(args),
+        sort=args["sort"],
+        cursor=args.get("cursor"),
+        limit=args["limit"],
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@blp.post("/transactions")
+@blp.arguments(TransactionSchema)
+@blp.response(201, TransactionSchema)
+@_documented
+def create_transaction(body):
+    """Record a transaction (negative amounts leave the household)."""
+    row = transactions.create(db.session, TransactionInput(**body))
+    db.session.commit()
+    return row
+
+
+@blp.get("/transactions/<int:transaction_id>")
+@blp.response(200, TransactionSchema)
+@_documented
+def get_transaction(transaction_id):
+    """One transaction."""
+    return transactions.get(db.session, transaction_id)
+
+
+@blp.patch("/transactions/<int:transaction_id>")
+@blp.arguments(TransactionPatchSchema(partial=True))
+@blp.response(200, TransactionSchema)
+@_documented
+def edit_transaction(body, transaction_id):
+    """Change some fields of a transaction; `null` clears category, owner, account or notes."""
+    row = transactions.edit(db.session, transaction_id, TransactionInput(**body))
+    db.session.commit()
+    return row
+
+
+@blp.delete("/transactions/<int:transaction_id>")
+@blp.response(204)
+@_documented
+def delete_transaction(transaction_id):
+    """Delete a transaction."""
+    transactions.remove(db.session, transaction_id)
+    db.session.commit()
+
+
+@blp.post("/transactions/bulk")
+@blp.arguments(BulkEditSchema)
+@blp.response(200, CountSchema)
+@_documented
+def bulk_edit(body):
+    """Set category and/or owner on the given ids, or on everything matching a filter."""
+    changes = {k: body[k] for k in ("category_id", "owner_id") if k in body}
+    changed = transactions.bulk_set(
+        db.session,
+        ids=body.get("ids"),
+        criteria=filter_from(body["filter"]) if "filter" in body else None,
+        **changes,
+    )
+    db.session.commit()
+    return {"changed": changed}
+
+
+@blp.get("/categories")
+@blp.response(200, CategorySchema(many=True))
+@_documented
+def list_categories():
+    """Every category, inactive ones included."""
+    return categories.list_categories(db.session, include_inactive=True)
+
+
+@blp.post("/categories")
+@blp.arguments(CategorySchema)
+@blp.response(201, CategorySchema)
+@_documented
+def create_category(body):
+    """Add a category."""
+    category = categories.create_category(
+        db.session, body["name"], body.get("type", "expense"), body.get("color")
+    )
+    db.session.commit()
+    return category
+
+
+@blp.patch("/categories/<int:category_id>")
+@blp.arguments(CategoryPatchSchema(partial=True))
+@blp.response(200, CategorySchema)
+@_documented
+def update_category(body, category_id):
+    """Rename, recolour, retype or (de)activate a category."""
+    category = categories.update_category(
+        db.session,
+        category_id,
+        name=body.get("name"),
+        type_=body.get("type"),
+        color=body.get("color"),
+        is_active=body.get("is_active"),
+    )
+    db.session.commit()
+    return category
+
+
+@blp.post("/categories/<int:category_id>/merge")
+@blp.arguments(MergeSchema)
+@blp.response(200, CategorySchema)
+@_documented
+def merge_category(body, category_id):
+    """Fold this category into `target_id`: transactions, budgets, commitments and rules move."""
+    target = categories.merge_categories(db.session, category_id, body["target_id"])
+    db.session.commit()
+    return target
+
+
+@blp.get("/owners")
+@blp.response(200, OwnerSchema(many=True))
+@_documented
+def list_owners():
+    """The household's members and joint accounts."""
+    return categories.list_owners(db.session)
+
+
+@blp.post("/owners")
+@blp.arguments(OwnerSchema)
+@blp.response(201, OwnerSchema)
+@_documented
+def create_owner(body):
+    """Add a household member or joint account."""
+    owner = categories.create_owner(db.session, body["name"])
+    db.session.commit()
+    return owner
+
+
+@blp.patch("/owners/<int:owner_id>")
+@blp.arguments(OwnerPatchSchema(partial=True))
+@blp.response(200, OwnerSchema)
+@_documented
+def update_owner(body, owner_id):
+    """Rename or (de)activate an owner."""
+    owner = categories.update_owner(
+        db.session, owner_id, name=body.get("name"), is_active=body.get("is_active")
+    )
+    db.session.commit()
+    return owner
+
+
+@blp.post("/owners/<int:owner_id>/merge")
+@blp.arguments(MergeSchema)
+@blp.response(200, OwnerSchema)
+@_documented
+def merge_owner(body, owner_id):
+    """Fold this owner into `target_id` everywhere an owner appears."""
+    target = categories.merge_owners(db.session, owner_id, body["target_id"])
+    db.session.commit()
+    return target
+
+
+@blp.get("/rules")
+@blp.response(200, RuleSchema(many=True))
+@_documented
+def list_rules():
+    """Rules in the order they run."""
+    return rules.list_rules(db.session)
+
+
+@blp.post("/rules")
+@blp.arguments(RuleSchema)
+@blp.response(201, RuleSchema)
+@_documented
+def create_rule(body):
+    """Add a rule; it runs on every import from now on."""
+    rule = rules.create_rule(db.session, rules.RuleSpec(**body))
+    db.session.commit()
+    return rule
+
+
+@blp.put("/rules/<int:rule_id>")
+@blp.arguments(RuleSchema)
+@blp.response(200, RuleSchema)
+@_documented
+def replace_rule(body, rule_id):
+    """Replace a rule."""
+    rule = rules.update_rule(db.session, rule_id, rules.RuleSpec(**body))
+    db.session.commit()
+    return rule
+
+
+@blp.delete("/rules/<int:rule_id>")
+@blp.response(204)
+@_documented
+def delete_rule(rule_id):
+    """Delete a rule; the categories it set stay."""
+    rules.delete_rule(db.session, rule_id)
+    db.session.commit()
+
+
+@blp.post("/rules/apply")
+@blp.arguments(ApplyRulesSchema)
+@blp.response(200, CountSchema)
+@_documented
+def apply_rules(body):
+    """Run the rules over existing transactions; with `dry_run` only count the changes."""
+    if body["dry_run"]:
+        changed = len(
+            rules.changes_over_history(db.session, only_uncategorised=body["only_uncategorised"])
+        )
+    else:
+        changed = rules.apply_to_history(db.session, only_uncategorised=body["only_uncategorised"])
+        db.session.commit()
+    return {"changed": changed}

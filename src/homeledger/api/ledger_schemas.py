@@ -1,0 +1,214 @@
+"""API bodies for the ledger: transactions, categories, owners, rules, imports."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from homeledger.models.categories import CATEGORY_TYPES
+from homeledger.models.transactions import RULE_MATCH_TYPES
+from homeledger.services.transactions import SORTS
+
+_TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
+
+
+class MoneyField(fields.Field):
+    """An exact amount, sent and received as a string like "-12.34" (never a float)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "-12.34"}
+        )
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError('Send amounts as strings, like "-12.34".')
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValidationError(f"{value!r} is not an amount.") from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("Use at most two decimal places.")
+        return amount.quantize(Decimal("0.01"))
+
+
+class TransactionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    description = fields.String(validate=validate.Length(max=500))
+    amount = MoneyField(required=True)
+    category_id = fields.Integer(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    account = fields.String(allow_none=True, validate=validate.Length(max=100))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    import_batch_id = fields.Integer(dump_only=True, allow_none=True)
+    bank_id = fields.String(dump_only=True, allow_none=True)
+    rule_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "The rule that set the category."}
+    )
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class TransactionPatchSchema(TransactionSchema):
+    """Any subset of the fields; use as ``TransactionPatchSchema(partial=True)``."""
+
+
+class TransactionQuery(Schema):
+    search = fields.String(validate=validate.Length(max=100))
+    month = fields.String(
+        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-03"}
+    )
+    date_from = fields.Date()
+    date_to = fields.Date()
+    category_id = fields.List(fields.Integer())
+    uncategorised = fields.Boolean()
+    owner_id = fields.Integer()
+    account = fields.String(validate=validate.Length(max=100))
+    amount_min = MoneyField()
+    amount_max = MoneyField()
+    import_batch_id = fields.Integer()
+    sort = fields.String(load_default="date_desc", validate=validate.OneOf(list(SORTS)))
+    cursor = fields.String(validate=validate.Length(max=500))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class TransactionPage(Schema):
+    items = fields.List(fields.Nested(TransactionSchema), required=True)
+    next_cursor = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Pass as `cursor` for the next page."},
+    )
+
+
+class FilterSchema(TransactionQuery):
+    class Meta:
+        exclude = ("sort", "cursor", "limit")
+
+
+class BulkEditSchema(Schema):
+    ids = fields.List(fields.Integer(), validate=validate.Length(1, 10_000))
+    filter = fields.Nested(FilterSchema)
+    category_id = fields.Integer(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+
+    @validates_schema
+    def _one_selection(self, data, **kwargs):
+        if ("ids" in data) == ("filter" in data):
+            raise ValidationError("Give either ids or filter.", "ids")
+        if "category_id" not in data and "owner_id" not in data:
+            raise ValidationError("Set category_id, owner_id or both.", "category_id")
+
+
+class CountSchema(Schema):
+    changed = fields.Integer(required=True)
+
+
+class CategorySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=[validate.Length(1, 64), _TEXT])
+    type = fields.String(validate=validate.OneOf(CATEGORY_TYPES), metadata={"default": "expense"})
+    color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
+    is_active = fields.Boolean()
+
+
+class CategoryPatchSchema(CategorySchema):
+    """Any subset of the fields."""
+
+
+class OwnerSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=[validate.Length(1, 64), _TEXT])
+    is_active = fields.Boolean()
+
+
+class OwnerPatchSchema(OwnerSchema):
+    """Any subset of the fields."""
+
+
+class MergeSchema(Schema):
+    target_id = fields.Integer(
+        required=True, metadata={"description": "What this one is folded into."}
+    )
+
+
+class RuleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    pattern = fields.String(required=True, validate=validate.Length(1, 200))
+    match_type = fields.String(load_default="contains", validate=validate.OneOf(RULE_MATCH_TYPES))
+    priority = fields.Integer(load_default=100, metadata={"description": "Lower runs first."})
+    amount_min = MoneyField(allow_none=True)
+    amount_max = MoneyField(allow_none=True)
+    account = fields.String(allow_none=True, validate=validate.Length(max=100))
+    set_category_id = fields.Integer(allow_none=True)
+    set_owner_id = fields.Integer(allow_none=True)
+    is_active = fields.Boolean(load_default=True)
+
+
+class ApplyRulesSchema(Schema):
+    only_uncategorised = fields.Boolean(load_default=True)
+    dry_run = fields.Boolean(
+        load_default=True, metadata={"description": "Count what would change; write nothing."}
+    )
+
+
+class ImportBatchSchema(Schema):
+    id = fields.Integer()
+    source = fields.String()
+    filename = fields.String(allow_none=True)
+    row_count = fields.Integer(metadata={"description": "Rows added."})
+    skipped_count = fields.Integer(metadata={"description": "Duplicates left out."})
+    created_at = fields.DateTime()
+    undone_at = fields.DateTime(allow_none=True)
+    summary = fields.Dict(allow_none=True)
+
+
+class ImportUploadSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImportFormSchema(Schema):
+    mapping = fields.String(metadata={"description": "CSV only: JSON column mapping."})
+    profile_id = fields.Integer(metadata={"description": "CSV only: a saved mapping."})
+    account = fields.String(validate=validate.Length(max=100))
+    save_profile_as = fields.String(validate=validate.Length(1, 100))
+
+
+class PlannedRowSchema(Schema):
+    line = fields.Integer()
+    date = fields.Date()
+    description = fields.String()
+    amount = MoneyField()
+    duplicate = fields.Boolean()
+    category = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+
+
+class ImportPreviewSchema(Schema):
+    format = fields.String()
+    row_count = fields.Integer()
+    new_count = fields.Integer()
+    duplicate_count = fields.Integer()
+    income = MoneyField()
+    spending = MoneyField()
+    new_categories = fields.List(fields.String())
+    new_owners = fields.List(fields.String())
+    headers = fields.List(fields.String(), allow_none=True)
+    mapping = fields.Dict(allow_none=True)
+    date_format_candidates = fields.List(fields.String(), allow_none=True)
+    rows = fields.List(
+        fields.Nested(PlannedRowSchema), metadata={"description": "The first 100 rows."}
+    )
+
+
+class ImportProfileSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    mapping = fields.Dict(required=True)
