@@ -1,0 +1,153 @@
+"""QIF files (Quicken Interchange Format) for bank, credit-card and cash accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from homeledger.services.importing.values import (
+    ImportFileError,
+    ParsedRow,
+    collapse,
+    date_format_label,
+    decode_text,
+    detect_date_format,
+    detect_decimal_separator,
+    parse_amount,
+    parse_date,
+    quoted,
+)
+
+_TRANSACTION_TYPES = {"bank", "ccard", "cash", "oth a", "oth l"}
+_INVESTMENT_TYPES = {"invst", "port"}
+
+
+@dataclass
+class _Record:
+    # First (line, value) seen for each field letter; split lines (S, E, $) repeat and are
+    # ignored because the T total is the transaction's amount.
+    fields: dict[str, tuple[int, str]] = field(default_factory=dict)
+    account: str | None = None
+
+    @property
+    def line(self) -> int:
+        return min(line for line, _ in self.fields.values())
+
+    def value(self, code: str) -> str:
+        return self.fields.get(code, (0, ""))[1]
+
+
+def _normalise_date(value: str) -> str:
+    # Quicken pads with spaces ("1/ 5'24") and marks 2000s years with an apostrophe.
+    text = value.replace(" ", "")
+    head, apostrophe, year = text.partition("'")
+    if apostrophe and year.isdigit() and len(year) <= 2:
+        return f"{head}/{2000 + int(year)}"
+    return text.replace("'", "/")
+
+
+def _read_records(text: str) -> list[_Record]:
+    records: list[_Record] = []
+    section: str | None = None
+    account: str | None = None
+    current = _Record()
+
+    def finish() -> None:
+        nonlocal account, current
+        if current.fields:
+            if section == "transactions":
+                records.append(current)
+            elif section == "account":
+                account = collapse(current.value("N")) or account
+        current = _Record(account=account)
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("!"):
+            # Exporters sometimes leave off the last "^" before a new section; treat it as one.
+            finish()
+            header = collapse(line[1:]).casefold()
+            kind = header.removeprefix("type:").strip()
+            if header.startswith("type:") and kind in _TRANSACTION_TYPES:
+                section = "transactions"
+            elif header.startswith("type:") and kind in _INVESTMENT_TYPES:
+                raise ImportFileError("investment accounts in QIF files are not supported", number)
+            elif header.startswith("type:"):
+                section = "skip"  # category lists, classes, memorised payees
+            elif header == "account":
+                section = "account"
+            elif not header.startswith(("option:", "clear:")):
+                raise ImportFileError(f"{quoted(line)} is not a QIF section header", number)
+            continue
+        if section is None:
+            raise ImportFileError(
+                "not a valid QIF file: it should start with a line like !Type:Bank", number
+            )
+        if line.startswith("^"):
+            finish()
+            continue
+        current.fields.setdefault(line[0].upper(), (number, line[1:].strip()))
+    finish()  # a last record without "^" is complete enough to keep
+    return records
+
+
+def _category(value: str) -> str | None:
+    value = collapse(value)
+    # "[Savings]" is a transfer to the Savings account; the brackets are Quicken syntax.
+    if value.startswith("[") and value.endswith("]"):
+        value = collapse(value[1:-1])
+    return value or None
+
+
+def parse_qif(data: bytes) -> list[ParsedRow]:
+    """Every transaction in a QIF file, or ImportFileError naming the first bad line."""
+    text, _ = decode_text(data)
+    if not text.strip():
+        raise ImportFileError("the file is empty")
+    records = _read_records(text)
+    if not records:
+        raise ImportFileError("the file has no transactions")
+
+    dates = [_normalise_date(r.value("D")) for r in records if r.value("D")]
+    date_format, candidates = detect_date_format(dates)
+    if date_format is None:
+        # Day and month both fit (or nothing fits): month first is Quicken's own default.
+        date_format = "mdy" if "mdy" in candidates or not candidates else candidates[0]
+    amounts = [r.value("T") or r.value("U") for r in records]
+    decimal_separator = detect_decimal_separator(amounts)
+
+    rows = []
+    for record in records:
+        if "D" not in record.fields:
+            raise ImportFileError("the record has no date (D line)", record.line)
+        date_line, date_text = record.fields["D"]
+        try:
+            when = parse_date(_normalise_date(date_text), date_format)
+        except ValueError as exc:
+            message = (
+                f"{quoted(date_text)} is not a date in {date_format_label(date_format, date_text)}"
+            )
+            raise ImportFileError(message, date_line) from exc
+        amount_field = record.fields.get("T") or record.fields.get("U")
+        if amount_field is None:
+            raise ImportFileError("the record has no amount (T line)", record.line)
+        try:
+            amount = parse_amount(amount_field[1], decimal_separator)
+        except ValueError as exc:
+            raise ImportFileError(str(exc), amount_field[0]) from exc
+        payee, memo = collapse(record.value("P")), collapse(record.value("M"))
+        description = payee or memo
+        if payee and memo and memo.casefold() not in payee.casefold():
+            description = f"{payee} - {memo}"
+        rows.append(
+            ParsedRow(
+                line=record.line,
+                date=when,
+                description=description,
+                amount=amount,
+                category=_category(record.value("L")),
+                account=record.account,
+            )
+        )
+    return rows

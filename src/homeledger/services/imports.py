@@ -1,0 +1,317 @@
+"""Bringing a bank file into a ledger: preview, commit as one transaction, undo.
+
+Duplicates are recognised by the bank's own id (OFX FITID) when the file has
+one, else by a fingerprint of date, amount, normalised description and the
+row's occurrence number among identical rows of the same file. So re-importing
+an overlapping statement adds only the new rows, while two genuine identical
+coffees in one file are both kept (occurrences 1 and 2), and a third one in a
+later, longer statement is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from homeledger.models import ImportBatch, ImportProfile, Transaction
+from homeledger.models.types import utcnow
+from homeledger.services import categories, transactions
+from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.importing import (
+    CsvMapping,
+    CsvPreview,
+    ImportFileError,
+    ParsedRow,
+    detect_format,
+    parse_csv,
+    parse_ofx,
+    parse_qif,
+    sniff_csv,
+)
+from homeledger.services.rules import Matcher
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+_CHUNK = 500
+
+
+def fingerprint(row: ParsedRow, occurrence: int) -> str:
+    description = " ".join(row.description.lower().split())
+    key = f"{row.date.isoformat()}|{row.amount}|{description}|{occurrence}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A parsed row and what committing would do with it."""
+
+    row: ParsedRow
+    fingerprint: str
+    duplicate: bool
+    category_id: int | None = None
+    category_name: str | None = None
+    owner_id: int | None = None
+    owner_name: str | None = None
+    rule_id: int | None = None
+
+
+@dataclass
+class ImportPlan:
+    format: str
+    filename: str
+    rows: list[PlannedRow]
+    csv: CsvPreview | None = None
+    mapping: CsvMapping | None = None
+    new_categories: list[str] = field(default_factory=list)
+    new_owners: list[str] = field(default_factory=list)
+
+    @property
+    def new_rows(self) -> list[PlannedRow]:
+        return [r for r in self.rows if not r.duplicate]
+
+    @property
+    def duplicate_count(self) -> int:
+        return sum(1 for r in self.rows if r.duplicate)
+
+    @property
+    def income(self) -> Decimal:
+        return sum((r.row.amount for r in self.new_rows if r.row.amount > 0), Decimal("0.00"))
+
+    @property
+    def spending(self) -> Decimal:
+        return -sum((r.row.amount for r in self.new_rows if r.row.amount < 0), Decimal("0.00"))
+
+
+def read_file(
+    filename: str, data: bytes, mapping: CsvMapping | None = None
+) -> tuple[str, list[ParsedRow], CsvPreview | None, CsvMapping | None]:
+    """Parse a whole upload, or raise ImportFileError naming what is wrong (and the line)."""
+    if not data:
+        raise ImportFileError("the file is empty")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFileError(
+            f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it"
+        )
+    kind = detect_format(filename, data)
+    if kind == "ofx":
+        return kind, parse_ofx(data), None, None
+    if kind == "qif":
+        return kind, parse_qif(data), None, None
+    preview = sniff_csv(data)
+    if mapping is None:
+        if preview.suggested is None:
+            raise ImportFileError("choose which columns hold the date, description and amount")
+        if len(preview.date_format_candidates) > 1:
+            raise ImportFileError(
+                "dates such as "
+                f"{preview.sample_rows[0][preview.headers.index(preview.suggested.date)]!r} "
+                "could be day-first or month-first: choose the date format"
+            )
+        mapping = preview.suggested
+    return kind, parse_csv(data, mapping), preview, mapping
+
+
+def _existing(session: Session, column, values: Iterable[str]) -> set[str]:
+    values = list(dict.fromkeys(v for v in values if v))
+    found: set[str] = set()
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        found.update(session.scalars(select(column).where(column.in_(chunk))))
+    return found
+
+
+def plan(
+    session: Session,
+    filename: str,
+    data: bytes,
+    *,
+    mapping: CsvMapping | None = None,
+    account: str | None = None,
+) -> ImportPlan:
+    """What importing this file would do; writes nothing (the preview step)."""
+    kind, parsed, preview, used_mapping = read_file(filename, data, mapping)
+    occurrences: Counter[tuple] = Counter()
+    prints: list[str] = []
+    for row in parsed:
+        key = (row.date, row.amount, " ".join(row.description.lower().split()))
+        occurrences[key] += 1
+        prints.append(fingerprint(row, occurrences[key]))
+    known_prints = _existing(session, Transaction.fingerprint, prints)
+    known_ids = _existing(session, Transaction.bank_id, (r.bank_id for r in parsed))
+    matcher = Matcher.for_ledger(session)
+    category_names = {
+        c.name.lower(): c for c in categories.list_categories(session, include_inactive=True)
+    }
+    owner_names = {o.name.lower(): o for o in categories.list_owners(session)}
+    new_categories: dict[str, str] = {}
+    new_owners: dict[str, str] = {}
+    seen_ids: set[str] = set()
+    planned = []
+    for row, print_ in zip(parsed, prints, strict=True):
+        if row.bank_id:
+            duplicate = row.bank_id in known_ids or row.bank_id in seen_ids
+            seen_ids.add(row.bank_id)
+        else:
+            duplicate = print_ in known_prints
+        category_id = category_name = owner_id = owner_name = rule_id = None
+        if row.category:
+            name = " ".join(row.category.split())
+            existing = category_names.get(name.lower())
+            category_id = existing.id if existing else None
+            category_name = (
+                existing.name if existing else new_categories.setdefault(name.lower(), name)
+            )
+        if row.owner:
+            name = " ".join(row.owner.split())
+            existing = owner_names.get(name.lower())
+            owner_id = existing.id if existing else None
+            owner_name = existing.name if existing else new_owners.setdefault(name.lower(), name)
+        if category_name is None or owner_name is None:
+            rule = matcher.first_match(row.description, row.amount, row.account or account)
+            if rule is not None:
+                if category_name is None and rule.set_category_id is not None:
+                    category_id, rule_id = rule.set_category_id, rule.id
+                if owner_name is None and rule.set_owner_id is not None:
+                    owner_id = rule.set_owner_id
+        planned.append(
+            PlannedRow(
+                row, print_, duplicate, category_id, category_name, owner_id, owner_name, rule_id
+            )
+        )
+    return ImportPlan(
+        kind,
+        filename,
+        planned,
+        preview,
+        used_mapping,
+        sorted(new_categories.values()),
+        sorted(new_owners.values()),
+    )
+
+
+def commit(
+    session: Session,
+    filename: str,
+    data: bytes,
+    *,
+    mapping: CsvMapping | None = None,
+    account: str | None = None,
+) -> ImportBatch:
+    """Import the file's new rows as one batch. The caller commits once, so a failure
+    anywhere leaves nothing behind."""
+    the_plan = plan(session, filename, data, mapping=mapping, account=account)
+    created_categories = {
+        name.lower(): categories.create_category(session, name).id
+        for name in the_plan.new_categories
+    }
+    created_owners = {
+        name.lower(): categories.create_owner(session, name).id for name in the_plan.new_owners
+    }
+    batch = ImportBatch(
+        source=the_plan.format,
+        filename=(filename or "upload")[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(the_plan.new_rows),
+        skipped_count=the_plan.duplicate_count,
+        summary={
+            "income": str(the_plan.income),
+            "spending": str(the_plan.spending),
+            "new_categories": the_plan.new_categories,
+            "new_owners": the_plan.new_owners,
+            "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
+        },
+    )
+    session.add(batch)
+    session.flush()
+    values = []
+    for planned in the_plan.new_rows:
+        row = planned.row
+        category_id = planned.category_id
+        if category_id is None and planned.category_name:
+            category_id = created_categories[planned.category_name.lower()]
+        owner_id = planned.owner_id
+        if owner_id is None and planned.owner_name:
+            owner_id = created_owners[planned.owner_name.lower()]
+        values.append(
+            {
+                "date": row.date,
+                "description": row.description[:500],
+                "amount": row.amount,
+                "category_id": category_id,
+                "owner_id": owner_id,
+                "account": label[:100] if (label := row.account or account) else None,
+                "notes": row.notes,
+                "bank_id": row.bank_id[:255] if row.bank_id else None,
+                "fingerprint": planned.fingerprint,
+                "rule_id": planned.rule_id,
+                "import_batch_id": batch.id,
+            }
+        )
+    for start in range(0, len(values), 2000):
+        session.execute(insert(Transaction), values[start : start + 2000])
+    session.flush()
+    return batch
+
+
+def list_batches(session: Session, limit: int = 100) -> list[ImportBatch]:
+    return list(
+        session.scalars(
+            select(ImportBatch)
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_batch(session: Session, batch_id: int) -> ImportBatch:
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"no import {batch_id}")
+    return batch
+
+
+def undo(session: Session, batch_id: int) -> int:
+    """Remove every transaction an import added; the batch stays listed as undone."""
+    batch = get_batch(session, batch_id)
+    if batch.undone_at is not None:
+        raise ValidationError({"batch": "this import was already undone"})
+    removed = transactions.remove_batch_rows(session, batch.id)
+    batch.undone_at = utcnow()
+    session.flush()
+    return removed
+
+
+def save_profile(session: Session, name: str, mapping: CsvMapping) -> ImportProfile:
+    """Remember a column mapping under a bank's name (replacing one of the same name)."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > 100:
+        raise ValidationError({"name": "is required (at most 100 characters)"})
+    profile = session.scalars(select(ImportProfile).where(ImportProfile.name == name)).first()
+    if profile is None:
+        profile = ImportProfile(name=name, mapping=mapping.to_dict())
+        session.add(profile)
+    else:
+        profile.mapping = mapping.to_dict()
+    session.flush()
+    return profile
+
+
+def list_profiles(session: Session) -> list[ImportProfile]:
+    return list(session.scalars(select(ImportProfile).order_by(ImportProfile.name)))
+
+
+def get_profile(session: Session, profile_id: int) -> ImportProfile:
+    profile = session.get(ImportProfile, profile_id)
+    if profile is None:
+        raise NotFound(f"no import profile {profile_id}")
+    return profile
+
+
+def delete_profile(session: Session, profile_id: int) -> None:
+    session.delete(get_profile(session, profile_id))
+    session.flush()
