@@ -32,7 +32,7 @@ blp = Blueprint("api_ledger", __name__, description="Transactions, categories, o
 _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
 
 
-def _documented(view):
+def documented(view):
     """Every ledger endpoint needs a bearer token and may say 401, 404 or 422."""
     view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
         view
@@ -65,7 +65,7 @@ def filter_from(args: dict) -> TransactionFilter:
 @blp.get("/transactions")
 @blp.arguments(TransactionQuery, location="query")
 @blp.response(200, TransactionPage)
-@_documented
+@documented
 def list_transactions(args):
     """Search and filter transactions, newest first by default; follow `next_cursor` for more."""
     page = transactions.list_page(
@@ -81,7 +81,7 @@ def list_transactions(args):
 @blp.post("/transactions")
 @blp.arguments(TransactionSchema)
 @blp.response(201, TransactionSchema)
-@_documented
+@documented
 def create_transaction(body):
     """Record a transaction (negative amounts leave the household)."""
     row = transactions.create(db.session, TransactionInput(**body))
@@ -91,7 +91,7 @@ def create_transaction(body):
 
 @blp.get("/transactions/<int:transaction_id>")
 @blp.response(200, TransactionSchema)
-@_documented
+@documented
 def get_transaction(transaction_id):
     """One transaction."""
     return transactions.get(db.session, transaction_id)
@@ -100,7 +100,7 @@ def get_transaction(transaction_id):
 @blp.patch("/transactions/<int:transaction_id>")
 @blp.arguments(TransactionPatchSchema(partial=True))
 @blp.response(200, TransactionSchema)
-@_documented
+@documented
 def edit_transaction(body, transaction_id):
     """Change some fields of a transaction; `null` clears category, owner, account or notes."""
     row = transactions.edit(db.session, transaction_id, TransactionInput(**body))
@@ -110,7 +110,7 @@ def edit_transaction(body, transaction_id):
 
 @blp.delete("/transactions/<int:transaction_id>")
 @blp.response(204)
-@_documented
+@documented
 def delete_transaction(transaction_id):
     """Delete a transaction."""
     transactions.remove(db.session, transaction_id)
@@ -120,7 +120,7 @@ def delete_transaction(transaction_id):
 @blp.post("/transactions/bulk")
 @blp.arguments(BulkEditSchema)
 @blp.response(200, CountSchema)
-@_documented
+@documented
 def bulk_edit(body):
     """Set category and/or owner on the given ids, or on everything matching a filter."""
     changes = {k: body[k] for k in ("category_id", "owner_id") if k in body}
@@ -136,7 +136,7 @@ def bulk_edit(body):
 
 @blp.get("/categories")
 @blp.response(200, CategorySchema(many=True))
-@_documented
+@documented
 def list_categories():
     """Every category, inactive ones included."""
     return categories.list_categories(db.session, include_inactive=True)
@@ -145,7 +145,7 @@ def list_categories():
 @blp.post("/categories")
 @blp.arguments(CategorySchema)
 @blp.response(201, CategorySchema)
-@_documented
+@documented
 def create_category(body):
     """Add a category."""
     category = categories.create_category(
@@ -158,7 +158,7 @@ def create_category(body):
 @blp.patch("/categories/<int:category_id>")
 @blp.arguments(CategoryPatchSchema(partial=True))
 @blp.response(200, CategorySchema)
-@_documented
+@documented
 def update_category(body, category_id):
     """Rename, recolour, retype or (de)activate a category."""
     category = categories.update_category(
@@ -176,7 +176,7 @@ def update_category(body, category_id):
 @blp.post("/categories/<int:category_id>/merge")
 @blp.arguments(MergeSchema)
 @blp.response(200, CategorySchema)
-@_documented
+@documented
 def merge_category(body, category_id):
     """Fold this category into `target_id`: transactions, budgets, commitments and rules move."""
     target = categories.merge_categories(db.session, category_id, body["target_id"])
@@ -186,7 +186,7 @@ def merge_category(body, category_id):
 
 @blp.get("/owners")
 @blp.response(200, OwnerSchema(many=True))
-@_documented
+@documented
 def list_owners():
     """The household's members and joint accounts."""
     return categories.list_owners(db.session)
@@ -195,7 +195,7 @@ def list_owners():
 @blp.post("/owners")
 @blp.arguments(OwnerSchema)
 @blp.response(201, OwnerSchema)
-@_documented
+@documented
 def create_owner(body):
     """Add a household member or joint account."""
     owner = categories.create_owner(db.session, body["name"])
@@ -206,7 +206,7 @@ def create_owner(body):
 @blp.patch("/owners/<int:owner_id>")
 @blp.arguments(OwnerPatchSchema(partial=True))
 @blp.response(200, OwnerSchema)
-@_documented
+@documented
 def update_owner(body, owner_id):
     """Rename or (de)activate an owner."""
     owner = categories.update_owner(
@@ -219,7 +219,7 @@ def update_owner(body, owner_id):
 @blp.post("/owners/<int:owner_id>/merge")
 @blp.arguments(MergeSchema)
 @blp.response(200, OwnerSchema)
-@_documented
+@documented
 def merge_owner(body, owner_id):
     """Fold this owner into `target_id` everywhere an owner appears."""
     target = categories.merge_owners(db.session, owner_id, body["target_id"])
@@ -229,7 +229,7 @@ def merge_owner(body, owner_id):
 
 @blp.get("/rules")
 @blp.response(200, RuleSchema(many=True))
-@_documented
+@documented
 def list_rules():
     """Rules in the order they run."""
     return rules.list_rules(db.session)
@@ -238,7 +238,7 @@ def list_rules():
 @blp.post("/rules")
 @blp.arguments(RuleSchema)
 @blp.response(201, RuleSchema)
-@_documented
+@documented
 def create_rule(body):
     """Add a rule; it runs on every import from now on."""
     rule = rules.create_rule(db.session, rules.RuleSpec(**body))
@@ -249,7 +249,7 @@ def create_rule(body):
 @blp.put("/rules/<int:rule_id>")
 @blp.arguments(RuleSchema)
 @blp.response(200, RuleSchema)
-@_documented
+@documented
 def replace_rule(body, rule_id):
     """Replace a rule."""
     rule = rules.update_rule(db.session, rule_id, rules.RuleSpec(**body))
@@ -259,7 +259,7 @@ def replace_rule(body, rule_id):
 
 @blp.delete("/rules/<int:rule_id>")
 @blp.response(204)
-@_documented
+@documented
 def delete_rule(rule_id):
     """Delete a rule; the categories it set stay."""
     rules.delete_rule(db.session, rule_id)
@@ -269,7 +269,7 @@ def delete_rule(rule_id):
 @blp.post("/rules/apply")
 @blp.arguments(ApplyRulesSchema)
 @blp.response(200, CountSchema)
-@_documented
+@documented
 def apply_rules(body):
     """Run the rules over existing transactions; with `dry_run` only count the changes."""
     if body["dry_run"]:
