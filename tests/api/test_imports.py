@@ -20,9 +20,12 @@ def alex(session, client):
     return bearer(api_login(client, "alex").get_json()["access_token"])
 
 
-def _upload(client, headers, path, name, content: bytes, **form):
-    data = {"file": (io.BytesIO(content), name), **form}
-    return client.post(path, headers=headers, data=data, content_type="multipart/form-data")
+def _upload(client, headers, path, name, content: bytes, **options):
+    """The file in a multipart body; mapping, account and profile in the query string."""
+    data = {"file": (io.BytesIO(content), name)}
+    return client.post(
+        path, headers=headers, data=data, query_string=options, content_type="multipart/form-data"
+    )
 
 
 def _csv(rows):

@@ -11,7 +11,7 @@ from homeledger.api.ledger import documented
 from homeledger.api.ledger_schemas import (
     CountSchema,
     ImportBatchSchema,
-    ImportFormSchema,
+    ImportOptionsSchema,
     ImportPreviewSchema,
     ImportProfileSchema,
     ImportUploadSchema,
@@ -48,7 +48,7 @@ def _upload(files: dict) -> tuple[str, bytes]:
 
 @blp.post("/imports/preview")
 @blp.arguments(ImportUploadSchema, location="files")
-@blp.arguments(ImportFormSchema, location="form")
+@blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(200, ImportPreviewSchema)
 @documented
 def preview(files, form):
@@ -90,7 +90,7 @@ def preview(files, form):
 
 @blp.post("/imports")
 @blp.arguments(ImportUploadSchema, location="files")
-@blp.arguments(ImportFormSchema, location="form")
+@blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(201, ImportBatchSchema)
 @documented
 def commit(files, form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from homeledger.models.categories import CATEGORY_TYPES
@@ -171,10 +172,12 @@ class ImportBatchSchema(Schema):
 
 
 class ImportUploadSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    file = Upload(required=True, metadata={"description": "CSV, OFX/QFX or QIF, up to 10 MB."})
 
 
-class ImportFormSchema(Schema):
+class ImportOptionsSchema(Schema):
+    """Query-string options of an upload (the file itself is the multipart body)."""
+
     mapping = fields.String(metadata={"description": "CSV only: JSON column mapping."})
     profile_id = fields.Integer(metadata={"description": "CSV only: a saved mapping."})
     account = fields.String(validate=validate.Length(max=100))
