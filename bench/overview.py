@@ -1,4 +1,4 @@
-"""How fast the overview's aggregates are over a big ledger. Prints figures; always exits 0.
+"""How fast the overview and the transaction list are over a big ledger. Prints figures; exits 0.
 
     python bench/overview.py                       # SQLite (temporary file)
     HOMELEDGER_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres python bench/overview.py
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from homeledger import migrate, tenancy
 from homeledger.config import normalise_database_url
 from homeledger.models import Transaction
-from homeledger.services import accounts, analytics, passwords
+from homeledger.services import accounts, analytics, passwords, transactions
 from homeledger.services.periods import budget_month_containing
 
 ROWS_PER_USER = 100_000
@@ -74,6 +74,22 @@ def run(url: str, label: str) -> None:
         _timed("trend (6 months)", lambda: analytics.trend(session, period, 6, 1))
         _timed("spending_by_category", lambda: analytics.spending_by_category(session, period))
         _timed("recent_transactions (10)", lambda: analytics.recent_transactions(session, 10))
+        everything = transactions.TransactionFilter()
+        _timed("transactions: first page (50)", lambda: transactions.list_page(session, everything))
+
+        def twentieth_page():
+            cursor = None
+            for _ in range(20):
+                cursor = transactions.list_page(session, everything, cursor=cursor).next_cursor
+
+        _timed("transactions: pages 1-20 (keyset)", twentieth_page, repeat=3)
+        search = transactions.TransactionFilter(search="payee 42")
+        _timed("transactions: search page", lambda: transactions.list_page(session, search))
+        by_amount = transactions.TransactionFilter(amount_max=Decimal("-250"))
+        _timed(
+            "transactions: amount filter, by amount",
+            lambda: transactions.list_page(session, by_amount, sort="amount_asc"),
+        )
     engine.dispose()
 
 
