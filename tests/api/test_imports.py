@@ -117,3 +117,25 @@ def test_an_upload_over_the_size_limit_is_413(client, alex):
     response = _upload(client, alex, "/api/v1/imports", "big.csv", big)
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_the_whole_journey_with_ten_thousand_rows(client, alex):
+    rows = [
+        f"2023-{1 + n % 12:02d}-{1 + n % 28:02d},Shop {n},-{1 + n % 90}.{n % 100:02d}"
+        for n in range(10_000)
+    ]
+    first = _csv(rows)
+    preview = _upload(client, alex, "/api/v1/imports/preview", "year.csv", first).get_json()
+    assert preview["new_count"] == 10_000
+    assert preview["mapping"]["date"] == "Date" and preview["mapping"]["amount"] == "Amount"
+    batch = _upload(client, alex, "/api/v1/imports", "year.csv", first).get_json()
+    assert batch["row_count"] == 10_000
+
+    overlapping = _csv([*rows[-500:], "2024-01-02,Shop 10000,-5.00", "2024-01-03,Rare find,-7.00"])
+    second = _upload(client, alex, "/api/v1/imports", "year2.csv", overlapping).get_json()
+    assert (second["row_count"], second["skipped_count"]) == (2, 500)
+
+    found = client.get("/api/v1/transactions?search=rare find", headers=alex).get_json()
+    assert [t["description"] for t in found["items"]] == ["Rare find"]
+    client.post(f"/api/v1/imports/{second['id']}/undo", headers=alex)
+    assert client.get("/api/v1/transactions?search=rare", headers=alex).get_json()["items"] == []
