@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import alembic.util
 import click
@@ -196,6 +198,52 @@ def _create_demo_user(session: Session, username: str, seed: int, years: int) ->
         f"from {summary.first_date} to {summary.last_date}."
     )
     return password
+
+
+@cli.command("migrate-legacy")
+@click.argument("legacy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Whose ledger receives the data.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; write nothing.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the report as JSON to this file.",
+)
+@click.pass_context
+def migrate_legacy(
+    ctx: click.Context, legacy_file: Path, username: str, dry_run: bool, report_path: Path | None
+) -> None:
+    """Bring the old app's personal_finance.db into USER's ledger (safe to run twice)."""
+    from homeledger.services.legacy import LegacyFileError, LegacySource, migrate
+
+    try:
+        source = LegacySource(legacy_file)
+    except LegacyFileError as exc:
+        raise CommandError(str(exc)) from None
+    with source, _session(ctx) as session:
+        user = accounts.find_user(session, username)
+        if user is None:
+            raise CommandError(f"no user named {username!r}; create the account first")
+        total = source.count("transactions")
+        with (
+            tenancy.acting_as(session, user.id),
+            click.progressbar(length=total, label="Transactions", file=sys.stderr) as bar,
+        ):
+            try:
+                report = migrate(
+                    session,
+                    source,
+                    username=user.username,
+                    dry_run=dry_run,
+                    progress=bar.update,
+                )
+            except LegacyFileError as exc:
+                raise CommandError(str(exc)) from None
+    click.echo(report.as_text())
+    if report_path is not None:
+        report_path.write_text(json.dumps(report.to_dict(), indent=1))
+        click.echo(f"Report written to {report_path}.")
 
 
 @cli.command("run")
