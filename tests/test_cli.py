@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
@@ -150,3 +152,79 @@ def test_a_bad_database_url_is_one_clear_line(tmp_path, url, message):
     assert result.returncode == 1
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_migrate_legacy_reports_and_is_idempotent(db_url, tmp_path):
+    generator = Path(__file__).resolve().parents[2] / "shared" / "legacy" / "make_legacy_db.py"
+    legacy = tmp_path / "personal_finance.db"
+    subprocess.run(
+        [
+            sys.executable,
+            str(generator),
+            "--out",
+            str(legacy),
+            "--seed",
+            "5",
+            "--transactions",
+            "300",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    manifest = json.loads(Path(f"{legacy}.manifest.json").read_text())
+    create_root_admin(db_url, tmp_path)
+    report_file = tmp_path / "report.json"
+
+    dry = homeledger(
+        "migrate-legacy",
+        str(legacy),
+        "--user",
+        "root-admin",
+        "--dry-run",
+        database_url=db_url,
+        data_dir=tmp_path,
+    )
+    first = homeledger(
+        "migrate-legacy",
+        str(legacy),
+        "--user",
+        "root-admin",
+        "--report",
+        str(report_file),
+        database_url=db_url,
+        data_dir=tmp_path,
+    )
+    second = homeledger(
+        "migrate-legacy",
+        str(legacy),
+        "--user",
+        "root-admin",
+        database_url=db_url,
+        data_dir=tmp_path,
+    )
+
+    assert dry.returncode == first.returncode == second.returncode == 0, first.stderr
+    assert "dry run" in dry.stdout and "Sums match to the cent." in first.stdout
+    report = json.loads(report_file.read_text())
+    assert report["income_after"] == manifest["parseable_amount_sum"]["income"]
+    assert report["expense_after"] == manifest["parseable_amount_sum"]["expense"]
+    assert {p["legacy_id"] for p in report["problems"]} >= {
+        d["id"] for d in manifest["dirty"] if d["kind"] in ("amount_unparseable", "amount_empty")
+    }
+    assert "already migrated" in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not sqlite at all", "not a SQLite database"), (None, "no such file")],
+)
+def test_migrate_legacy_refuses_bad_files_in_one_line(db_url, tmp_path, content, message):
+    path = tmp_path / "old.db"
+    if content is not None:
+        path.write_bytes(content)
+    create_root_admin(db_url, tmp_path)
+    result = homeledger(
+        "migrate-legacy", str(path), "--user", "root-admin", database_url=db_url, data_dir=tmp_path
+    )
+    assert result.returncode == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
