@@ -224,3 +224,16 @@ def test_a_truncated_file_is_refused_and_writes_nothing(session, alex, samples, 
     with pytest.raises(LegacyFileError, match="damaged"):
         _run(session, truncated)
     assert session.scalar(select(func.count(Transaction.id))) == 0
+
+
+def test_flagged_rows_can_be_found_and_fixed_in_the_app(session, alex, samples):
+    from homeledger.services import transactions
+    from homeledger.services.transactions import TransactionFilter, TransactionInput
+
+    path, _ = samples["small-23"]
+    _run(session, path)
+    flagged = transactions.list_page(session, TransactionFilter(needs_review=True)).items
+    assert len(flagged) == 1 and "(45.00)" in flagged[0].review_reason
+    transactions.edit(session, flagged[0].id, TransactionInput(amount=Decimal("45.00")))
+    session.commit()
+    assert transactions.list_page(session, TransactionFilter(needs_review=True)).items == []

@@ -49,6 +49,11 @@ class TransactionSchema(Schema):
     notes = fields.String(allow_none=True, validate=validate.Length(max=5000))
     import_batch_id = fields.Integer(dump_only=True, allow_none=True)
     bank_id = fields.String(dump_only=True, allow_none=True)
+    review_reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Why this row needs a look; clear it by editing the row."},
+    )
     rule_id = fields.Integer(
         dump_only=True, allow_none=True, metadata={"description": "The rule that set the category."}
     )
@@ -74,6 +79,9 @@ class TransactionQuery(Schema):
     amount_min = MoneyField()
     amount_max = MoneyField()
     import_batch_id = fields.Integer()
+    needs_review = fields.Boolean(
+        metadata={"description": "Only rows flagged for review (e.g. by legacy migration)."}
+    )
     sort = fields.String(load_default="date_desc", validate=validate.OneOf(list(SORTS)))
     cursor = fields.String(validate=validate.Length(max=500))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))

@@ -41,6 +41,7 @@ class TransactionFilter:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     import_batch_id: int | None = None
+    needs_review: bool = False  # rows that arrived damaged (e.g. legacy migration flags)
 
     def conditions(self) -> list:
         conditions = []
@@ -77,6 +78,8 @@ class TransactionFilter:
             conditions.append(Transaction.amount <= self.amount_max)
         if self.import_batch_id is not None:
             conditions.append(Transaction.import_batch_id == self.import_batch_id)
+        if self.needs_review:
+            conditions.append(Transaction.review_reason.is_not(None))
         return conditions
 
 
@@ -244,6 +247,8 @@ def edit(session: Session, transaction_id: int, data: TransactionInput) -> Trans
     row = get(session, transaction_id)
     for name, value in _clean(session, data, creating=False).items():
         setattr(row, name, value)
+    if data.given & {"amount", "date"}:
+        row.review_reason = None  # the person has looked at it and set it right
     session.flush()
     return row
 
