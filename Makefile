@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/overview.py
+	$(BIN)/python bench/legacy.py
 
 lock: $(STAMP)  ## refresh constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
