@@ -21,10 +21,18 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 def register_web(app: Flask) -> None:
     from homeledger.web.auth.routes import bp as auth_bp
+    from homeledger.web.imports.routes import bp as imports_bp
+    from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
+    from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
     from homeledger.web.overview.routes import bp as overview_bp
+    from homeledger.web.transactions.routes import bp as transactions_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(overview_bp)
+    app.register_blueprint(transactions_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(ledger_settings_bp)
+    app.register_blueprint(ledger_rules_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
