@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -93,7 +94,8 @@ def test_every_state_changing_form_refuses_a_post_without_csrf_token(app, client
         if "POST" in rule.methods and not rule.rule.startswith("/api/")
     ]
     assert {"/login", "/logout", "/account/password"} <= set(web_posts)
-    for path in web_posts:
+    for rule in web_posts:
+        path = re.sub(r"<int:[^>]+>", "1", re.sub(r"<(?!int:)[^>]+>", "x", rule))
         response = client.post(path, data={"username": "alex"})
         assert response.status_code == 400, path
         assert "CSRF" in response.get_data(as_text=True), path
