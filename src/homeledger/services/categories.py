@@ -81,17 +81,15 @@ def _taken(session: Session, model, name: str, except_id: int | None = None) -> 
     return session.scalar(query) is not None
 
 
+def _get(session: Session, model, row_id: int, label: str):
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"no {label} {row_id}")
+    return row
+
+
 def get_category(session: Session, category_id: int) -> Category:
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFound(f"no category {category_id}")
-    return category
-
-
-def find_category(session: Session, name: str) -> Category | None:
-    """A category by name, ignoring case and extra spaces."""
-    clean = " ".join(name.split()).lower()
-    return session.scalars(select(Category).where(func.lower(Category.name) == clean)).first()
+    return _get(session, Category, category_id, "category")
 
 
 def create_category(
@@ -149,22 +147,15 @@ def merge_categories(session: Session, source_id: int, target_id: int) -> Catego
     Budgets of the same month (and owner) are added together. The source is
     deleted. All in the caller's transaction, so it happens entirely or not at all.
     """
-    if source_id == target_id:
-        raise ValidationError({"target_id": "must differ from the category being merged"})
-    source, target = get_category(session, source_id), get_category(session, target_id)
-    _merge_budgets(session, Budget.category_id, source.id, target.id)
-    for column in (Transaction.category_id, Commitment.category_id, Rule.set_category_id):
-        session.execute(
-            update(column.class_)
-            .where(column == source.id)
-            .values({column.key: target.id})
-            .execution_options(synchronize_session=False)
-        )
-    session.flush()
-    session.expire_all()
-    session.delete(session.get(Category, source.id))
-    session.flush()
-    return target
+    return _merge(
+        session,
+        Category,
+        source_id,
+        target_id,
+        "category",
+        Budget.category_id,
+        (Transaction.category_id, Commitment.category_id, Rule.set_category_id),
+    )
 
 
 def _merge_budgets(session: Session, column, source_id: int, target_id: int) -> None:
@@ -185,15 +176,7 @@ def _merge_budgets(session: Session, column, source_id: int, target_id: int) -> 
 
 
 def get_owner(session: Session, owner_id: int) -> Owner:
-    owner = session.get(Owner, owner_id)
-    if owner is None:
-        raise NotFound(f"no owner {owner_id}")
-    return owner
-
-
-def find_owner(session: Session, name: str) -> Owner | None:
-    clean = " ".join(name.split()).lower()
-    return session.scalars(select(Owner).where(func.lower(Owner.name) == clean)).first()
+    return _get(session, Owner, owner_id, "owner")
 
 
 def create_owner(session: Session, name: object) -> Owner:
@@ -224,17 +207,32 @@ def update_owner(
 
 def merge_owners(session: Session, source_id: int, target_id: int) -> Owner:
     """Fold one owner into another everywhere an owner can appear; the source is deleted."""
+    return _merge(
+        session,
+        Owner,
+        source_id,
+        target_id,
+        "owner",
+        Budget.owner_id,
+        (
+            Transaction.owner_id,
+            Commitment.owner_id,
+            Debt.owner_id,
+            SavingsGoal.owner_id,
+            Rule.set_owner_id,
+        ),
+    )
+
+
+def _merge(
+    session: Session, model, source_id: int, target_id: int, label: str, budget_column, references
+):
+    """Re-point every reference from source to target, then delete the source."""
     if source_id == target_id:
-        raise ValidationError({"target_id": "must differ from the owner being merged"})
-    source, target = get_owner(session, source_id), get_owner(session, target_id)
-    _merge_budgets(session, Budget.owner_id, source.id, target.id)
-    for column in (
-        Transaction.owner_id,
-        Commitment.owner_id,
-        Debt.owner_id,
-        SavingsGoal.owner_id,
-        Rule.set_owner_id,
-    ):
+        raise ValidationError({"target_id": f"must differ from the {label} being merged"})
+    source, target = _get(session, model, source_id, label), _get(session, model, target_id, label)
+    _merge_budgets(session, budget_column, source.id, target.id)
+    for column in references:
         session.execute(
             update(column.class_)
             .where(column == source.id)
@@ -243,6 +241,6 @@ def merge_owners(session: Session, source_id: int, target_id: int) -> Owner:
         )
     session.flush()
     session.expire_all()
-    session.delete(session.get(Owner, source.id))
+    session.delete(session.get(model, source.id))
     session.flush()
     return target
