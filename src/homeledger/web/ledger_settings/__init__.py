@@ -1,0 +1,1 @@
+"""Settings pages of a ledger: categories, owners and categorisation rules."""

@@ -1,0 +1,1 @@
+"""Transaction pages: the filtered list, bulk edits, create, edit and delete."""

@@ -1,0 +1,300 @@
+"""Transaction pages: the filtered list with keyset pages, bulk edits, create, edit, delete."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from homeledger.extensions import db
+from homeledger.models import UserSettings
+from homeledger.services import categories, transactions
+from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.periods import add_months
+from homeledger.services.transactions import TransactionFilter, TransactionInput
+from homeledger.web.transactions.forms import (
+    BulkForm,
+    ConfirmForm,
+    FilterForm,
+    TransactionForm,
+    id_choices,
+    optional_id,
+    options,
+)
+
+bp = Blueprint("transactions", __name__, url_prefix="/transactions")
+
+PAGE_SIZE = 50
+# Query-string keys of the filter, carried into paging links and the bulk form's action.
+_FILTER_FIELDS = (
+    "search",
+    "month",
+    "date_from",
+    "date_to",
+    "category",
+    "owner",
+    "account",
+    "amount_min",
+    "amount_max",
+    "sort",
+    "batch",
+)
+# The filters behind "More filters"; their panel opens when one is in use.
+_MORE_FILTERS = {"date_from", "date_to", "owner", "account", "amount_min", "amount_max", "sort"}
+# Service field names -> form field names, where they differ.
+_FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
+
+
+def ledger_currency() -> str:
+    """The signed-in ledger's currency code, for the ``money`` filter."""
+    return db.session.scalars(select(UserSettings)).one().currency
+
+
+def show_errors(form, exc: ValidationError, renames: dict[str, str] | None = None) -> None:
+    """Put a service's field errors on the form's fields; the rest become a flash."""
+    renames = renames or {}
+    for name, message in exc.fields.items():
+        field = getattr(form, renames.get(name, name), None)
+        if field is not None and hasattr(field, "errors") and name != "_":
+            field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+        else:
+            flash(message[:1].upper() + message[1:] + ".", "error")
+
+
+def _filter_args() -> dict[str, str]:
+    """The filter part of the query string, to carry into links and the bulk form."""
+    return {key: request.args[key] for key in _FILTER_FIELDS if request.args.get(key)}
+
+
+def _criteria(form: FilterForm) -> TransactionFilter:
+    date_from, date_to = form.date_from.data, form.date_to.data
+    if form.month.data:
+        start = form.month.data
+        year, month = add_months(start.year, start.month, 1)
+        date_from, date_to = start, date(year, month, 1) - timedelta(days=1)
+    category = form.category.data
+    return TransactionFilter(
+        search=form.search.data or None,
+        date_from=date_from,
+        date_to=date_to,
+        category_ids=(int(category),) if category.isdigit() else (),
+        uncategorised=category == "none",
+        owner_id=optional_id(form.owner.data),
+        account=form.account.data or None,
+        amount_min=form.amount_min.data,
+        amount_max=form.amount_max.data,
+        import_batch_id=int(form.batch.data) if form.batch.data else None,
+    )
+
+
+class _Lists:
+    """The ledger's categories, owners and accounts, loaded once per request for menus."""
+
+    def __init__(self) -> None:
+        self.categories = categories.list_categories(db.session, include_inactive=True)
+        self.owners = categories.list_owners(db.session)
+        self.accounts = transactions.accounts(db.session)
+        self.category_names = {c.id: c.name for c in self.categories}
+        self.owner_names = {o.id: o.name for o in self.owners}
+
+    def active_categories(self, keep: int | None = None):
+        return [c for c in self.categories if c.is_active or c.id == keep]
+
+    def active_owners(self, keep: int | None = None):
+        return [o for o in self.owners if o.is_active or o.id == keep]
+
+
+def _filter_form(lists: _Lists) -> FilterForm:
+    form = FilterForm(formdata=request.args)
+    form.category.choices = id_choices(
+        lists.categories, "All categories", extra=(("none", "Uncategorised"),)
+    )
+    form.owner.choices = id_choices(lists.owners, "All owners")
+    form.account.choices = options([("", "All accounts")] + [(a, a) for a in lists.accounts])
+    return form
+
+
+def _bulk_form(lists: _Lists) -> BulkForm:
+    form = BulkForm(prefix="bulk")  # its fields would share ids with the filter's otherwise
+    form.category.choices = id_choices(
+        lists.active_categories(), "Category: no change", extra=(("none", "Uncategorised"),)
+    )
+    form.owner.choices = id_choices(
+        lists.active_owners(), "Owner: no change", extra=(("none", "No owner"),)
+    )
+    return form
+
+
+def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, status: int = 200):
+    page = None
+    if filter_form.validate():
+        try:
+            page = transactions.list_page(
+                db.session,
+                _criteria(filter_form),
+                sort=filter_form.sort.data,
+                cursor=request.args.get("cursor") or None,
+                limit=PAGE_SIZE,
+            )
+        except ValidationError as exc:
+            show_errors(filter_form, exc)
+    if page is None:
+        status = 400
+    args = _filter_args()
+    return render_template(
+        "transactions/index.html",
+        filter_form=filter_form,
+        bulk_form=bulk_form,
+        page=page,
+        lists=lists,
+        filter_args=args,
+        filtered=bool(set(args) - {"sort"}),
+        more_filters=bool(set(args) & _MORE_FILTERS)
+        or any(getattr(filter_form, name).errors for name in _MORE_FILTERS),
+        paged=bool(request.args.get("cursor")),
+        selected={int(v) for v in request.form.getlist("ids") if v.isdigit()},
+        currency=ledger_currency(),
+    ), status
+
+
+@bp.route("")
+@login_required
+def index():
+    """Transactions matching the filter, newest first, one keyset page at a time.
+
+    400 when the filter or the page cursor is not valid.
+    """
+    lists = _Lists()
+    return _render_list(lists, _filter_form(lists), _bulk_form(lists))
+
+
+@bp.route("/bulk", methods=["POST"])
+@login_required
+def bulk():
+    """Set category and/or owner on the ticked rows, or on every row the filter matches.
+
+    The filter travels in the query string. 400 when nothing is ticked, nothing
+    would change, or the filter is not valid.
+    """
+    lists = _Lists()
+    filter_form, bulk_form = _filter_form(lists), _bulk_form(lists)
+    if not (filter_form.validate() and bulk_form.validate_on_submit()):
+        return _render_list(lists, filter_form, bulk_form, 400)
+    changes: dict[str, int | None] = {}
+    for name in ("category", "owner"):
+        value = getattr(bulk_form, name).data
+        if value:
+            changes[f"{name}_id"] = None if value == "none" else int(value)
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    if not changes:
+        bulk_form.category.errors = ["Choose a category or an owner to set."]
+    elif not bulk_form.apply_all.data and not ids:
+        bulk_form.apply_selected.errors = ["Tick at least one transaction."]
+    else:
+        selection = (
+            {"criteria": _criteria(filter_form)} if bulk_form.apply_all.data else {"ids": ids}
+        )
+        try:
+            count = transactions.bulk_set(db.session, **selection, **changes)
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(bulk_form, exc, _FORM_FIELD)
+        else:
+            db.session.commit()
+            flash(f"Updated {count} transaction{'' if count == 1 else 's'}.", "success")
+            return redirect(url_for("transactions.index", **_filter_args()))
+    return _render_list(lists, filter_form, bulk_form, 400)
+
+
+def _transaction_form(lists: _Lists, row=None) -> TransactionForm:
+    form = TransactionForm(obj=row) if row is not None else TransactionForm()
+    if row is not None and not form.is_submitted():
+        form.category.data = str(row.category_id or "")
+        form.owner.data = str(row.owner_id or "")
+    keep_category = row.category_id if row is not None else None
+    keep_owner = row.owner_id if row is not None else None
+    form.category.choices = id_choices(lists.active_categories(keep_category), "Uncategorised")
+    form.owner.choices = id_choices(lists.active_owners(keep_owner), "No owner")
+    return form
+
+
+def _input(form: TransactionForm) -> TransactionInput:
+    return TransactionInput(
+        date=form.date.data,
+        description=form.description.data or "",
+        amount=form.amount.data,
+        category_id=optional_id(form.category.data),
+        owner_id=optional_id(form.owner.data),
+        account=form.account.data or None,
+        notes=form.notes.data or None,
+    )
+
+
+def _get_or_404(transaction_id: int):
+    try:
+        return transactions.get(db.session, transaction_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Record a transaction by hand. 400 with the field named when an input is wrong."""
+    lists = _Lists()
+    form = _transaction_form(lists)
+    if form.validate_on_submit():
+        try:
+            row = transactions.create(db.session, _input(form))
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(form, exc, _FORM_FIELD)
+        else:
+            db.session.commit()
+            flash(f"Recorded “{row.description or 'transaction'}”.", "success")
+            return redirect(url_for("transactions.index"))
+    status = 400 if form.errors else 200
+    return render_template("transactions/form.html", form=form, row=None), status
+
+
+@bp.route("/<int:transaction_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(transaction_id: int):
+    """Change a transaction. 404 when it is not in this ledger; 400 naming a wrong field."""
+    row = _get_or_404(transaction_id)
+    lists = _Lists()
+    form = _transaction_form(lists, row)
+    if form.validate_on_submit():
+        try:
+            transactions.edit(db.session, transaction_id, _input(form))
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(form, exc, _FORM_FIELD)
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("transactions.index"))
+    status = 400 if form.errors else 200
+    return render_template("transactions/form.html", form=form, row=row), status
+
+
+@bp.route("/<int:transaction_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(transaction_id: int):
+    """Ask, then (POST) delete a transaction. 404 when it is not in this ledger."""
+    row = _get_or_404(transaction_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        transactions.remove(db.session, transaction_id)
+        db.session.commit()
+        flash("Transaction deleted.", "success")
+        return redirect(url_for("transactions.index"))
+    return render_template(
+        "transactions/delete.html",
+        form=form,
+        row=row,
+        lists=_Lists(),
+        currency=ledger_currency(),
+    ), 400 if form.errors else 200
