@@ -94,6 +94,7 @@ class Transaction(UserOwned, Timestamped, Base):
         ForeignKeyConstraint(*same_ledger_fk("rule_id", "rules")),
         # Every list is "this user's rows by date"; id breaks ties for keyset paging.
         Index(None, "user_id", "date", "id"),
+        Index(None, "user_id", "amount", "id"),  # keyset pages sorted by amount
         Index(None, "user_id", "category_id", "date"),
         Index(None, "user_id", "owner_id", "date"),
         Index(None, "user_id", "import_batch_id"),
