@@ -11,7 +11,7 @@ def create_app(config: Config) -> Flask:
     """Build the Flask application for one configuration; nothing else happens at import."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from homeledger import api, errors, rate_limits, security_headers, tenancy
+    from homeledger import api, errors, rate_limits, request_guards, security_headers, tenancy
     from homeledger.extensions import csrf, db, login_manager
     from homeledger.services import passwords
     from homeledger.web import register_web
@@ -28,6 +28,8 @@ def create_app(config: Config) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    request_guards.install_converters(app)
+    request_guards.install(app)
     register_web(app)
     api.install(app)
     errors.register(app)

@@ -94,3 +94,40 @@ def test_tokens_missing_or_bending_our_claims_are_invalid(app, client, token, cl
     response = client.get("/api/v1/me", headers=bearer(_signed(app, **claims)))
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "token_invalid"
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/transactions?month=9999-12", None),
+        ("get", "/api/v1/transactions?month=0000-05", None),
+        ("get", "/api/v1/transactions?amount_min=1e20", None),
+        ("get", "/api/v1/transactions?amount_max=NaN", None),
+        ("get", f"/api/v1/transactions?category_id={HUGE}", None),
+        ("get", f"/api/v1/transactions?import_batch_id={HUGE}", None),
+        ("get", "/api/v1/transactions?search=%00", None),
+        ("get", "/api/v1/transactions?cursor=WyJhbW91bnRfZGVzYyIsIjEuMjM0Iiw1XQ", None),
+        ("get", f"/api/v1/transactions/{HUGE}", None),
+        ("patch", f"/api/v1/transactions/{HUGE}", {"amount": "1.00"}),
+        ("post", "/api/v1/transactions", {"date": "2026-01-01", "amount": "1e30"}),
+        ("post", "/api/v1/transactions", {"date": "2026-01-01", "amount": "1", "notes": "a\x00b"}),
+        ("post", "/api/v1/transactions/bulk", {"ids": [2**70], "category_id": None}),
+        ("post", "/api/v1/categories/1/merge", {"target_id": 2**70}),
+        ("post", f"/api/v1/imports/{HUGE}/undo", None),
+        (
+            "post",
+            "/api/v1/rules",
+            {"name": "r", "pattern": "x", "amount_min": "1e20", "set_category_id": 1},
+        ),
+    ],
+)
+def test_out_of_range_numbers_and_nul_characters_are_4xx(client, token, method, path, body):
+    kwargs = {"headers": bearer(token)}
+    if body is not None:
+        kwargs["json"] = body
+    response = getattr(client, method)(path, **kwargs)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+    assert response.is_json

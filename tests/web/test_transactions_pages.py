@@ -301,3 +301,22 @@ def test_every_element_id_on_the_list_is_unique(session, signed_in, alex):
     add_transactions(session, alex, [(date(2024, 3, 2), "Tesco", "-4.00", None)])
     ids = re.findall(r'\sid="([^"]+)"', signed_in.get("/transactions").get_data(as_text=True))
     assert ids and len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "batch=%C2%B2",
+        "batch=99999999999999999999",
+        "amount_min=99999999999999999999",
+        "search=%00",
+        "month=9999-12",
+        "owner=%C2%B2",
+    ],
+)
+def test_odd_filters_never_crash_the_list(session, client, auth, query):
+    make_user(session, "alex")
+    auth.login("alex")
+    response = client.get(f"/transactions?{query}")
+    assert response.status_code in (200, 400)
+    assert client.get("/transactions/99999999999999999999/edit").status_code == 404

@@ -26,10 +26,24 @@ def _refuse_unreadable_json():
     if not raw:
         return None
     try:
-        json.dumps(json.loads(raw), ensure_ascii=False).encode()
+        body = json.loads(raw)
+        json.dumps(body, ensure_ascii=False).encode()
     except (ValueError, RecursionError, UnicodeError):
         return error_body(400, "The request body is not valid JSON text.")
+    if _has_nul(body):
+        return error_body(400, "The request body contains a NUL character.")
     return None
+
+
+def _has_nul(value) -> bool:
+    """PostgreSQL refuses NUL in text, so no key or string may carry one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class HomeledgerApi(Api):

@@ -7,11 +7,17 @@ from decimal import Decimal, InvalidOperation
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from homeledger.models.base import MAX_ID
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.models.transactions import RULE_MATCH_TYPES
-from homeledger.services.transactions import SORTS
+from homeledger.services.transactions import MAX_AMOUNT, SORTS
 
 _TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
+
+
+def Id(**kwargs) -> fields.Integer:
+    """An id of something in the ledger: a positive number an INTEGER column can hold."""
+    return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 class MoneyField(fields.Field):
@@ -31,10 +37,12 @@ class MoneyField(fields.Field):
             raise ValidationError('Send amounts as strings, like "-12.34".')
         try:
             amount = Decimal(value.strip())
+            if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+                raise ValidationError("Not a plausible amount.")
+            if amount != amount.quantize(Decimal("0.01")):
+                raise ValidationError("Use at most two decimal places.")
         except InvalidOperation:
-            raise ValidationError(f"{value!r} is not an amount.") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise ValidationError("Use at most two decimal places.")
+            raise ValidationError(f"{value[:40]!r} is not an amount.") from None
         return amount.quantize(Decimal("0.01"))
 
 
@@ -43,8 +51,8 @@ class TransactionSchema(Schema):
     date = fields.Date(required=True)
     description = fields.String(validate=validate.Length(max=500))
     amount = MoneyField(required=True)
-    category_id = fields.Integer(allow_none=True)
-    owner_id = fields.Integer(allow_none=True)
+    category_id = Id(allow_none=True)
+    owner_id = Id(allow_none=True)
     account = fields.String(allow_none=True, validate=validate.Length(max=100))
     notes = fields.String(allow_none=True, validate=validate.Length(max=5000))
     import_batch_id = fields.Integer(dump_only=True, allow_none=True)
@@ -68,17 +76,20 @@ class TransactionPatchSchema(TransactionSchema):
 class TransactionQuery(Schema):
     search = fields.String(validate=validate.Length(max=100))
     month = fields.String(
-        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2026-03"}
+        validate=validate.Regexp(
+            r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", error="Use YYYY-MM, years 1900-2199."
+        ),
+        metadata={"example": "2026-03"},
     )
     date_from = fields.Date()
     date_to = fields.Date()
-    category_id = fields.List(fields.Integer())
+    category_id = fields.List(Id())
     uncategorised = fields.Boolean()
-    owner_id = fields.Integer()
+    owner_id = Id()
     account = fields.String(validate=validate.Length(max=100))
     amount_min = MoneyField()
     amount_max = MoneyField()
-    import_batch_id = fields.Integer()
+    import_batch_id = Id()
     needs_review = fields.Boolean(
         metadata={"description": "Only rows flagged for review (e.g. by legacy migration)."}
     )
@@ -102,10 +113,10 @@ class FilterSchema(TransactionQuery):
 
 
 class BulkEditSchema(Schema):
-    ids = fields.List(fields.Integer(), validate=validate.Length(1, 10_000))
+    ids = fields.List(Id(), validate=validate.Length(1, 10_000))
     filter = fields.Nested(FilterSchema)
-    category_id = fields.Integer(allow_none=True)
-    owner_id = fields.Integer(allow_none=True)
+    category_id = Id(allow_none=True)
+    owner_id = Id(allow_none=True)
 
     @validates_schema
     def _one_selection(self, data, **kwargs):
@@ -142,9 +153,7 @@ class OwnerPatchSchema(OwnerSchema):
 
 
 class MergeSchema(Schema):
-    target_id = fields.Integer(
-        required=True, metadata={"description": "What this one is folded into."}
-    )
+    target_id = Id(required=True, metadata={"description": "What this one is folded into."})
 
 
 class RuleSchema(Schema):
@@ -156,8 +165,8 @@ class RuleSchema(Schema):
     amount_min = MoneyField(allow_none=True)
     amount_max = MoneyField(allow_none=True)
     account = fields.String(allow_none=True, validate=validate.Length(max=100))
-    set_category_id = fields.Integer(allow_none=True)
-    set_owner_id = fields.Integer(allow_none=True)
+    set_category_id = Id(allow_none=True)
+    set_owner_id = Id(allow_none=True)
     is_active = fields.Boolean(load_default=True)
 
 
@@ -187,7 +196,7 @@ class ImportOptionsSchema(Schema):
     """Query-string options of an upload (the file itself is the multipart body)."""
 
     mapping = fields.String(metadata={"description": "CSV only: JSON column mapping."})
-    profile_id = fields.Integer(metadata={"description": "CSV only: a saved mapping."})
+    profile_id = Id(metadata={"description": "CSV only: a saved mapping."})
     account = fields.String(validate=validate.Length(max=100))
     save_profile_as = fields.String(validate=validate.Length(1, 100))
 

@@ -9,6 +9,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from homeledger.models.types import UTCDateTime, utcnow
 
+# Ids are INTEGER columns: a larger number from a client can only mean "not found".
+MAX_ID = 2**31 - 1
+
 # Named constraints so Alembic migrations are reproducible on both databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

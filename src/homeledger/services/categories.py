@@ -21,6 +21,7 @@ from homeledger.models import (
 )
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.lookup import fetch
 
 
 def seed_categories(session: Session) -> list[Category]:
@@ -82,7 +83,7 @@ def _taken(session: Session, model, name: str, except_id: int | None = None) -> 
 
 
 def _get(session: Session, model, row_id: int, label: str):
-    row = session.get(model, row_id)
+    row = fetch(session, model, row_id)
     if row is None:
         raise NotFound(f"no {label} {row_id}")
     return row

@@ -34,6 +34,7 @@ from homeledger.services.importing import (
     parse_qif,
     sniff_csv,
 )
+from homeledger.services.lookup import fetch
 from homeledger.services.rules import Matcher
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -269,7 +270,7 @@ def list_batches(session: Session, limit: int = 100) -> list[ImportBatch]:
 
 
 def get_batch(session: Session, batch_id: int) -> ImportBatch:
-    batch = session.get(ImportBatch, batch_id)
+    batch = fetch(session, ImportBatch, batch_id)
     if batch is None:
         raise NotFound(f"no import {batch_id}")
     return batch
@@ -306,7 +307,7 @@ def list_profiles(session: Session) -> list[ImportProfile]:
 
 
 def get_profile(session: Session, profile_id: int) -> ImportProfile:
-    profile = session.get(ImportProfile, profile_id)
+    profile = fetch(session, ImportProfile, profile_id)
     if profile is None:
         raise NotFound(f"no import profile {profile_id}")
     return profile

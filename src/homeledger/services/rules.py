@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from homeledger.models import Category, Owner, Rule, Transaction
 from homeledger.models.transactions import RULE_MATCH_TYPES
 from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.lookup import fetch
 
 # A regular expression gets this long to match one description, then counts as no match;
 # a pattern that would backtrack for minutes cannot stall an import.
@@ -63,9 +64,9 @@ def _validate(session: Session, spec: RuleSpec) -> None:
         problems["amount_max"] = "must not be below the minimum"
     if spec.set_category_id is None and spec.set_owner_id is None:
         problems["set_category_id"] = "a rule must set a category, an owner or both"
-    if spec.set_category_id is not None and session.get(Category, spec.set_category_id) is None:
+    if spec.set_category_id is not None and fetch(session, Category, spec.set_category_id) is None:
         problems["set_category_id"] = "is not one of your categories"
-    if spec.set_owner_id is not None and session.get(Owner, spec.set_owner_id) is None:
+    if spec.set_owner_id is not None and fetch(session, Owner, spec.set_owner_id) is None:
         problems["set_owner_id"] = "is not one of your household's owners"
     if problems:
         raise ValidationError(problems)
@@ -102,7 +103,7 @@ def delete_rule(session: Session, rule_id: int) -> None:
 
 
 def get_rule(session: Session, rule_id: int) -> Rule:
-    rule = session.get(Rule, rule_id)
+    rule = fetch(session, Rule, rule_id)
     if rule is None:
         raise NotFound(f"no rule {rule_id}")
     return rule

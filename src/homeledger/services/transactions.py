@@ -13,9 +13,12 @@ from sqlalchemy import Select, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
+from homeledger.models.base import MAX_ID
 from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.lookup import fetch
 
 MAX_PAGE = 200
+CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("10000000000")  # ten billion: more is a typo, not a transaction
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 # sort name -> (column, descending)
@@ -42,6 +45,27 @@ class TransactionFilter:
     amount_max: Decimal | None = None
     import_batch_id: int | None = None
     needs_review: bool = False  # rows that arrived damaged (e.g. legacy migration flags)
+
+    def check(self) -> None:
+        """Refuse values no database column can hold, naming the field."""
+        problems = {}
+        for name in ("amount_min", "amount_max"):
+            value = getattr(self, name)
+            if value is not None and (
+                not value.is_finite()
+                or abs(value) >= MAX_AMOUNT
+                or value != value.quantize(Decimal("0.01"))
+            ):
+                problems[name] = "is not a plausible amount"
+        ids = [*self.category_ids, self.owner_id, self.import_batch_id]
+        if any(i is not None and not 0 < i <= MAX_ID for i in ids):
+            problems["id"] = "no such item"
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and not EARLIEST <= value <= LATEST:
+                problems[name] = "must be between 1900 and 2199"
+        if problems:
+            raise ValidationError(problems)
 
     def conditions(self) -> list:
         conditions = []
@@ -112,7 +136,19 @@ def _decode_cursor(sort: str, cursor: str) -> tuple:
             raise ValueError
         column, _ = SORTS[sort]
         key = date.fromisoformat(value) if column == "date" else Decimal(value)
-    except (ValueError, TypeError, binascii.Error, InvalidOperation, UnicodeDecodeError):
+        if not 0 < row_id <= MAX_ID or (
+            isinstance(key, Decimal)
+            and (not key.is_finite() or abs(key) >= MAX_AMOUNT or key != key.quantize(CENT))
+        ):
+            raise ValueError
+    except (
+        ValueError,
+        TypeError,
+        binascii.Error,
+        InvalidOperation,
+        UnicodeDecodeError,
+        OverflowError,
+    ):
         raise ValidationError({"cursor": "is not a cursor from this listing"}) from None
     return key, row_id
 
@@ -134,6 +170,7 @@ def list_page(
         raise ValidationError({"sort": f"must be one of {', '.join(SORTS)}"})
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError({"limit": f"must be between 1 and {MAX_PAGE}"})
+    criteria.check()
     column_name, descending = SORTS[sort]
     column = getattr(Transaction, column_name)
     query = filtered(criteria)
@@ -150,7 +187,7 @@ def list_page(
 
 def get(session: Session, transaction_id: int) -> Transaction:
     """The transaction with this id in the acting ledger; NotFound otherwise (404, never 403)."""
-    row = session.get(Transaction, transaction_id)
+    row = fetch(session, Transaction, transaction_id)
     if row is None:
         raise NotFound(f"no transaction {transaction_id}")
     return row
@@ -204,10 +241,10 @@ def _clean(session: Session, data: TransactionInput, *, creating: bool) -> dict:
         amount = data.amount
         if not isinstance(amount, Decimal) or not amount.is_finite():
             problems["amount"] = "must be an exact amount like -12.34"
-        elif amount != amount.quantize(Decimal("0.01")):
-            problems["amount"] = "must have at most two decimal places"
         elif abs(amount) >= MAX_AMOUNT:
             problems["amount"] = "is implausibly large"
+        elif amount != amount.quantize(CENT):
+            problems["amount"] = "must have at most two decimal places"
         else:
             values["amount"] = amount.quantize(Decimal("0.01"))
     for name, limit in (("description", 500), ("account", 100), ("notes", 5000)):
@@ -221,12 +258,12 @@ def _clean(session: Session, data: TransactionInput, *, creating: bool) -> dict:
             else:
                 values[name] = text if text else ("" if name == "description" else None)
     if "category_id" in data.given:
-        if data.category_id is not None and session.get(Category, data.category_id) is None:
+        if data.category_id is not None and fetch(session, Category, data.category_id) is None:
             problems["category_id"] = "is not one of your categories"
         values["category_id"] = data.category_id
         values["rule_id"] = None  # set by hand now, not by a rule
     if "owner_id" in data.given:
-        if data.owner_id is not None and session.get(Owner, data.owner_id) is None:
+        if data.owner_id is not None and fetch(session, Owner, data.owner_id) is None:
             problems["owner_id"] = "is not one of your household's owners"
         values["owner_id"] = data.owner_id
     if problems:
@@ -272,6 +309,10 @@ def bulk_set(
     """
     if (ids is None) == (criteria is None):
         raise ValidationError({"selection": "give either ids or a filter"})
+    if criteria is not None:
+        criteria.check()
+    if ids is not None:
+        ids = [i for i in ids if 0 < i <= MAX_ID]  # larger ones match nothing anyway
     values = _clean(
         session, TransactionInput(category_id=category_id, owner_id=owner_id), creating=False
     )

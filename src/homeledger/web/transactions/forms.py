@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
+from homeledger.models.base import MAX_ID
 from homeledger.services.transactions import SORTS
 from homeledger.web.forms import WebForm, printable
 
@@ -72,7 +73,11 @@ def id_choices(items, blank: str | None = None, extra: tuple = ()) -> list[Selec
 
 
 def optional_id(value: str | None) -> int | None:
-    return int(value) if value else None
+    """A submitted id, or None when empty or not a plausible id (it then matches nothing)."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class FilterForm(WebForm):
@@ -96,6 +101,8 @@ class FilterForm(WebForm):
     def validate_month(self, field) -> None:
         if field.data and (self.date_from.data or self.date_to.data):
             raise FieldError("Choose a month or a date range, not both.")
+        if field.data and not 1900 <= field.data.year <= 2199:
+            raise FieldError("Choose a month between 1900 and 2199.")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -79,13 +79,13 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         search=form.search.data or None,
         date_from=date_from,
         date_to=date_to,
-        category_ids=(int(category),) if category.isdigit() else (),
+        category_ids=(optional_id(category),) if optional_id(category) else (),
         uncategorised=category == "none",
         owner_id=optional_id(form.owner.data),
         account=form.account.data or None,
         amount_min=form.amount_min.data,
         amount_max=form.amount_max.data,
-        import_batch_id=int(form.batch.data) if form.batch.data else None,
+        import_batch_id=optional_id(form.batch.data),
     )
 
 
@@ -154,7 +154,7 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
         more_filters=bool(set(args) & _MORE_FILTERS)
         or any(getattr(filter_form, name).errors for name in _MORE_FILTERS),
         paged=bool(request.args.get("cursor")),
-        selected={int(v) for v in request.form.getlist("ids") if v.isdigit()},
+        selected={i for v in request.form.getlist("ids") if (i := optional_id(v))},
         currency=ledger_currency(),
     ), status
 
@@ -186,8 +186,8 @@ def bulk():
     for name in ("category", "owner"):
         value = getattr(bulk_form, name).data
         if value:
-            changes[f"{name}_id"] = None if value == "none" else int(value)
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+            changes[f"{name}_id"] = None if value == "none" else optional_id(value)
+    ids = [i for v in request.form.getlist("ids") if (i := optional_id(v))]
     if not changes:
         bulk_form.category.errors = ["Choose a category or an owner to set."]
     elif not bulk_form.apply_all.data and not ids:
