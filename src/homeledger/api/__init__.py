@@ -28,9 +28,10 @@ def _refuse_unreadable_json():
     try:
         body = json.loads(raw)
         json.dumps(body, ensure_ascii=False).encode()
+        has_nul = _has_nul(body)
     except (ValueError, RecursionError, UnicodeError):
         return error_body(400, "The request body is not valid JSON text.")
-    if _has_nul(body):
+    if has_nul:
         return error_body(400, "The request body contains a NUL character.")
     return None
 
