@@ -200,3 +200,46 @@ def test_saved_profiles_round_trip(session, alex):
     imports.save_profile(session, "Sparkasse", mapping)  # same name: replaced, not doubled
     (profile,) = imports.list_profiles(session)
     assert CsvMapping.from_dict(profile.mapping) == mapping
+
+
+def test_the_same_bank_id_in_two_accounts_is_two_transactions(session, alex):
+    checking = (DATA / "statement.ofx").read_bytes()
+    savings = checking.replace(b"<ACCTID>0532013000", b"<ACCTID>0532099999")
+    first = imports.commit(session, "checking.ofx", checking)
+    second = imports.commit(session, "savings.ofx", savings)
+    again = imports.commit(session, "savings-again.ofx", savings)
+    session.commit()
+    assert first.row_count == second.row_count > 0
+    assert again.row_count == 0
+
+
+def test_identical_purchases_on_two_accounts_are_both_kept(session, alex):
+    line = _csv(["2024-03-05,PRET,-3.20"])
+    joint = imports.commit(session, "joint.csv", line, account="Joint")
+    sams = imports.commit(session, "sam.csv", line, account="Sam's card")
+    again = imports.commit(session, "sam.csv", line, account="Sam's card")
+    session.commit()
+    assert (joint.row_count, sams.row_count, again.row_count) == (1, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Date,Description,Amount\n2024-03-05,Huge,999999999999999.99\n", "line 2"),
+        (
+            b"Date,Description,Amount,Category\n2024-03-05,X,-1.00," + b"c" * 80 + b"\n",
+            "line 2: the category name",
+        ),
+        (b"Description,Amount,Date\nCoffee,1.00\nTea,2.00,01/02/2023\n", "day-first"),
+    ],
+)
+def test_rows_the_ledger_would_refuse_are_named_before_anything_is_written(
+    session, alex, content, message
+):
+    mapping = None
+    if b"Category" in content:
+        mapping = CsvMapping(
+            date="Date", description="Description", amount="Amount", category="Category"
+        )
+    with pytest.raises(ImportFileError, match=message):
+        imports.plan(session, "x.csv", content, mapping=mapping)

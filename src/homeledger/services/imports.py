@@ -41,10 +41,27 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 _CHUNK = 500
 
 
-def fingerprint(row: ParsedRow, occurrence: int) -> str:
+def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
+    """Identity of a row without a bank id. The account is part of it: two partners'
+    identical purchases on their own cards are two transactions."""
     description = " ".join(row.description.lower().split())
-    key = f"{row.date.isoformat()}|{row.amount}|{description}|{occurrence}"
+    label = " ".join((account or "").lower().split())
+    key = f"{row.date.isoformat()}|{row.amount}|{description}|{label}|{occurrence}"
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _check_row(row: ParsedRow) -> None:
+    """Rows must fit what the ledger accepts from a person typing them in."""
+    if abs(row.amount) >= transactions.MAX_AMOUNT:
+        raise ImportFileError(f"{row.amount} is not a plausible amount", row.line)
+    if not transactions.EARLIEST <= row.date <= transactions.LATEST:
+        raise ImportFileError(f"{row.date} is not a plausible date", row.line)
+    for what, name in (("category", row.category), ("owner", row.owner)):
+        if name is not None and (len(" ".join(name.split())) > 64 or not name.isprintable()):
+            raise ImportFileError(
+                f"the {what} name {name[:30]!r} is too long or has unprintable characters",
+                row.line,
+            )
 
 
 @dataclass(frozen=True)
@@ -108,10 +125,14 @@ def read_file(
         if preview.suggested is None:
             raise ImportFileError("choose which columns hold the date, description and amount")
         if len(preview.date_format_candidates) > 1:
+            column = preview.headers.index(preview.suggested.date)
+            example = next(
+                (row[column] for row in preview.sample_rows if len(row) > column and row[column]),
+                "",
+            )
             raise ImportFileError(
-                "dates such as "
-                f"{preview.sample_rows[0][preview.headers.index(preview.suggested.date)]!r} "
-                "could be day-first or month-first: choose the date format"
+                f"dates such as {example!r} could be day-first or month-first: "
+                "choose the date format"
             )
         mapping = preview.suggested
     return kind, parse_csv(data, mapping), preview, mapping
@@ -123,6 +144,20 @@ def _existing(session: Session, column, values: Iterable[str]) -> set[str]:
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
         found.update(session.scalars(select(column).where(column.in_(chunk))))
+    return found
+
+
+def _existing_bank_ids(session: Session, bank_ids: Iterable[str | None]) -> set[tuple[str, str]]:
+    """(account, bank id) pairs already in the ledger for any of these bank ids."""
+    ids = list(dict.fromkeys(b for b in bank_ids if b))
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Transaction.account, Transaction.bank_id).where(
+                Transaction.bank_id.in_(ids[start : start + _CHUNK])
+            )
+        )
+        found.update((account or "", bank_id) for account, bank_id in rows)
     return found
 
 
@@ -139,11 +174,13 @@ def plan(
     occurrences: Counter[tuple] = Counter()
     prints: list[str] = []
     for row in parsed:
-        key = (row.date, row.amount, " ".join(row.description.lower().split()))
+        _check_row(row)
+        label = row.account or account
+        key = (row.date, row.amount, " ".join(row.description.lower().split()), label)
         occurrences[key] += 1
-        prints.append(fingerprint(row, occurrences[key]))
+        prints.append(fingerprint(row, label, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
-    known_ids = _existing(session, Transaction.bank_id, (r.bank_id for r in parsed))
+    known_ids = _existing_bank_ids(session, (r.bank_id for r in parsed))
     matcher = Matcher.for_ledger(session)
     category_names = {
         c.name.lower(): c for c in categories.list_categories(session, include_inactive=True)
@@ -151,12 +188,14 @@ def plan(
     owner_names = {o.name.lower(): o for o in categories.list_owners(session)}
     new_categories: dict[str, str] = {}
     new_owners: dict[str, str] = {}
-    seen_ids: set[str] = set()
+    seen_ids: set[tuple[str, str]] = set()
     planned = []
     for row, print_ in zip(parsed, prints, strict=True):
         if row.bank_id:
-            duplicate = row.bank_id in known_ids or row.bank_id in seen_ids
-            seen_ids.add(row.bank_id)
+            # A bank id is unique within one account, not across a household's accounts.
+            bank_key = (row.account or account or "", row.bank_id)
+            duplicate = bank_key in known_ids or bank_key in seen_ids
+            seen_ids.add(bank_key)
         else:
             duplicate = print_ in known_prints
         category_id = category_name = owner_id = owner_name = rule_id = None
