@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from homeledger import create_app, migrate, tenancy
 from homeledger.config import ConfigError, config_from_env
 from homeledger.services import accounts
-from homeledger.services.errors import ValidationError
+from homeledger.services.errors import ServiceError, ValidationError
 
 DEFAULT_PORT = 5000
 
@@ -238,7 +238,7 @@ def migrate_legacy(
                     dry_run=dry_run,
                     progress=bar.update,
                 )
-            except LegacyFileError as exc:
+            except (LegacyFileError, ServiceError) as exc:
                 raise CommandError(str(exc)) from None
     click.echo(report.as_text())
     if report_path is not None:

@@ -237,3 +237,92 @@ def test_flagged_rows_can_be_found_and_fixed_in_the_app(session, alex, samples):
     transactions.edit(session, flagged[0].id, TransactionInput(amount=Decimal("45.00")))
     session.commit()
     assert transactions.list_page(session, TransactionFilter(needs_review=True)).items == []
+
+
+def _dirty_copy(path: Path, tmp_path: Path, statements: list[str]) -> Path:
+    copy = tmp_path / "dirty.db"
+    copy.write_bytes(path.read_bytes())
+    db = sqlite3.connect(copy)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return copy
+
+
+def test_rows_dirtier_than_the_sample_are_reported_never_fatal(session, alex, samples, tmp_path):
+    path, _ = samples["small-23"]
+    dirty = _dirty_copy(
+        path,
+        tmp_path,
+        [
+            "UPDATE transactions SET category = 'x' || printf('%070d', 0) WHERE id = 1",
+            "UPDATE transactions SET owner = 'Al' || char(7) || 'ex' WHERE id = 2",
+            "UPDATE transactions SET description = 'NUL' || char(0) || 'here' WHERE id = 3",
+            "UPDATE categories SET color = '#GGGGGG' WHERE id = 1",
+            "UPDATE debts SET interest_rate = '5%' WHERE id = 1",
+            "UPDATE budgets SET month = 'Jan' WHERE id = 1",
+            "UPDATE savings_goals SET target_amount = 'nan' WHERE id = 1",
+        ],
+    )
+    report = _run(session, dirty)
+    skipped = {(p.table, p.legacy_id) for p in report.problems if p.action == "skipped"}
+    assert {("budgets", 1), ("savings_goals", 1)} <= skipped
+    descriptions = session.scalars(
+        select(Transaction.description).where(Transaction.bank_id == "legacy:3")
+    ).all()
+    assert descriptions == ["NUL here"]
+    assert report.repairs.get("name shortened to 64 characters")
+
+
+def test_two_different_old_databases_both_arrive(session, alex, tmp_path):
+    first, second = tmp_path / "one.db", tmp_path / "two.db"
+    for out, seed in ((first, 4), (second, 2)):
+        subprocess.run(
+            [
+                sys.executable,
+                str(GENERATOR),
+                "--out",
+                str(out),
+                "--seed",
+                str(seed),
+                "--transactions",
+                "120",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    one = _run(session, first)
+    two = _run(session, second)
+    assert one.counts["transactions"].written == 120 + 2
+    # Only rows equal in legacy id, date, description, amount and type count as already
+    # here (the generator gives both files the same fixed monthly rows); the rest arrive.
+    counted = two.counts["transactions"]
+    assert 0 < counted.written and counted.already_present < 120
+    assert counted.written + counted.already_present + counted.skipped == counted.read
+    ledger_ids = set(session.scalars(select(Transaction.bank_id)))
+    assert {f"legacy:{i}" for i in _legacy_rows(second) if i <= 120} <= ledger_ids
+    assert two.sums_match
+
+
+def test_debts_sharing_a_name_are_both_migrated_with_their_payments(
+    session, alex, samples, tmp_path
+):
+    path, manifest = samples["small-23"]
+    dirty = _dirty_copy(path, tmp_path, ["UPDATE debts SET name = 'Card' WHERE id IN (1, 2)"])
+    report = _run(session, dirty)
+    assert report.counts["debts"].written == 3
+    assert report.counts["debt_payments"].written == manifest["counts"]["debt_payments"] - 1
+    assert _run(session, dirty).counts["debts"].written == 0
+
+
+def test_a_rerun_adds_nothing_even_after_the_user_deleted_a_row(session, alex, samples):
+    path, _ = samples["small-11"]
+    _run(session, path)
+    session.delete(
+        session.scalars(select(Transaction).where(Transaction.bank_id == "legacy:5")).one()
+    )
+    session.commit()
+    again = _run(session, path)
+    assert again.already_migrated
+    assert session.scalar(select(func.count()).where(Transaction.bank_id == "legacy:5")) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -46,6 +47,8 @@ class MigrationReport:
     flagged_income: Decimal = ZERO
     flagged_expense: Decimal = ZERO
     notes: list[str] = field(default_factory=list)
+    # (legacy key, date, amount, description) of the file's unflagged rows, for "after".
+    clean_rows: Counter = field(default_factory=Counter, repr=False)
 
     def count(self, table: str) -> TableCount:
         return self.counts.setdefault(table, TableCount())
@@ -67,6 +70,7 @@ class MigrationReport:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["clean_rows"]
         for key, value in data.items():
             if isinstance(value, Decimal):
                 data[key] = str(value)
