@@ -158,3 +158,14 @@ def test_deleting_a_rule_keeps_the_categories_it_set(session, alex):
     session.commit()
     row = session.scalars(select(Transaction)).one()
     assert (row.category_id, row.rule_id) == (category_id(session, "Transport"), None)
+
+
+def test_a_rule_that_only_sets_the_owner_does_not_claim_the_category(session, alex):
+    add_transactions(session, alex, [(date(2026, 3, 1), "SHELL", "-60.00", None)])
+    tenancy.set_ledger(session, alex.id)
+    joint = categories.create_owner(session, "Joint")
+    rules.create_rule(session, RuleSpec(name="joint", pattern="shell", set_owner_id=joint.id))
+    assert rules.apply_to_history(session) == 1
+    session.commit()
+    row = session.scalars(select(Transaction)).one()
+    assert (row.owner_id, row.rule_id) == (joint.id, None)

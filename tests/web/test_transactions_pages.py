@@ -320,3 +320,18 @@ def test_odd_filters_never_crash_the_list(session, client, auth, query):
     response = client.get(f"/transactions?{query}")
     assert response.status_code in (200, 400)
     assert client.get("/transactions/99999999999999999999/edit").status_code == 404
+
+
+def test_rows_flagged_for_review_can_be_found_and_fixed(session, client, auth):
+    user = make_user(session, "alex")
+    ids = add_transactions(
+        session,
+        user,
+        [(date(2026, 3, 1), "Odd", "-45.00", None), (date(2026, 3, 2), "Fine", "-5.00", None)],
+    )
+    tenancy.set_ledger(session, user.id)
+    session.get(Transaction, ids[0]).review_reason = "amount was written '(45.00)'"
+    session.commit()
+    auth.login("alex")
+    page = client.get("/transactions?review=y").get_data(as_text=True)
+    assert "Odd" in page and "Fine" not in page and "Needs a look" in page

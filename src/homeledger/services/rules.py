@@ -161,7 +161,7 @@ class Matcher:
 @dataclass(frozen=True)
 class HistoryChange:
     transaction_id: int
-    rule_id: int
+    rule_id: int | None
     category_id: int | None
     owner_id: int | None
 
@@ -180,11 +180,12 @@ def changes_over_history(
         Transaction.account,
         Transaction.category_id,
         Transaction.owner_id,
+        Transaction.rule_id,
     )
     if only_uncategorised:
         query = query.where(Transaction.category_id.is_(None))
     changes = []
-    for row_id, description, amount, account, category_id, owner_id in session.execute(
+    for row_id, description, amount, account, category_id, owner_id, rule_id in session.execute(
         query.execution_options(yield_per=2000)
     ):
         rule = matcher.first_match(description, amount, account)
@@ -192,8 +193,10 @@ def changes_over_history(
             continue
         new_category = rule.set_category_id if rule.set_category_id is not None else category_id
         new_owner = rule.set_owner_id if rule.set_owner_id is not None else owner_id
+        # rule_id answers "why this category?": only a rule that set the category claims it.
+        new_rule = rule.id if rule.set_category_id is not None else rule_id
         if (new_category, new_owner) != (category_id, owner_id):
-            changes.append(HistoryChange(row_id, rule.id, new_category, new_owner))
+            changes.append(HistoryChange(row_id, new_rule, new_category, new_owner))
     return changes
 
 

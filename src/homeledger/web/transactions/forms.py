@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from wtforms import (
+    BooleanField,
     DateField,
     MonthField,
     SelectChoice,
@@ -97,6 +98,7 @@ class FilterForm(WebForm):
     amount_max = MoneyField("Amount to", validators=[Optional()])
     sort = SelectField("Sort", choices=options(SORT_LABELS.items()), default="date_desc")
     batch = StringField("Import", validators=[Optional()])
+    review = BooleanField("Only rows that need a look")
 
     def validate_month(self, field) -> None:
         if field.data and (self.date_from.data or self.date_to.data):

@@ -40,9 +40,19 @@ _FILTER_FIELDS = (
     "amount_max",
     "sort",
     "batch",
+    "review",
 )
 # The filters behind "More filters"; their panel opens when one is in use.
-_MORE_FILTERS = {"date_from", "date_to", "owner", "account", "amount_min", "amount_max", "sort"}
+_MORE_FILTERS = {
+    "date_from",
+    "date_to",
+    "owner",
+    "account",
+    "amount_min",
+    "amount_max",
+    "sort",
+    "review",
+}
 # Service field names -> form field names, where they differ.
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 
@@ -86,6 +96,7 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         amount_min=form.amount_min.data,
         amount_max=form.amount_max.data,
         import_batch_id=optional_id(form.batch.data),
+        needs_review=bool(form.review.data),
     )
 
 
