@@ -251,3 +251,12 @@ def test_detect_format_refuses_unknown_files():
         ImportFileError, match=r"^unsupported file type; upload CSV, OFX, QFX or QIF$"
     ):
         detect_format("photo.png", read_data("bad_binary.png"))
+
+
+def test_a_utf8_file_with_one_cp1252_line_keeps_its_utf8_lines():
+    data = "Date,Description,Amount\n2024-03-01,Café Luna,-4.50\n".encode() + (
+        "2024-03-02,Crème £,-2.00\n".encode("cp1252")
+    )
+    text, encoding = decode_text(data)
+    assert "Café Luna" in text and "Crème £" in text
+    assert encoding == "utf-8+cp1252"

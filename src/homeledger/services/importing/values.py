@@ -62,6 +62,14 @@ def quoted(text: str, limit: int = 40) -> str:
 BINARY_MESSAGE = "this is not a text file (it looks binary)"
 
 
+def _utf8_or_cp1252(line: bytes) -> tuple[str, bool]:
+    """One line as text, and whether it was (non-ASCII) UTF-8."""
+    try:
+        return line.decode("utf-8"), not line.isascii()
+    except UnicodeDecodeError:
+        return line.decode("cp1252"), False
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode an uploaded text file: UTF-8 (with or without BOM), else Windows-1252."""
     if b"\x00" in data:
@@ -76,13 +84,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            # Older bank exports and Excel on Windows write cp1252 ("Café £5").
+            # Older bank exports and Excel on Windows write cp1252 ("Café £5"). A file that
+            # is mostly UTF-8 with a few cp1252 lines (pasted together) is read line by line,
+            # so its good UTF-8 lines are not garbled into "CafÃ©".
             try:
-                text, encoding = data.decode("cp1252"), "cp1252"
+                lines = [_utf8_or_cp1252(line) for line in data.splitlines(keepends=True)]
             except UnicodeDecodeError as exc:
                 raise ImportFileError(
                     "this is not a text file (it is neither UTF-8 nor Windows-1252)"
                 ) from exc
+            text = "".join(line for line, _ in lines)
+            utf8_lines = sum(1 for _, was_utf8 in lines if was_utf8)
+            encoding = "utf-8+cp1252" if utf8_lines and any(not u for _, u in lines) else "cp1252"
     sample = text[:8192]
     controls = sum(1 for ch in sample if ch not in "\t\r\n\f" and unicodedata.category(ch) == "Cc")
     # A few stray control characters happen in real exports; lots of them mean binary.
