@@ -61,19 +61,37 @@ def _render_categories(add_form=None, edited=None, merge_form=None, status: int 
 def categories_page():
     """List categories and add one. 400 naming the field when the new one is not valid."""
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            category = categories.create_category(
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.create_category(
                 db.session, form.name.data, form.type.data, form.color.data
-            )
-        except ValidationError as exc:
-            db.session.rollback()
+            ),
+            lambda category: f"Added the category “{category.name}”.",
+            "ledger_settings.categories_page",
+        )
+    ):
+        return done
+    return _render_categories(add_form=form, status=400 if form.errors else 200)
+
+
+def _attempt(form, change, done, page: str, fields=None):
+    """Make a change the form asked for: commit, say what was done and go back to ``page``.
+
+    On a refused change, roll back, mark the fields and return None (the caller re-renders).
+    """
+    try:
+        result = change()
+    except ValidationError as exc:
+        db.session.rollback()
+        if fields is None:
             show_errors(form, exc)
         else:
-            db.session.commit()
-            flash(f"Added the category “{category.name}”.", "success")
-            return redirect(url_for("ledger_settings.categories_page"))
-    return _render_categories(add_form=form, status=400 if form.errors else 200)
+            show_errors(form, exc, fields)
+        return None
+    db.session.commit()
+    flash(done(result), "success")
+    return redirect(url_for(page))
 
 
 @bp.route("/categories/<int:category_id>", methods=["POST"])
@@ -88,23 +106,22 @@ def update_category(category_id: int):
     except NotFound:
         abort(404)
     form = _category_row_form(category, formdata=True)
-    if form.validate_on_submit():
-        try:
-            categories.update_category(
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.update_category(
                 db.session,
                 category_id,
                 name=form.name.data,
                 type_=form.type.data,
                 color=form.color.data,
                 is_active=form.is_active.data,
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved the category “{category.name}”.", "success")
-            return redirect(url_for("ledger_settings.categories_page"))
+            ),
+            lambda saved: f"Saved the category “{saved.name}”.",
+            "ledger_settings.categories_page",
+        )
+    ):
+        return done
     flash("Not saved: see the marked category below.", "error")
     return _render_categories(edited={category_id: form}, status=400)
 
@@ -117,18 +134,18 @@ def merge_categories():
     400 when either is missing or they are the same.
     """
     form = _merge_form(categories.list_categories(db.session, include_inactive=True))
-    if form.validate_on_submit():
-        try:
-            target = categories.merge_categories(
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.merge_categories(
                 db.session, int(form.source.data), int(form.target.data)
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _MERGE_FIELDS)
-        else:
-            db.session.commit()
-            flash(f"Merged into “{target.name}”.", "success")
-            return redirect(url_for("ledger_settings.categories_page"))
+            ),
+            lambda target: f"Merged into “{target.name}”.",
+            "ledger_settings.categories_page",
+            _MERGE_FIELDS,
+        )
+    ):
+        return done
     return _render_categories(merge_form=form, status=400)
 
 
@@ -160,16 +177,15 @@ def _render_owners(add_form=None, edited=None, merge_form=None, status: int = 20
 def owners_page():
     """List the household's owners and add one. 400 when the name is empty or taken."""
     form = OwnerForm()
-    if form.validate_on_submit():
-        try:
-            owner = categories.create_owner(db.session, form.name.data)
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Added “{owner.name}”.", "success")
-            return redirect(url_for("ledger_settings.owners_page"))
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.create_owner(db.session, form.name.data),
+            lambda owner: f"Added “{owner.name}”.",
+            "ledger_settings.owners_page",
+        )
+    ):
+        return done
     return _render_owners(add_form=form, status=400 if form.errors else 200)
 
 
@@ -182,18 +198,17 @@ def update_owner(owner_id: int):
     except NotFound:
         abort(404)
     form = _owner_row_form(owner, formdata=True)
-    if form.validate_on_submit():
-        try:
-            categories.update_owner(
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.update_owner(
                 db.session, owner_id, name=form.name.data, is_active=form.is_active.data
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved “{owner.name}”.", "success")
-            return redirect(url_for("ledger_settings.owners_page"))
+            ),
+            lambda saved: f"Saved “{saved.name}”.",
+            "ledger_settings.owners_page",
+        )
+    ):
+        return done
     flash("Not saved: see the marked owner below.", "error")
     return _render_owners(edited={owner_id: form}, status=400)
 
@@ -206,16 +221,16 @@ def merge_owners():
     400 when either is missing or they are the same.
     """
     form = _merge_form(categories.list_owners(db.session))
-    if form.validate_on_submit():
-        try:
-            target = categories.merge_owners(
+    if form.validate_on_submit() and (
+        done := _attempt(
+            form,
+            lambda: categories.merge_owners(
                 db.session, int(form.source.data), int(form.target.data)
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _MERGE_FIELDS)
-        else:
-            db.session.commit()
-            flash(f"Merged into “{target.name}”.", "success")
-            return redirect(url_for("ledger_settings.owners_page"))
+            ),
+            lambda target: f"Merged into “{target.name}”.",
+            "ledger_settings.owners_page",
+            _MERGE_FIELDS,
+        )
+    ):
+        return done
     return _render_owners(merge_form=form, status=400)
