@@ -25,7 +25,6 @@ def _shape(response) -> dict:
         ({"username": "alex"}, "password"),
         ({"password": "x"}, "username"),
         ({"username": "", "password": "x"}, "username"),
-        ({"username": "al\x00ex", "password": "x"}, "username"),
         ({"username": "alex", "password": "x", "admin": True}, "admin"),
         ({"username": ["alex"], "password": "x"}, "username"),
         ({"username": "alex", "password": "x", "device_name": "d" * 101}, "device_name"),

@@ -140,6 +140,14 @@ def sign_out(
 
 
 def revoke_family(session: Session, family_id: str) -> None:
+    # Lock the family's rows in id order first: two requests revoking the same family at
+    # once (a replay race) then queue instead of deadlocking on PostgreSQL.
+    session.execute(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id)
+        .order_by(RefreshToken.id)
+        .with_for_update()
+    ).all()
     session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
