@@ -18,6 +18,7 @@ from homeledger.extensions import db
 from homeledger.services import imports
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError, detect_format, sniff_csv
+from homeledger.web.forms import show_errors
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
     PreviewForm,
@@ -26,7 +27,7 @@ from homeledger.web.imports.forms import (
     date_format_choices,
 )
 from homeledger.web.transactions.forms import id_choices, options
-from homeledger.web.transactions.routes import ledger_currency, show_errors
+from homeledger.web.transactions.routes import ledger_currency
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 

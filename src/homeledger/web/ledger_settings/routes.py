@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, render_template
 from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import categories
-from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.errors import NotFound
+from homeledger.web.forms import attempt
 from homeledger.web.ledger_settings.forms import (
     CategoryEditForm,
     CategoryForm,
@@ -16,7 +17,6 @@ from homeledger.web.ledger_settings.forms import (
     OwnerForm,
 )
 from homeledger.web.transactions.forms import id_choices
-from homeledger.web.transactions.routes import show_errors
 
 bp = Blueprint("ledger_settings", __name__, url_prefix="/settings")
 
@@ -62,7 +62,7 @@ def categories_page():
     """List categories and add one. 400 naming the field when the new one is not valid."""
     form = CategoryForm()
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.create_category(
                 db.session, form.name.data, form.type.data, form.color.data
@@ -73,25 +73,6 @@ def categories_page():
     ):
         return done
     return _render_categories(add_form=form, status=400 if form.errors else 200)
-
-
-def _attempt(form, change, done, page: str, fields=None):
-    """Make a change the form asked for: commit, say what was done and go back to ``page``.
-
-    On a refused change, roll back, mark the fields and return None (the caller re-renders).
-    """
-    try:
-        result = change()
-    except ValidationError as exc:
-        db.session.rollback()
-        if fields is None:
-            show_errors(form, exc)
-        else:
-            show_errors(form, exc, fields)
-        return None
-    db.session.commit()
-    flash(done(result), "success")
-    return redirect(url_for(page))
 
 
 @bp.route("/categories/<int:category_id>", methods=["POST"])
@@ -107,7 +88,7 @@ def update_category(category_id: int):
         abort(404)
     form = _category_row_form(category, formdata=True)
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.update_category(
                 db.session,
@@ -135,7 +116,7 @@ def merge_categories():
     """
     form = _merge_form(categories.list_categories(db.session, include_inactive=True))
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.merge_categories(
                 db.session, int(form.source.data), int(form.target.data)
@@ -178,7 +159,7 @@ def owners_page():
     """List the household's owners and add one. 400 when the name is empty or taken."""
     form = OwnerForm()
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.create_owner(db.session, form.name.data),
             lambda owner: f"Added “{owner.name}”.",
@@ -199,7 +180,7 @@ def update_owner(owner_id: int):
         abort(404)
     form = _owner_row_form(owner, formdata=True)
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.update_owner(
                 db.session, owner_id, name=form.name.data, is_active=form.is_active.data
@@ -222,7 +203,7 @@ def merge_owners():
     """
     form = _merge_form(categories.list_owners(db.session))
     if form.validate_on_submit() and (
-        done := _attempt(
+        done := attempt(
             form,
             lambda: categories.merge_owners(
                 db.session, int(form.source.data), int(form.target.data)

@@ -9,8 +9,9 @@ from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import categories, rules
-from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.errors import NotFound
 from homeledger.services.rules import RuleSpec
+from homeledger.web.forms import attempt
 from homeledger.web.ledger_settings.forms import (
     MATCH_LABELS,
     ApplyRulesForm,
@@ -18,7 +19,7 @@ from homeledger.web.ledger_settings.forms import (
     RuleForm,
 )
 from homeledger.web.transactions.forms import id_choices, optional_id
-from homeledger.web.transactions.routes import ledger_currency, show_errors
+from homeledger.web.transactions.routes import ledger_currency
 
 bp = Blueprint("ledger_rules", __name__, url_prefix="/settings/rules")
 
@@ -89,16 +90,16 @@ def _spec(form: RuleForm) -> RuleSpec:
 def new():
     """Create a rule. 400 naming the field when it is not valid (e.g. a broken regex)."""
     form = _rule_form()
-    if form.validate_on_submit():
-        try:
-            rule = rules.create_rule(db.session, _spec(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _FORM_FIELD)
-        else:
-            db.session.commit()
-            flash(f"Added the rule “{rule.name}”.", "success")
-            return redirect(url_for("ledger_rules.index"))
+    if form.validate_on_submit() and (
+        done := attempt(
+            form,
+            lambda: rules.create_rule(db.session, _spec(form)),
+            lambda rule: f"Added the rule “{rule.name}”.",
+            "ledger_rules.index",
+            _FORM_FIELD,
+        )
+    ):
+        return done
     status = 400 if form.errors else 200
     return render_template("ledger_settings/rule_form.html", form=form, rule=None), status
 
@@ -116,16 +117,16 @@ def edit(rule_id: int):
     """Change a rule. 404 when it is not in this ledger; 400 naming a field that is not valid."""
     rule = _get_or_404(rule_id)
     form = _rule_form(rule)
-    if form.validate_on_submit():
-        try:
-            rules.update_rule(db.session, rule_id, _spec(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _FORM_FIELD)
-        else:
-            db.session.commit()
-            flash("Rule saved.", "success")
-            return redirect(url_for("ledger_rules.index"))
+    if form.validate_on_submit() and (
+        done := attempt(
+            form,
+            lambda: rules.update_rule(db.session, rule_id, _spec(form)),
+            lambda _: "Rule saved.",
+            "ledger_rules.index",
+            _FORM_FIELD,
+        )
+    ):
+        return done
     status = 400 if form.errors else 200
     return render_template("ledger_settings/rule_form.html", form=form, rule=rule), status
 

@@ -14,6 +14,7 @@ from homeledger.services import categories, transactions
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.periods import add_months
 from homeledger.services.transactions import TransactionFilter, TransactionInput
+from homeledger.web.forms import attempt, show_errors
 from homeledger.web.transactions.forms import (
     BulkForm,
     ConfirmForm,
@@ -60,17 +61,6 @@ _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 def ledger_currency() -> str:
     """The signed-in ledger's currency code, for the ``money`` filter."""
     return db.session.scalars(select(UserSettings)).one().currency
-
-
-def show_errors(form, exc: ValidationError, renames: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's fields; the rest become a flash."""
-    renames = renames or {}
-    for name, message in exc.fields.items():
-        field = getattr(form, renames.get(name, name), None)
-        if field is not None and hasattr(field, "errors") and name != "_":
-            field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
-        else:
-            flash(message[:1].upper() + message[1:] + ".", "error")
 
 
 def _filter_args() -> dict[str, str]:
@@ -256,16 +246,16 @@ def new():
     """Record a transaction by hand. 400 with the field named when an input is wrong."""
     lists = _Lists()
     form = _transaction_form(lists)
-    if form.validate_on_submit():
-        try:
-            row = transactions.create(db.session, _input(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _FORM_FIELD)
-        else:
-            db.session.commit()
-            flash(f"Recorded “{row.description or 'transaction'}”.", "success")
-            return redirect(url_for("transactions.index"))
+    if form.validate_on_submit() and (
+        done := attempt(
+            form,
+            lambda: transactions.create(db.session, _input(form)),
+            lambda row: f"Recorded “{row.description or 'transaction'}”.",
+            "transactions.index",
+            _FORM_FIELD,
+        )
+    ):
+        return done
     status = 400 if form.errors else 200
     return render_template("transactions/form.html", form=form, row=None), status
 
@@ -277,16 +267,16 @@ def edit(transaction_id: int):
     row = _get_or_404(transaction_id)
     lists = _Lists()
     form = _transaction_form(lists, row)
-    if form.validate_on_submit():
-        try:
-            transactions.edit(db.session, transaction_id, _input(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            show_errors(form, exc, _FORM_FIELD)
-        else:
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("transactions.index"))
+    if form.validate_on_submit() and (
+        done := attempt(
+            form,
+            lambda: transactions.edit(db.session, transaction_id, _input(form)),
+            lambda _: "Saved.",
+            "transactions.index",
+            _FORM_FIELD,
+        )
+    ):
+        return done
     status = 400 if form.errors else 200
     return render_template("transactions/form.html", form=form, row=row), status
 
