@@ -20,6 +20,7 @@ goes through :func:`unscoped`, which is explicit and audited.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,9 +41,13 @@ class TenancyError(RuntimeError):
     """User-owned data was touched without an acting ledger, or across ledgers."""
 
 
-def _owned_tables() -> frozenset[Table]:
+@functools.cache
+def _owned_table_names() -> frozenset[str]:
+    """Names of the ledger tables; computed once, as every statement asks."""
+    import homeledger.models  # noqa: F401  (every model registered before we look)
+
     return frozenset(
-        mapper.local_table
+        mapper.local_table.name
         for mapper in Base.registry.mappers
         if issubclass(mapper.class_, UserOwned)
     )
@@ -133,10 +138,6 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
         if not was:
             session.flush()
             _forget_other_ledgers(session, session.info.get(_LEDGER))
-
-
-def _owned_table_names() -> frozenset[str]:
-    return frozenset(t.name for t in _owned_tables())
 
 
 def _owned_leaf(from_clause) -> FromClause | None:
