@@ -5,21 +5,18 @@ python bench/legacy.py        # SQLite; PostgreSQL too with HOMELEDGER_TEST_DATA
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from bench_databases import benchmark_databases
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from homeledger import migrate as schema
 from homeledger import tenancy
-from homeledger.config import normalise_database_url
 from homeledger.services import accounts, passwords
 from homeledger.services.legacy import LegacySource, migrate
 
@@ -46,33 +43,15 @@ def run(url: str, legacy: Path, label: str) -> None:
 
 
 def main() -> None:
-    passwords.configure(1, 8, 1)
+    passwords.configure(1, 8, 1)  # account creation is not what is measured
     tenancy.install()
     with tempfile.TemporaryDirectory() as tmp:
         legacy = Path(tmp) / "personal_finance.db"
         subprocess.run(
             [sys.executable, str(GENERATOR), "--out", str(legacy)], check=True, capture_output=True
         )
-        run(f"sqlite:///{tmp}/bench.db", legacy, "SQLite")
-        server = os.environ.get("HOMELEDGER_TEST_DATABASE_URL")
-        if not server:
-            print("PostgreSQL: skipped (set HOMELEDGER_TEST_DATABASE_URL)")
-            return
-        server_url = make_url(normalise_database_url(server))
-        name = f"homeledger_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(
-                server_url.set(database=name).render_as_string(hide_password=False),
-                legacy,
-                "PostgreSQL",
-            )
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        for label, url in benchmark_databases():
+            run(url, legacy, label)
 
 
 if __name__ == "__main__":

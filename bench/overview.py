@@ -8,20 +8,16 @@ Two users with 100,000 transactions each, so scoping has real work to do.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from bench_databases import benchmark_databases
+from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
 from homeledger import migrate, tenancy
-from homeledger.config import normalise_database_url
 from homeledger.models import Transaction
 from homeledger.services import accounts, analytics, passwords, transactions
 from homeledger.services.periods import budget_month_containing
@@ -96,23 +92,8 @@ def run(url: str, label: str) -> None:
 def main() -> None:
     passwords.configure(1, 8, 1)  # account creation is not what is measured
     tenancy.install()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/bench.db", "SQLite")
-    server = os.environ.get("HOMELEDGER_TEST_DATABASE_URL")
-    if not server:
-        print("PostgreSQL: skipped (set HOMELEDGER_TEST_DATABASE_URL)")
-        return
-    server_url = make_url(normalise_database_url(server))
-    name = f"homeledger_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        run(server_url.set(database=name).render_as_string(hide_password=False), "PostgreSQL")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    for label, url in benchmark_databases():
+        run(url, label)
 
 
 if __name__ == "__main__":
