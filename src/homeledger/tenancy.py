@@ -30,6 +30,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.lambdas import StatementLambdaElement
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
+from homeledger.models.audit import AuditLog
 from homeledger.models.base import Base, UserOwned
 
 _LEDGER = "homeledger.ledger_user_id"
@@ -86,6 +87,11 @@ def clear(session: Session) -> None:
     session.info.pop(_UNSCOPED, None)
 
 
+def has_ledger(session: Session) -> bool:
+    """Whether statements on ``session`` are confined to a ledger (someone is signed in)."""
+    return session.info.get(_LEDGER) is not None
+
+
 def current_ledger(session: Session) -> int:
     """The id of the ledger being acted on; raises if there is none."""
     ledger = session.info.get(_LEDGER)
@@ -125,10 +131,8 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
     Rows of other ledgers loaded inside are expunged on the way out, so they
     cannot leak into scoped code that reuses the session.
     """
-    from homeledger.services.audit import record  # services import tenancy, not vice versa
-
     actor = actor_id if actor_id is not None else session.info.get(_ACTOR)
-    record(session, "tenancy.unscoped", actor_id=actor, extra={"reason": reason})
+    session.add(AuditLog.entry("tenancy.unscoped", actor_id=actor, extra={"reason": reason}))
     was = session.info.get(_UNSCOPED, False)
     session.info[_UNSCOPED] = True
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -87,20 +89,37 @@ def test_changing_password_signs_out_other_browsers(app, auth, alex):
     assert other_browser.get("/").status_code == 302  # the other one is out
 
 
-def test_password_change_form_names_the_wrong_field(client, auth, alex):
+@pytest.mark.parametrize(
+    "current, new, field, message",
+    [
+        (
+            "not it",
+            "an entirely new passphrase",
+            "current_password",
+            "Is not your current password.",
+        ),
+        (DEFAULT_PASSWORD, "password2024!", "new_password", "Is too easy to guess"),
+    ],
+)
+def test_password_change_form_names_the_wrong_field(
+    client, auth, alex, current, new, field, message
+):
     auth.login()
     page = client.get("/account/password")
     response = client.post(
         "/account/password",
         data={
-            "current_password": "not it",
-            "new_password": "an entirely new passphrase",
-            "confirm": "an entirely new passphrase",
+            "current_password": current,
+            "new_password": new,
+            "confirm": new,
             "csrf_token": csrf_token_from(page.get_data(as_text=True)),
         },
     )
     assert response.status_code == 400
-    assert "is not your current password" in response.get_data(as_text=True)
+    error = re.search(
+        rf'id="{field}-error" class="field-error">([^<]*)<', response.get_data(as_text=True)
+    )
+    assert error and message in error.group(1)
 
 
 def test_a_temporary_password_must_be_changed_before_anything_else(session, client, auth):

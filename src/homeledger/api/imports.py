@@ -7,7 +7,6 @@ import json
 from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
-from homeledger.api.ledger import documented
 from homeledger.api.ledger_schemas import (
     CountSchema,
     ImportBatchSchema,
@@ -16,6 +15,7 @@ from homeledger.api.ledger_schemas import (
     ImportProfileSchema,
     ImportUploadSchema,
 )
+from homeledger.api.security import documented
 from homeledger.extensions import db
 from homeledger.services import imports
 from homeledger.services.importing import CsvMapping, ImportFileError
@@ -24,8 +24,7 @@ blp = Blueprint("api_imports", __name__, description="Bring in CSV, OFX/QFX and 
 
 
 def _mapping(form: dict) -> CsvMapping | None:
-    if "profile_id" in form:
-        return CsvMapping.from_dict(imports.get_profile(db.session, form["profile_id"]).mapping)
+    """The CSV mapping sent as JSON in the query string, if any."""
     if "mapping" not in form:
         return None
     try:
@@ -50,14 +49,19 @@ def _upload(files: dict) -> tuple[str, bytes]:
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(200, ImportPreviewSchema)
-@documented
+@documented(blp)
 def preview(files, form):
     """What importing the file would do: rows, duplicates, totals, the CSV mapping used.
     Writes nothing. 422 names the problem and the line of a bad file."""
     filename, data = _upload(files)
     try:
         plan = imports.plan(
-            db.session, filename, data, mapping=_mapping(form), account=form.get("account")
+            db.session,
+            filename,
+            data,
+            mapping=_mapping(form),
+            profile_id=form.get("profile_id"),
+            account=form.get("account"),
         )
     except ImportFileError as exc:
         return _file_error(exc)
@@ -92,19 +96,20 @@ def preview(files, form):
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(201, ImportBatchSchema)
-@documented
+@documented(blp)
 def commit(files, form):
     """Import the file's new rows as one batch, all or nothing; duplicates are left out."""
     filename, data = _upload(files)
     try:
-        mapping = _mapping(form)
         batch = imports.commit(
-            db.session, filename, data, mapping=mapping, account=form.get("account")
+            db.session,
+            filename,
+            data,
+            mapping=_mapping(form),
+            profile_id=form.get("profile_id"),
+            account=form.get("account"),
+            save_mapping_as=form.get("save_profile_as"),
         )
-        if form.get("save_profile_as") and batch.summary.get("mapping"):
-            imports.save_profile(
-                db.session, form["save_profile_as"], CsvMapping.from_dict(batch.summary["mapping"])
-            )
     except ImportFileError as exc:
         db.session.rollback()
         return _file_error(exc)
@@ -114,7 +119,7 @@ def commit(files, form):
 
 @blp.get("/imports")
 @blp.response(200, ImportBatchSchema(many=True))
-@documented
+@documented(blp)
 def list_batches():
     """The latest imports, newest first, undone ones included."""
     return imports.list_batches(db.session)
@@ -122,7 +127,7 @@ def list_batches():
 
 @blp.post("/imports/<int:batch_id>/undo")
 @blp.response(200, CountSchema)
-@documented
+@documented(blp)
 def undo(batch_id):
     """Remove every transaction the import added."""
     removed = imports.undo(db.session, batch_id)
@@ -132,7 +137,7 @@ def undo(batch_id):
 
 @blp.get("/import-profiles")
 @blp.response(200, ImportProfileSchema(many=True))
-@documented
+@documented(blp)
 def list_profiles():
     """Saved CSV column mappings, one per bank."""
     return imports.list_profiles(db.session)
@@ -141,7 +146,7 @@ def list_profiles():
 @blp.post("/import-profiles")
 @blp.arguments(ImportProfileSchema)
 @blp.response(201, ImportProfileSchema)
-@documented
+@documented(blp)
 def save_profile(body):
     """Save (or replace) a CSV column mapping under a name."""
     try:
@@ -155,7 +160,7 @@ def save_profile(body):
 
 @blp.delete("/import-profiles/<int:profile_id>")
 @blp.response(204)
-@documented
+@documented(blp)
 def delete_profile(profile_id):
     """Forget a saved mapping."""
     imports.delete_profile(db.session, profile_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_smorest import Blueprint
 
 from homeledger.api.ledger_schemas import (
@@ -21,37 +19,21 @@ from homeledger.api.ledger_schemas import (
     TransactionQuery,
     TransactionSchema,
 )
-from homeledger.api.security import BEARER, UNAUTHORIZED, auth_required
+from homeledger.api.security import documented
 from homeledger.extensions import db
 from homeledger.services import categories, rules, transactions
-from homeledger.services.periods import budget_month
 from homeledger.services.transactions import TransactionFilter, TransactionInput
 
 blp = Blueprint("api_ledger", __name__, description="Transactions, categories, owners, rules.")
 
-_NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
-
-
-def documented(view):
-    """Every ledger endpoint needs a bearer token and may say 401, 404 or 422."""
-    view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
-        view
-    )
-    view = blp.alt_response(404, schema="Error", description=_NOT_FOUND)(view)
-    view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
-    return blp.doc(security=BEARER)(auth_required(view))
-
 
 def filter_from(args: dict) -> TransactionFilter:
-    date_from, date_to = args.get("date_from"), args.get("date_to")
-    if "month" in args:
-        year, month = map(int, args["month"].split("-"))
-        period = budget_month(year, month)
-        date_from, date_to = period.start, date.fromordinal(period.end.toordinal() - 1)
+    month = tuple(map(int, args["month"].split("-"))) if "month" in args else None
     return TransactionFilter(
         search=args.get("search"),
-        date_from=date_from,
-        date_to=date_to,
+        month=month,
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
         category_ids=tuple(args.get("category_id", ())),
         uncategorised=args.get("uncategorised", False),
         owner_id=args.get("owner_id"),
@@ -66,7 +48,7 @@ def filter_from(args: dict) -> TransactionFilter:
 @blp.get("/transactions")
 @blp.arguments(TransactionQuery, location="query")
 @blp.response(200, TransactionPage)
-@documented
+@documented(blp)
 def list_transactions(args):
     """Search and filter transactions, newest first by default; follow `next_cursor` for more."""
     page = transactions.list_page(
@@ -82,7 +64,7 @@ def list_transactions(args):
 @blp.post("/transactions")
 @blp.arguments(TransactionSchema)
 @blp.response(201, TransactionSchema)
-@documented
+@documented(blp)
 def create_transaction(body):
     """Record a transaction (negative amounts leave the household)."""
     row = transactions.create(db.session, TransactionInput(**body))
@@ -92,7 +74,7 @@ def create_transaction(body):
 
 @blp.get("/transactions/<int:transaction_id>")
 @blp.response(200, TransactionSchema)
-@documented
+@documented(blp)
 def get_transaction(transaction_id):
     """One transaction."""
     return transactions.get(db.session, transaction_id)
@@ -101,7 +83,7 @@ def get_transaction(transaction_id):
 @blp.patch("/transactions/<int:transaction_id>")
 @blp.arguments(TransactionPatchSchema(partial=True))
 @blp.response(200, TransactionSchema)
-@documented
+@documented(blp)
 def edit_transaction(body, transaction_id):
     """Change some fields of a transaction; `null` clears category, owner, account or notes."""
     row = transactions.edit(db.session, transaction_id, TransactionInput(**body))
@@ -111,7 +93,7 @@ def edit_transaction(body, transaction_id):
 
 @blp.delete("/transactions/<int:transaction_id>")
 @blp.response(204)
-@documented
+@documented(blp)
 def delete_transaction(transaction_id):
     """Delete a transaction."""
     transactions.remove(db.session, transaction_id)
@@ -121,7 +103,7 @@ def delete_transaction(transaction_id):
 @blp.post("/transactions/bulk")
 @blp.arguments(BulkEditSchema)
 @blp.response(200, CountSchema)
-@documented
+@documented(blp)
 def bulk_edit(body):
     """Set category and/or owner on the given ids, or on everything matching a filter."""
     changes = {k: body[k] for k in ("category_id", "owner_id") if k in body}
@@ -137,7 +119,7 @@ def bulk_edit(body):
 
 @blp.get("/categories")
 @blp.response(200, CategorySchema(many=True))
-@documented
+@documented(blp)
 def list_categories():
     """Every category, inactive ones included."""
     return categories.list_categories(db.session, include_inactive=True)
@@ -146,7 +128,7 @@ def list_categories():
 @blp.post("/categories")
 @blp.arguments(CategorySchema)
 @blp.response(201, CategorySchema)
-@documented
+@documented(blp)
 def create_category(body):
     """Add a category."""
     category = categories.create_category(
@@ -159,7 +141,7 @@ def create_category(body):
 @blp.patch("/categories/<int:category_id>")
 @blp.arguments(CategoryPatchSchema(partial=True))
 @blp.response(200, CategorySchema)
-@documented
+@documented(blp)
 def update_category(body, category_id):
     """Rename, recolour, retype or (de)activate a category."""
     category = categories.update_category(
@@ -177,7 +159,7 @@ def update_category(body, category_id):
 @blp.post("/categories/<int:category_id>/merge")
 @blp.arguments(MergeSchema)
 @blp.response(200, CategorySchema)
-@documented
+@documented(blp)
 def merge_category(body, category_id):
     """Fold this category into `target_id`: transactions, budgets, commitments and rules move."""
     target = categories.merge_categories(db.session, category_id, body["target_id"])
@@ -187,7 +169,7 @@ def merge_category(body, category_id):
 
 @blp.get("/owners")
 @blp.response(200, OwnerSchema(many=True))
-@documented
+@documented(blp)
 def list_owners():
     """The household's members and joint accounts."""
     return categories.list_owners(db.session)
@@ -196,7 +178,7 @@ def list_owners():
 @blp.post("/owners")
 @blp.arguments(OwnerSchema)
 @blp.response(201, OwnerSchema)
-@documented
+@documented(blp)
 def create_owner(body):
     """Add a household member or joint account."""
     owner = categories.create_owner(db.session, body["name"])
@@ -207,7 +189,7 @@ def create_owner(body):
 @blp.patch("/owners/<int:owner_id>")
 @blp.arguments(OwnerPatchSchema(partial=True))
 @blp.response(200, OwnerSchema)
-@documented
+@documented(blp)
 def update_owner(body, owner_id):
     """Rename or (de)activate an owner."""
     owner = categories.update_owner(
@@ -220,7 +202,7 @@ def update_owner(body, owner_id):
 @blp.post("/owners/<int:owner_id>/merge")
 @blp.arguments(MergeSchema)
 @blp.response(200, OwnerSchema)
-@documented
+@documented(blp)
 def merge_owner(body, owner_id):
     """Fold this owner into `target_id` everywhere an owner appears."""
     target = categories.merge_owners(db.session, owner_id, body["target_id"])
@@ -230,7 +212,7 @@ def merge_owner(body, owner_id):
 
 @blp.get("/rules")
 @blp.response(200, RuleSchema(many=True))
-@documented
+@documented(blp)
 def list_rules():
     """Rules in the order they run."""
     return rules.list_rules(db.session)
@@ -239,7 +221,7 @@ def list_rules():
 @blp.post("/rules")
 @blp.arguments(RuleSchema)
 @blp.response(201, RuleSchema)
-@documented
+@documented(blp)
 def create_rule(body):
     """Add a rule; it runs on every import from now on."""
     rule = rules.create_rule(db.session, rules.RuleSpec(**body))
@@ -250,7 +232,7 @@ def create_rule(body):
 @blp.put("/rules/<int:rule_id>")
 @blp.arguments(RuleSchema)
 @blp.response(200, RuleSchema)
-@documented
+@documented(blp)
 def replace_rule(body, rule_id):
     """Replace a rule."""
     rule = rules.update_rule(db.session, rule_id, rules.RuleSpec(**body))
@@ -260,7 +242,7 @@ def replace_rule(body, rule_id):
 
 @blp.delete("/rules/<int:rule_id>")
 @blp.response(204)
-@documented
+@documented(blp)
 def delete_rule(rule_id):
     """Delete a rule; the categories it set stay."""
     rules.delete_rule(db.session, rule_id)
@@ -270,7 +252,7 @@ def delete_rule(rule_id):
 @blp.post("/rules/apply")
 @blp.arguments(ApplyRulesSchema)
 @blp.response(200, CountSchema)
-@documented
+@documented(blp)
 def apply_rules(body):
     """Run the rules over existing transactions; with `dry_run` only count the changes."""
     if body["dry_run"]:

@@ -10,7 +10,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from homeledger.models.base import MAX_ID
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.models.transactions import RULE_MATCH_TYPES
-from homeledger.services.transactions import MAX_AMOUNT, SORTS
+from homeledger.services.amounts import CENT, amount_problem
+from homeledger.services.transactions import SORTS
 
 _TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
 
@@ -37,13 +38,11 @@ class MoneyField(fields.Field):
             raise ValidationError('Send amounts as strings, like "-12.34".')
         try:
             amount = Decimal(value.strip())
-            if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
-                raise ValidationError("Not a plausible amount.")
-            if amount != amount.quantize(Decimal("0.01")):
-                raise ValidationError("Use at most two decimal places.")
         except InvalidOperation:
             raise ValidationError(f"{value[:40]!r} is not an amount.") from None
-        return amount.quantize(Decimal("0.01"))
+        if problem := amount_problem(amount):
+            raise ValidationError(f"{problem[:1].upper()}{problem[1:]}.")
+        return amount.quantize(CENT)
 
 
 class TransactionSchema(Schema):

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from homeledger.models.base import Base
 from homeledger.models.types import UTCDateTime, utcnow
+
+# Keys whose values are never stored, whatever a caller passes.
+_SECRET_KEY = re.compile(r"pass(word)?|secret|token|hash|authorization|cookie", re.IGNORECASE)
+# C0 and C1 controls (newlines, escape sequences) and Unicode line separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MAX_TEXT = 500
+
+
+def clean_text(value: str, limit: int = _MAX_TEXT) -> str:
+    """Make user-supplied text safe to log: control characters (newlines too) shown escaped."""
+    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return cleaned[:limit]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {
+            clean_text(str(k), 64): ("[redacted]" if _SECRET_KEY.search(str(k)) else _clean(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return clean_text(str(value))
 
 
 class AuditLog(Base):
@@ -36,3 +65,30 @@ class AuditLog(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="success")
     ip_address: Mapped[str | None] = mapped_column(String(45))
     extra_data: Mapped[dict | None] = mapped_column(JSON)
+
+    @classmethod
+    def entry(
+        cls,
+        action: str,
+        *,
+        actor_id: int | None = None,
+        actor_name: str | None = None,
+        ledger_user_id: int | None = None,
+        outcome: str = "success",
+        ip_address: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> AuditLog:
+        """A new entry, safe to store: no secrets, and no control characters to forge lines.
+
+        Every writer builds entries this way: the services through ``services.audit``,
+        and ``tenancy.unscoped``, which sits below the services.
+        """
+        return cls(
+            action=action,
+            actor_id=actor_id,
+            actor_name=clean_text(actor_name, 64) if actor_name else None,
+            ledger_user_id=ledger_user_id,
+            outcome=outcome,
+            ip_address=clean_text(ip_address, 45) if ip_address else None,
+            extra_data=_clean(extra) if extra else None,
+        )

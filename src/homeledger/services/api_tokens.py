@@ -19,6 +19,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from homeledger.models import RefreshToken, RevokedToken, User
+from homeledger.models.audit import clean_text
 from homeledger.models.types import utcnow
 from homeledger.services import audit
 
@@ -60,7 +61,7 @@ def issue(
 ) -> IssuedRefreshToken:
     """Start a new device family for a user who has just signed in."""
     family_id = str(uuid.uuid4())
-    name = audit.clean_text(device_name, 100) if device_name else None
+    name = clean_text(device_name, 100) if device_name else None
     token, _ = _new_row(session, user.id, family_id, name, lifetime)
     return IssuedRefreshToken(user, token, family_id)
 

@@ -22,6 +22,7 @@ from homeledger.models import (
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
+from homeledger.services.text import collapse
 
 
 def seed_categories(session: Session) -> list[Category]:
@@ -50,7 +51,7 @@ def add_owners(session: Session, names: Iterable[str]) -> list[Owner]:
     have = {name.lower() for name in session.scalars(select(Owner.name))}
     added = []
     for order, raw in enumerate(names):
-        name = " ".join(raw.split())
+        name = collapse(raw)
         if name and name.lower() not in have:
             added.append(Owner(name=name, sort_order=order))
             have.add(name.lower())
@@ -67,7 +68,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def _name(raw: object, field_name: str = "name") -> str:
-    name = " ".join(raw.split()) if isinstance(raw, str) else ""
+    name = collapse(raw) if isinstance(raw, str) else ""
     if not name:
         raise ValidationError({field_name: "is required"})
     if len(name) > 64 or not name.isprintable():

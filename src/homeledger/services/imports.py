@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from homeledger.models import ImportBatch, ImportProfile, Transaction
 from homeledger.models.types import utcnow
 from homeledger.services import categories, transactions
+from homeledger.services.amounts import is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.importing import (
     CsvMapping,
@@ -36,6 +37,7 @@ from homeledger.services.importing import (
 )
 from homeledger.services.lookup import fetch
 from homeledger.services.rules import Matcher
+from homeledger.services.text import collapse
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 _CHUNK = 500
@@ -44,20 +46,20 @@ _CHUNK = 500
 def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
     """Identity of a row without a bank id. The account is part of it: two partners'
     identical purchases on their own cards are two transactions."""
-    description = " ".join(row.description.lower().split())
-    label = " ".join((account or "").lower().split())
+    description = collapse(row.description.lower())
+    label = collapse((account or "").lower())
     key = f"{row.date.isoformat()}|{row.amount}|{description}|{label}|{occurrence}"
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _check_row(row: ParsedRow) -> None:
     """Rows must fit what the ledger accepts from a person typing them in."""
-    if abs(row.amount) >= transactions.MAX_AMOUNT:
+    if not is_plausible_amount(row.amount):
         raise ImportFileError(f"{row.amount} is not a plausible amount", row.line)
     if not transactions.EARLIEST <= row.date <= transactions.LATEST:
         raise ImportFileError(f"{row.date} is not a plausible date", row.line)
     for what, name in (("category", row.category), ("owner", row.owner)):
-        if name is not None and (len(" ".join(name.split())) > 64 or not name.isprintable()):
+        if name is not None and (len(collapse(name)) > 64 or not name.isprintable()):
             raise ImportFileError(
                 f"the {what} name {name[:30]!r} is too long or has unprintable characters",
                 row.line,
@@ -167,16 +169,25 @@ def plan(
     data: bytes,
     *,
     mapping: CsvMapping | None = None,
+    profile_id: int | None = None,
     account: str | None = None,
 ) -> ImportPlan:
-    """What importing this file would do; writes nothing (the preview step)."""
+    """What importing this file would do; writes nothing (the preview step).
+
+    A CSV is read with ``mapping``, or the saved mapping ``profile_id``, or
+    the columns guessed from its header.
+    """
+    if profile_id is not None:
+        if mapping is not None:
+            raise ValidationError({"profile_id": "give a mapping or a saved mapping, not both"})
+        mapping = profile_mapping(session, profile_id)
     kind, parsed, preview, used_mapping = read_file(filename, data, mapping)
     occurrences: Counter[tuple] = Counter()
     prints: list[str] = []
     for row in parsed:
         _check_row(row)
         label = row.account or account
-        key = (row.date, row.amount, " ".join(row.description.lower().split()), label)
+        key = (row.date, row.amount, collapse(row.description.lower()), label)
         occurrences[key] += 1
         prints.append(fingerprint(row, label, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
@@ -200,14 +211,14 @@ def plan(
             duplicate = print_ in known_prints
         category_id = category_name = owner_id = owner_name = rule_id = None
         if row.category:
-            name = " ".join(row.category.split())
+            name = collapse(row.category)
             existing = category_names.get(name.lower())
             category_id = existing.id if existing else None
             category_name = (
                 existing.name if existing else new_categories.setdefault(name.lower(), name)
             )
         if row.owner:
-            name = " ".join(row.owner.split())
+            name = collapse(row.owner)
             existing = owner_names.get(name.lower())
             owner_id = existing.id if existing else None
             owner_name = existing.name if existing else new_owners.setdefault(name.lower(), name)
@@ -240,11 +251,18 @@ def commit(
     data: bytes,
     *,
     mapping: CsvMapping | None = None,
+    profile_id: int | None = None,
     account: str | None = None,
+    save_mapping_as: str | None = None,
 ) -> ImportBatch:
     """Import the file's new rows as one batch. The caller commits once, so a failure
-    anywhere leaves nothing behind."""
-    the_plan = plan(session, filename, data, mapping=mapping, account=account)
+    anywhere leaves nothing behind.
+
+    With ``save_mapping_as``, a CSV's column mapping is also saved under that name.
+    """
+    the_plan = plan(
+        session, filename, data, mapping=mapping, profile_id=profile_id, account=account
+    )
     created_categories = {
         name.lower(): categories.create_category(session, name).id
         for name in the_plan.new_categories
@@ -294,6 +312,8 @@ def commit(
         )
     for start in range(0, len(values), 2000):
         session.execute(insert(Transaction), values[start : start + 2000])
+    if save_mapping_as and the_plan.mapping is not None:
+        save_profile(session, save_mapping_as, the_plan.mapping)
     session.flush()
     return batch
 
@@ -328,7 +348,7 @@ def undo(session: Session, batch_id: int) -> int:
 
 def save_profile(session: Session, name: str, mapping: CsvMapping) -> ImportProfile:
     """Remember a column mapping under a bank's name (replacing one of the same name)."""
-    name = " ".join((name or "").split())
+    name = collapse(name or "")
     if not name or len(name) > 100:
         raise ValidationError({"name": "is required (at most 100 characters)"})
     profile = session.scalars(select(ImportProfile).where(ImportProfile.name == name)).first()
@@ -350,6 +370,11 @@ def get_profile(session: Session, profile_id: int) -> ImportProfile:
     if profile is None:
         raise NotFound(f"no import profile {profile_id}")
     return profile
+
+
+def profile_mapping(session: Session, profile_id: int) -> CsvMapping:
+    """The CSV mapping saved as ``profile_id``; ImportFileError if it no longer makes sense."""
+    return CsvMapping.from_dict(get_profile(session, profile_id).mapping)
 
 
 def delete_profile(session: Session, profile_id: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,11 @@ class Period:
     month: int
     start: date
     end: date
+
+    @property
+    def last_day(self) -> date:
+        """The last day inside the period (``end`` is the first day of the next one)."""
+        return self.end - timedelta(days=1)
 
     @property
     def label(self) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Rule, Transaction
 from homeledger.models.transactions import RULE_MATCH_TYPES
+from homeledger.services.amounts import amount_problem
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
 
@@ -56,8 +57,13 @@ def _validate(session: Session, spec: RuleSpec) -> None:
         problems["match_type"] = f"must be one of {', '.join(RULE_MATCH_TYPES)}"
     if not -1_000_000 <= spec.priority <= 1_000_000:
         problems["priority"] = "must be between -1000000 and 1000000"
+    for name in ("amount_min", "amount_max"):
+        value = getattr(spec, name)
+        if value is not None and (problem := amount_problem(value)):
+            problems[name] = problem
     if (
-        spec.amount_min is not None
+        not problems.keys() & {"amount_min", "amount_max"}
+        and spec.amount_min is not None
         and spec.amount_max is not None
         and spec.amount_min > spec.amount_max
     ):

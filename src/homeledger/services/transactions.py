@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
 from homeledger.models.base import MAX_ID
+from homeledger.services import settings
+from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
+from homeledger.services.text import collapse
 
 MAX_PAGE = 200
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("10000000000")  # ten billion: more is a typo, not a transaction
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 # sort name -> (column, descending)
 SORTS = {
@@ -32,9 +33,14 @@ SORTS = {
 
 @dataclass(frozen=True)
 class TransactionFilter:
-    """What to look for; every field optional. Dates are inclusive."""
+    """What to look for; every field optional. Dates are inclusive.
+
+    ``month`` is (year, month) of a budgeting month: it starts on the ledger's
+    month start day, and becomes a date range when the filter is applied.
+    """
 
     search: str | None = None
+    month: tuple[int, int] | None = None
     date_from: date | None = None
     date_to: date | None = None
     category_ids: tuple[int, ...] = ()
@@ -51,12 +57,14 @@ class TransactionFilter:
         problems = {}
         for name in ("amount_min", "amount_max"):
             value = getattr(self, name)
-            if value is not None and (
-                not value.is_finite()
-                or abs(value) >= MAX_AMOUNT
-                or value != value.quantize(Decimal("0.01"))
-            ):
+            if value is not None and not is_plausible_amount(value):
                 problems[name] = "is not a plausible amount"
+        if self.month is not None:
+            year, month = self.month
+            if self.date_from or self.date_to:
+                problems["month"] = "choose a month or a date range, not both"
+            elif not (EARLIEST.year <= year <= LATEST.year and 1 <= month <= 12):
+                problems["month"] = "choose a month between 1900 and 2199"
         ids = [*self.category_ids, self.owner_id, self.import_batch_id]
         if any(i is not None and not 0 < i <= MAX_ID for i in ids):
             problems["id"] = "no such item"
@@ -67,7 +75,17 @@ class TransactionFilter:
         if problems:
             raise ValidationError(problems)
 
+    def in_ledger(self, session: Session) -> TransactionFilter:
+        """This filter checked, with ``month`` turned into the ledger's dates for that month."""
+        self.check()
+        if self.month is None:
+            return self
+        period = settings.read(session).budget_month(*self.month)
+        return replace(self, month=None, date_from=period.start, date_to=period.last_day)
+
     def conditions(self) -> list:
+        if self.month is not None:
+            raise ValueError("call in_ledger() first: a month needs the ledger's start day")
         conditions = []
         if self.search:
             pattern = f"%{_escape_like(self.search.strip().lower())}%"
@@ -117,8 +135,9 @@ class Page:
     next_cursor: str | None
 
 
-def filtered(criteria: TransactionFilter) -> Select:
-    return select(Transaction).where(*criteria.conditions())
+def filtered(session: Session, criteria: TransactionFilter) -> Select:
+    """The transactions matching ``criteria`` in the acting ledger (ValidationError if bad)."""
+    return select(Transaction).where(*criteria.in_ledger(session).conditions())
 
 
 def _encode_cursor(sort: str, row: Transaction) -> str:
@@ -136,10 +155,7 @@ def _decode_cursor(sort: str, cursor: str) -> tuple:
             raise ValueError
         column, _ = SORTS[sort]
         key = date.fromisoformat(value) if column == "date" else Decimal(value)
-        if not 0 < row_id <= MAX_ID or (
-            isinstance(key, Decimal)
-            and (not key.is_finite() or abs(key) >= MAX_AMOUNT or key != key.quantize(CENT))
-        ):
+        if not 0 < row_id <= MAX_ID or (isinstance(key, Decimal) and not is_plausible_amount(key)):
             raise ValueError
     except (
         ValueError,
@@ -170,10 +186,9 @@ def list_page(
         raise ValidationError({"sort": f"must be one of {', '.join(SORTS)}"})
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError({"limit": f"must be between 1 and {MAX_PAGE}"})
-    criteria.check()
     column_name, descending = SORTS[sort]
     column = getattr(Transaction, column_name)
-    query = filtered(criteria)
+    query = filtered(session, criteria)
     if cursor:
         key, row_id = _decode_cursor(sort, cursor)
         position = tuple_(column, Transaction.id)
@@ -238,19 +253,14 @@ def _clean(session: Session, data: TransactionInput, *, creating: bool) -> dict:
         else:
             values["date"] = data.date
     if "amount" in data.given and data.amount is not None:
-        amount = data.amount
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            problems["amount"] = "must be an exact amount like -12.34"
-        elif abs(amount) >= MAX_AMOUNT:
-            problems["amount"] = "is implausibly large"
-        elif amount != amount.quantize(CENT):
-            problems["amount"] = "must have at most two decimal places"
+        if problem := amount_problem(data.amount):
+            problems["amount"] = problem
         else:
-            values["amount"] = amount.quantize(Decimal("0.01"))
+            values["amount"] = data.amount.quantize(CENT)  # "12" is shown as "12.00"
     for name, limit in (("description", 500), ("account", 100), ("notes", 5000)):
         if name in data.given:
             text = getattr(data, name)
-            text = " ".join(text.split()) if isinstance(text, str) and name != "notes" else text
+            text = collapse(text) if isinstance(text, str) and name != "notes" else text
             if text is not None and not isinstance(text, str):
                 problems[name] = "must be text"
             elif text is not None and len(text) > limit:
@@ -309,8 +319,7 @@ def bulk_set(
     """
     if (ids is None) == (criteria is None):
         raise ValidationError({"selection": "give either ids or a filter"})
-    if criteria is not None:
-        criteria.check()
+    matching = filtered(session, criteria) if criteria is not None else None
     if ids is not None:
         ids = [i for i in ids if 0 < i <= MAX_ID]  # larger ones match nothing anyway
     values = _clean(
@@ -321,7 +330,7 @@ def bulk_set(
     target = (
         Transaction.id.in_(ids)
         if ids is not None
-        else Transaction.id.in_(filtered(criteria).with_only_columns(Transaction.id))
+        else Transaction.id.in_(matching.with_only_columns(Transaction.id))
     )
     result = session.execute(
         update(Transaction)

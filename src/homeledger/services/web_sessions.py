@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from homeledger.models import User, WebSession
+from homeledger.models.audit import clean_text
 from homeledger.models.types import utcnow
 from homeledger.services import audit
-from homeledger.services.audit import clean_text
 
 # last_seen_at is written at most this often, so reading a page is not a write each time.
 _TOUCH_EVERY = timedelta(minutes=1)

@@ -1,14 +1,24 @@
-"""What every web form shares: form-encoded input, printable text, service errors shown on
-the fields, and the save-commit-redirect step."""
+"""The web toolkit every page area shares: form-encoded input, printable text, exact money
+fields, menus of the ledger's categories and owners, service errors shown on the fields, and
+the save-commit-redirect step."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
 from flask import flash, redirect, request, url_for
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
 from homeledger.extensions import db
+from homeledger.models.base import MAX_ID
 from homeledger.services import errors as service_errors
+
+# Digits with optional thousands commas and at most two decimals: "-1,234.56", "12", "+0.5".
+_AMOUNT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")
 
 
 class WebForm(FlaskForm):
@@ -25,10 +35,80 @@ class WebForm(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
 
+# --- fields -------------------------------------------------------------------------------------
+
+
 def printable(form, field) -> None:
-    """Control characters (NUL, newlines) belong in no username."""
+    """Control characters (NUL, newlines) belong in no name or label."""
     if field.data and not field.data.isprintable():
         raise ValidationError("Contains characters that cannot be typed.")
+
+
+def parse_amount(text: str) -> Decimal:
+    """Exact Decimal from text like "-12.34"; ValueError for anything else (floats never).
+
+    Only the writing is checked here; whether the ledger accepts the amount is the
+    services' rule (``services.amounts``).
+    """
+    cleaned = "".join(text.split())
+    if not _AMOUNT.fullmatch(cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned.replace(",", ""))
+
+
+class MoneyField(StringField):
+    """A text input holding an amount; ``.data`` is a Decimal or None when left empty."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                self.data = parse_amount(self.raw)
+            except ValueError:
+                raise ValueError("Write an amount like -12.34.") from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+# --- menus --------------------------------------------------------------------------------------
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def id_choices(items, blank: str | None = None, extra: tuple = ()) -> list[SelectChoice]:
+    """Select options from objects with id and name; values are strings, "" means none."""
+    pairs = [("", blank)] if blank is not None else []
+    pairs += list(extra)
+    pairs += [(str(item.id), item.name) for item in items]
+    return options(pairs)
+
+
+def active_choices(items, blank: str, keep: int | None = None) -> list[SelectChoice]:
+    """Options of the active items, plus the one already chosen (``keep``) even if inactive,
+    so editing an old row does not silently change it."""
+    return id_choices([i for i in items if i.is_active or i.id == keep], blank)
+
+
+def optional_id(value: str | None) -> int | None:
+    """A submitted id, or None when empty or not a plausible id (it then matches nothing)."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
 
 
 def show_errors(form, exc: service_errors.ValidationError, renames: dict[str, str] | None = None):
@@ -37,9 +117,9 @@ def show_errors(form, exc: service_errors.ValidationError, renames: dict[str, st
     for name, message in exc.fields.items():
         field = getattr(form, renames.get(name, name), None)
         if field is not None and hasattr(field, "errors") and name != "_":
-            field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+            field.errors = [*field.errors, _sentence(message)]
         else:
-            flash(message[:1].upper() + message[1:] + ".", "error")
+            flash(_sentence(message), "error")
 
 
 def attempt(form, change, done, page: str, renames: dict[str, str] | None = None):

@@ -1,24 +1,24 @@
-"""Importing bank files; parsing lives in parsers and never touches the database."""
+"""Importing bank files: parsing CSV, OFX/QFX and QIF into rows, never touching the database."""
 
-from homeledger.services.importing.parsers import (
-    CsvMapping,
-    CsvPreview,
+from homeledger.services.importing.csv_files import CsvMapping, CsvPreview, parse_csv, sniff_csv
+from homeledger.services.importing.formats import detect_format
+from homeledger.services.importing.ofx_files import parse_ofx
+from homeledger.services.importing.qif_files import parse_qif
+from homeledger.services.importing.values import (
+    DATE_FORMAT_LABELS,
+    DATE_FORMATS,
     ImportFileError,
     ParsedRow,
     decode_text,
     detect_date_format,
     detect_decimal_separator,
-    detect_format,
     parse_amount,
-    parse_csv,
     parse_date,
-    parse_file,
-    parse_ofx,
-    parse_qif,
-    sniff_csv,
 )
 
 __all__ = [
+    "DATE_FORMATS",
+    "DATE_FORMAT_LABELS",
     "CsvMapping",
     "CsvPreview",
     "ImportFileError",
@@ -30,7 +30,6 @@ __all__ = [
     "parse_amount",
     "parse_csv",
     "parse_date",
-    "parse_file",
     "parse_ofx",
     "parse_qif",
     "sniff_csv",

@@ -16,7 +16,6 @@ from homeledger.services.importing.values import (
     DECIMAL_SEPARATORS,
     ImportFileError,
     ParsedRow,
-    collapse,
     decode_text,
     detect_date_format,
     detect_decimal_separator,
@@ -24,6 +23,7 @@ from homeledger.services.importing.values import (
     parse_date,
     try_date,
 )
+from homeledger.services.text import collapse
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_SIZE = 20

@@ -17,9 +17,9 @@ from homeledger.services.importing.values import (
     BINARY_MESSAGE,
     ImportFileError,
     ParsedRow,
-    collapse,
     parse_amount,
 )
+from homeledger.services.text import collapse
 
 _STATEMENT_TAGS = {"STMTRS": "BANKACCTFROM", "CCSTMTRS": "CCACCTFROM"}
 _ENTITIES = {"&nbsp;": " ", "&apos;": "'", "&quot;": '"'}

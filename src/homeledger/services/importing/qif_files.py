@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from homeledger.services.importing.values import (
     ImportFileError,
     ParsedRow,
-    collapse,
     date_format_label,
     decode_text,
     detect_date_format,
@@ -16,6 +15,7 @@ from homeledger.services.importing.values import (
     parse_date,
     quoted,
 )
+from homeledger.services.text import collapse
 
 _TRANSACTION_TYPES = {"bank", "ccard", "cash", "oth a", "oth l"}
 _INVESTMENT_TYPES = {"invst", "port"}

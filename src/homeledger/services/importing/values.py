@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from homeledger.services.text import collapse
+
 DATE_FORMATS = ("iso", "dmy", "mdy", "ymd")
 DATE_FORMAT_LABELS = {
     "iso": "YYYY-MM-DD",
@@ -42,11 +44,6 @@ class ParsedRow:
     owner: str | None = None
     account: str | None = None
     notes: str | None = None
-
-
-def collapse(text: str) -> str:
-    """Trim and squeeze every run of whitespace (including no-break spaces) to one space."""
-    return " ".join(text.split())
 
 
 def quoted(text: str, limit: int = 40) -> str:

@@ -27,7 +27,7 @@ from homeledger.services.importing import parse_amount
 from homeledger.services.legacy import plans
 from homeledger.services.legacy.report import ZERO, MigrationReport
 from homeledger.services.legacy.source import LegacySource
-from homeledger.services.legacy.values import collapse, flag, legacy_date
+from homeledger.services.legacy.values import flag, legacy_date, legacy_text
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 Progress = Callable[[int], None]
@@ -43,7 +43,7 @@ class _Lookups:
         self.owners = {o.name.lower(): o for o in session.scalars(select(Owner))}
 
     def clean_name(self, raw) -> str:
-        name = collapse(raw)
+        name = legacy_text(raw)
         if len(name) > 64:
             self.report.repaired("name shortened to 64 characters")
             name = name[:64].rstrip()
@@ -157,7 +157,7 @@ def _categories(source: LegacySource, lookups: _Lookups, report: MigrationReport
 def _owners(source: LegacySource, lookups: _Lookups, report: MigrationReport) -> None:
     settings = {r["key"]: r["value"] for r in source.rows("settings")}
     for name in (settings.get("owners") or "").split(","):
-        if collapse(name):
+        if legacy_text(name):
             lookups.owner(name)
 
 
@@ -198,7 +198,7 @@ def _transactions(session, source, lookups, report, batch_id, progress) -> None:
         if kind not in ("income", "expense"):
             review = f"type {row['type']!r} unknown; booked as expense"
             kind = "expense"
-        if not collapse(row["category"]):
+        if not legacy_text(row["category"]):
             report.repaired("category missing: uncategorised")
         if str(row["date"]) != day.isoformat():
             report.repaired("date DD/MM/YYYY read")
@@ -209,7 +209,7 @@ def _transactions(session, source, lookups, report, batch_id, progress) -> None:
         elif review is None:
             report.expense_before += magnitude
         amount = magnitude if kind == "income" else -magnitude
-        description = collapse(row["description"])[:500]
+        description = legacy_text(row["description"])[:500]
         if review is None:
             report.clean_rows[(legacy_key, day, amount, description)] += 1
         if present[(legacy_key, day, amount, description)] > 0:
@@ -237,7 +237,7 @@ def _transactions(session, source, lookups, report, batch_id, progress) -> None:
                 "amount": amount,
                 "category_id": category_id,
                 "owner_id": owner_id,
-                "account": collapse(row["account"])[:100] or None,
+                "account": legacy_text(row["account"])[:100] or None,
                 "notes": str(row["notes"]).replace("\x00", "") if row["notes"] else None,
                 "bank_id": legacy_key,
                 "review_reason": review[:255] if review else None,
@@ -282,7 +282,7 @@ def _settings(session, source, report) -> None:
     settings = session.scalars(select(UserSettings)).one()
     for row in source.rows("settings"):
         counter.read += 1
-        key, value = row["key"], collapse(row["value"])
+        key, value = row["key"], legacy_text(row["value"])
         if key == "currency" and len(value) == 3 and value.isalpha():
             if settings.currency != value.upper():
                 settings.currency = value.upper()

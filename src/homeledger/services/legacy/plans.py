@@ -17,10 +17,10 @@ from homeledger.models import Budget, Commitment, Debt, DebtPayment, SavingsGoal
 from homeledger.models.planning import DEBT_TYPES, FREQUENCIES
 from homeledger.services.errors import ServiceError
 from homeledger.services.legacy.values import (
-    collapse,
     flag,
     integer,
     legacy_date,
+    legacy_text,
     rate,
     real_money,
 )
@@ -92,8 +92,8 @@ def _commitments(session, source, lookups, report) -> None:
     existing = _present(session, Commitment, lambda c: (c.name.lower(), c.amount, c.frequency))
 
     def handle(row, counter) -> None:
-        name, amount = collapse(row["name"])[:100], real_money(row["amount"])
-        frequency = collapse(row["frequency"]).lower()
+        name, amount = legacy_text(row["name"])[:100], real_money(row["amount"])
+        frequency = legacy_text(row["frequency"]).lower()
         if not name or amount is None or frequency not in FREQUENCIES:
             raise _Unusable("needs a name, an amount and a known frequency")
         if _claim(existing, (name.lower(), amount, frequency), counter):
@@ -124,7 +124,7 @@ def _debts(session, source, lookups, report) -> None:
     present_ids: set[int] = set()
 
     def handle(row, counter) -> None:
-        name, balance = collapse(row["name"])[:100], real_money(row["current_balance"])
+        name, balance = legacy_text(row["name"])[:100], real_money(row["current_balance"])
         if not name or balance is None:
             raise _Unusable("needs a name and a balance")
         original = real_money(row["original_amount"])
@@ -136,7 +136,7 @@ def _debts(session, source, lookups, report) -> None:
             report.repaired("unreadable interest rate set to 0")
         debt = Debt(
             name=name,
-            lender=collapse(row["lender"])[:100] or None,
+            lender=legacy_text(row["lender"])[:100] or None,
             debt_type=row["debt_type"] if row["debt_type"] in DEBT_TYPES else "other",
             original_amount=original,
             current_balance=balance,
@@ -178,7 +178,7 @@ def _goals(session, source, lookups, report) -> None:
     existing = _present(session, SavingsGoal, lambda g: (g.name.lower(), g.target_amount))
 
     def handle(row, counter) -> None:
-        name, target = collapse(row["name"])[:100], real_money(row["target_amount"])
+        name, target = legacy_text(row["name"])[:100], real_money(row["target_amount"])
         if not name or target is None or target <= 0:
             raise _Unusable("needs a name and a positive target")
         if _claim(existing, (name.lower(), target), counter):

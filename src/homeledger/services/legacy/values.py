@@ -6,17 +6,17 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from homeledger.services.importing import parse_date
+from homeledger.services.text import collapse
 
 CENT = Decimal("0.01")
 
 
-def collapse(text) -> str:
-    """Text with control characters (NUL included: PostgreSQL refuses it) dropped and
-    runs of whitespace squeezed to one space."""
-    if text is None:
+def legacy_text(value) -> str:
+    """A loosely typed old value as clean text: None is "", control characters (NUL
+    included: PostgreSQL refuses it) are dropped, whitespace is collapsed."""
+    if value is None:
         return ""
-    printable = "".join(ch if ch.isprintable() else " " for ch in str(text))
-    return " ".join(printable.split())
+    return collapse("".join(ch if ch.isprintable() else " " for ch in str(value)))
 
 
 def integer(value) -> int | None:

@@ -21,6 +21,7 @@ from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
 from homeledger.web import WEB_SESSION_KEY
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
+from homeledger.web.forms import show_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -113,9 +114,7 @@ def change_password():
             )
         except ValidationError as exc:
             db.session.commit()  # keeps the audit entry of the failed attempt
-            for field, message in exc.fields.items():
-                target = "new_password" if field == "password" else field
-                getattr(form, target, form.new_password).errors.append(message)
+            show_errors(form, exc, {"password": "new_password"})
             return render_template("auth/change_password.html", form=form), 400
         db.session.commit()
         login_user(current_user._get_current_object())  # this browser carries the new epoch

@@ -6,9 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from homeledger.services.importing.values import DATE_FORMAT_LABELS
-from homeledger.web.forms import WebForm, printable
-from homeledger.web.transactions.forms import options
+from homeledger.services.importing import DATE_FORMAT_LABELS
+from homeledger.web.forms import WebForm, options, printable
 
 # CsvMapping's column roles, in the order the preview form shows them.
 COLUMN_ROLES = (

@@ -16,9 +16,9 @@ from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import imports
-from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError, detect_format, sniff_csv
-from homeledger.web.forms import show_errors
+from homeledger.web.forms import id_choices, options, show_errors
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
     PreviewForm,
@@ -26,8 +26,6 @@ from homeledger.web.imports.forms import (
     UploadForm,
     date_format_choices,
 )
-from homeledger.web.transactions.forms import id_choices, options
-from homeledger.web.transactions.routes import ledger_currency
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -95,11 +93,7 @@ def upload():
     mapping = None
     if form.profile.data:
         try:
-            mapping = CsvMapping.from_dict(
-                imports.get_profile(db.session, int(form.profile.data)).mapping
-            )
-        except NotFound:
-            abort(404)
+            mapping = imports.profile_mapping(db.session, int(form.profile.data))
         except ImportFileError as exc:
             form.profile.errors = [_sentence(str(exc))]
             return _render_upload(form, 400)
@@ -164,7 +158,6 @@ def _render_preview(form: PreviewForm, plan, csv, problem: str | None, status: i
         preview_rows=PREVIEW_ROWS,
         problem=problem,
         prompt=status == 200,  # a choice to make, not a mistake
-        currency=ledger_currency(),
     ), status
 
 
@@ -222,10 +215,13 @@ def preview():
 def _commit(form: PreviewForm, filename: str, data: bytes, mapping: CsvMapping | None, csv):
     try:
         batch = imports.commit(
-            db.session, filename, data, mapping=mapping, account=form.account.data or None
+            db.session,
+            filename,
+            data,
+            mapping=mapping,
+            account=form.account.data or None,
+            save_mapping_as=form.profile_name.data or None,
         )
-        if mapping is not None and form.profile_name.data:
-            imports.save_profile(db.session, form.profile_name.data, mapping)
     except ImportFileError as exc:
         db.session.rollback()
         return _render_preview(form, None, csv, _sentence(str(exc)), 400)
@@ -258,7 +254,6 @@ def _render_batches(status: int = 200):
             (b, _summary_amount(b, "income"), _summary_amount(b, "spending"))
             for b in imports.list_batches(db.session)
         ],
-        currency=ledger_currency(),
     ), status
 
 
@@ -279,8 +274,6 @@ def undo(batch_id: int):
         abort(400)
     try:
         removed = imports.undo(db.session, batch_id)
-    except NotFound:
-        abort(404)
     except ValidationError as exc:
         db.session.rollback()
         show_errors(form, exc)

@@ -15,8 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.validators import ValidationError as FieldError
 
 from homeledger.models.categories import CATEGORY_TYPES
-from homeledger.web.forms import WebForm, printable
-from homeledger.web.transactions.forms import MoneyField, options
+from homeledger.web.forms import MoneyField, WebForm, options, printable
 
 TYPE_CHOICES = options((t, t.capitalize()) for t in CATEGORY_TYPES)
 MATCH_LABELS = {

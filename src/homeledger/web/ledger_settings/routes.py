@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template
+from flask import Blueprint, flash, render_template
 from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import categories
-from homeledger.services.errors import NotFound
-from homeledger.web.forms import attempt
+from homeledger.web.forms import attempt, id_choices
 from homeledger.web.ledger_settings.forms import (
     CategoryEditForm,
     CategoryForm,
@@ -16,7 +15,6 @@ from homeledger.web.ledger_settings.forms import (
     OwnerEditForm,
     OwnerForm,
 )
-from homeledger.web.transactions.forms import id_choices
 
 bp = Blueprint("ledger_settings", __name__, url_prefix="/settings")
 
@@ -82,10 +80,7 @@ def update_category(category_id: int):
 
     404 when it is not in this ledger; 400 naming the field when a value is not valid.
     """
-    try:
-        category = categories.get_category(db.session, category_id)
-    except NotFound:
-        abort(404)
+    category = categories.get_category(db.session, category_id)
     form = _category_row_form(category, formdata=True)
     if form.validate_on_submit() and (
         done := attempt(
@@ -174,10 +169,7 @@ def owners_page():
 @login_required
 def update_owner(owner_id: int):
     """Rename or (de)activate an owner. 404 when not in this ledger; 400 for a bad name."""
-    try:
-        owner = categories.get_owner(db.session, owner_id)
-    except NotFound:
-        abort(404)
+    owner = categories.get_owner(db.session, owner_id)
     form = _owner_row_form(owner, formdata=True)
     if form.validate_on_submit() and (
         done := attempt(

@@ -9,17 +9,14 @@ from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import categories, rules
-from homeledger.services.errors import NotFound
 from homeledger.services.rules import RuleSpec
-from homeledger.web.forms import attempt
+from homeledger.web.forms import active_choices, attempt, optional_id
 from homeledger.web.ledger_settings.forms import (
     MATCH_LABELS,
     ApplyRulesForm,
     DeleteForm,
     RuleForm,
 )
-from homeledger.web.transactions.forms import id_choices, optional_id
-from homeledger.web.transactions.routes import ledger_currency
 
 bp = Blueprint("ledger_rules", __name__, url_prefix="/settings/rules")
 
@@ -44,7 +41,6 @@ def index():
         category_names=category_names,
         owner_names=owner_names,
         match_labels=MATCH_LABELS,
-        currency=ledger_currency(),
     )
 
 
@@ -53,19 +49,15 @@ def _rule_form(rule=None) -> RuleForm:
     if rule is not None and not form.is_submitted():
         form.set_category.data = str(rule.set_category_id or "")
         form.set_owner.data = str(rule.set_owner_id or "")
-    keep_category = rule.set_category_id if rule is not None else None
-    keep_owner = rule.set_owner_id if rule is not None else None
-    form.set_category.choices = id_choices(
-        [
-            c
-            for c in categories.list_categories(db.session, include_inactive=True)
-            if c.is_active or c.id == keep_category
-        ],
+    form.set_category.choices = active_choices(
+        categories.list_categories(db.session, include_inactive=True),
         "Leave the category",
+        keep=rule.set_category_id if rule is not None else None,
     )
-    form.set_owner.choices = id_choices(
-        [o for o in categories.list_owners(db.session) if o.is_active or o.id == keep_owner],
+    form.set_owner.choices = active_choices(
+        categories.list_owners(db.session),
         "Leave the owner",
+        keep=rule.set_owner_id if rule is not None else None,
     )
     return form
 
@@ -104,18 +96,11 @@ def new():
     return render_template("ledger_settings/rule_form.html", form=form, rule=None), status
 
 
-def _get_or_404(rule_id: int):
-    try:
-        return rules.get_rule(db.session, rule_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(rule_id: int):
     """Change a rule. 404 when it is not in this ledger; 400 naming a field that is not valid."""
-    rule = _get_or_404(rule_id)
+    rule = rules.get_rule(db.session, rule_id)
     form = _rule_form(rule)
     if form.validate_on_submit() and (
         done := attempt(
@@ -138,10 +123,7 @@ def delete(rule_id: int):
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        rules.delete_rule(db.session, rule_id)
-    except NotFound:
-        abort(404)
+    rules.delete_rule(db.session, rule_id)
     db.session.commit()
     flash("Rule deleted.", "success")
     return redirect(url_for("ledger_rules.index"))

@@ -6,12 +6,9 @@ from datetime import date
 
 from flask import Blueprint, render_template
 from flask_login import login_required
-from sqlalchemy import select
 
 from homeledger.extensions import db
-from homeledger.models import UserSettings
-from homeledger.services import analytics
-from homeledger.services.periods import budget_month_containing
+from homeledger.services import analytics, settings
 
 bp = Blueprint("overview", __name__)
 
@@ -20,14 +17,13 @@ bp = Blueprint("overview", __name__)
 @login_required
 def index():
     """This budgeting month's income, spending and net, the last six months, recent rows."""
-    settings = db.session.scalars(select(UserSettings)).one()
-    period = budget_month_containing(date.today(), settings.month_start_day)
-    months = analytics.trend(db.session, period, 6, settings.month_start_day)
+    ledger = settings.read(db.session)
+    period = ledger.month_containing(date.today())
+    months = analytics.trend(db.session, period, 6, ledger.month_start_day)
     return render_template(
         "overview/index.html",
         summary=months[-1],
         months=months,
         top_categories=analytics.spending_by_category(db.session, period),
         recent=analytics.recent_transactions(db.session, 10),
-        currency=settings.currency,
     )

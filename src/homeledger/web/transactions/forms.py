@@ -1,15 +1,11 @@
-"""Forms of the transaction pages, and the exact money field other pages reuse."""
+"""Forms of the transaction pages."""
 
 from __future__ import annotations
-
-import re
-from decimal import Decimal
 
 from wtforms import (
     BooleanField,
     DateField,
     MonthField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -18,12 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
-from homeledger.models.base import MAX_ID
 from homeledger.services.transactions import SORTS
-from homeledger.web.forms import WebForm, printable
-
-# Digits with optional thousands commas and at most two decimals: "-1,234.56", "12", "+0.5".
-_AMOUNT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")
+from homeledger.web.forms import MoneyField, WebForm, options, printable
 
 SORT_LABELS = {
     "date_desc": "Newest first",
@@ -32,53 +24,6 @@ SORT_LABELS = {
     "amount_asc": "Smallest amount first",
 }
 assert set(SORT_LABELS) == set(SORTS)  # a new sort in the service needs a label here
-
-
-def parse_amount(text: str) -> Decimal:
-    """Exact Decimal from text like "-12.34"; ValueError for anything else (floats never)."""
-    cleaned = "".join(text.split())
-    if not _AMOUNT.fullmatch(cleaned):
-        raise ValueError(text)
-    return Decimal(cleaned.replace(",", ""))
-
-
-class MoneyField(StringField):
-    """A text input holding an amount; ``.data`` is a Decimal or None when left empty."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if self.raw:
-            try:
-                self.data = parse_amount(self.raw)
-            except ValueError:
-                raise ValueError("Write an amount like -12.34.") from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-
-def options(pairs) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def id_choices(items, blank: str | None = None, extra: tuple = ()) -> list[SelectChoice]:
-    """Select options from objects with id and name; values are strings, "" means none."""
-    pairs = [("", blank)] if blank is not None else []
-    pairs += list(extra)
-    pairs += [(str(item.id), item.name) for item in items]
-    return options(pairs)
-
-
-def optional_id(value: str | None) -> int | None:
-    """A submitted id, or None when empty or not a plausible id (it then matches nothing)."""
-    if not value or not value.isascii() or not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
 
 
 class FilterForm(WebForm):
@@ -99,12 +44,6 @@ class FilterForm(WebForm):
     sort = SelectField("Sort", choices=options(SORT_LABELS.items()), default="date_desc")
     batch = StringField("Import", validators=[Optional()])
     review = BooleanField("Only rows that need a look")
-
-    def validate_month(self, field) -> None:
-        if field.data and (self.date_from.data or self.date_to.data):
-            raise FieldError("Choose a month or a date range, not both.")
-        if field.data and not 1900 <= field.data.year <= 2199:
-            raise FieldError("Choose a month between 1900 and 2199.")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy import select
 
 from homeledger.extensions import db
-from homeledger.models import UserSettings
 from homeledger.services import categories, transactions
-from homeledger.services.errors import NotFound, ValidationError
-from homeledger.services.periods import add_months
+from homeledger.services.errors import ValidationError
 from homeledger.services.transactions import TransactionFilter, TransactionInput
-from homeledger.web.forms import attempt, show_errors
-from homeledger.web.transactions.forms import (
-    BulkForm,
-    ConfirmForm,
-    FilterForm,
-    TransactionForm,
+from homeledger.web.forms import (
+    active_choices,
+    attempt,
     id_choices,
     optional_id,
     options,
+    show_errors,
 )
+from homeledger.web.transactions.forms import BulkForm, ConfirmForm, FilterForm, TransactionForm
 
 bp = Blueprint("transactions", __name__, url_prefix="/transactions")
 
@@ -58,27 +52,19 @@ _MORE_FILTERS = {
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 
 
-def ledger_currency() -> str:
-    """The signed-in ledger's currency code, for the ``money`` filter."""
-    return db.session.scalars(select(UserSettings)).one().currency
-
-
 def _filter_args() -> dict[str, str]:
     """The filter part of the query string, to carry into links and the bulk form."""
     return {key: request.args[key] for key in _FILTER_FIELDS if request.args.get(key)}
 
 
 def _criteria(form: FilterForm) -> TransactionFilter:
-    date_from, date_to = form.date_from.data, form.date_to.data
-    if form.month.data:
-        start = form.month.data
-        year, month = add_months(start.year, start.month, 1)
-        date_from, date_to = start, date(year, month, 1) - timedelta(days=1)
+    month = form.month.data
     category = form.category.data
     return TransactionFilter(
         search=form.search.data or None,
-        date_from=date_from,
-        date_to=date_to,
+        month=(month.year, month.month) if month else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
         category_ids=(optional_id(category),) if optional_id(category) else (),
         uncategorised=category == "none",
         owner_id=optional_id(form.owner.data),
@@ -100,12 +86,6 @@ class _Lists:
         self.category_names = {c.id: c.name for c in self.categories}
         self.owner_names = {o.id: o.name for o in self.owners}
 
-    def active_categories(self, keep: int | None = None):
-        return [c for c in self.categories if c.is_active or c.id == keep]
-
-    def active_owners(self, keep: int | None = None):
-        return [o for o in self.owners if o.is_active or o.id == keep]
-
 
 def _filter_form(lists: _Lists) -> FilterForm:
     form = FilterForm(formdata=request.args)
@@ -120,10 +100,12 @@ def _filter_form(lists: _Lists) -> FilterForm:
 def _bulk_form(lists: _Lists) -> BulkForm:
     form = BulkForm(prefix="bulk")  # its fields would share ids with the filter's otherwise
     form.category.choices = id_choices(
-        lists.active_categories(), "Category: no change", extra=(("none", "Uncategorised"),)
+        [c for c in lists.categories if c.is_active],
+        "Category: no change",
+        extra=(("none", "Uncategorised"),),
     )
     form.owner.choices = id_choices(
-        lists.active_owners(), "Owner: no change", extra=(("none", "No owner"),)
+        [o for o in lists.owners if o.is_active], "Owner: no change", extra=(("none", "No owner"),)
     )
     return form
 
@@ -156,7 +138,6 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
         or any(getattr(filter_form, name).errors for name in _MORE_FILTERS),
         paged=bool(request.args.get("cursor")),
         selected={i for v in request.form.getlist("ids") if (i := optional_id(v))},
-        currency=ledger_currency(),
     ), status
 
 
@@ -214,10 +195,12 @@ def _transaction_form(lists: _Lists, row=None) -> TransactionForm:
     if row is not None and not form.is_submitted():
         form.category.data = str(row.category_id or "")
         form.owner.data = str(row.owner_id or "")
-    keep_category = row.category_id if row is not None else None
-    keep_owner = row.owner_id if row is not None else None
-    form.category.choices = id_choices(lists.active_categories(keep_category), "Uncategorised")
-    form.owner.choices = id_choices(lists.active_owners(keep_owner), "No owner")
+    form.category.choices = active_choices(
+        lists.categories, "Uncategorised", keep=row.category_id if row is not None else None
+    )
+    form.owner.choices = active_choices(
+        lists.owners, "No owner", keep=row.owner_id if row is not None else None
+    )
     return form
 
 
@@ -231,13 +214,6 @@ def _input(form: TransactionForm) -> TransactionInput:
         account=form.account.data or None,
         notes=form.notes.data or None,
     )
-
-
-def _get_or_404(transaction_id: int):
-    try:
-        return transactions.get(db.session, transaction_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -264,7 +240,7 @@ def new():
 @login_required
 def edit(transaction_id: int):
     """Change a transaction. 404 when it is not in this ledger; 400 naming a wrong field."""
-    row = _get_or_404(transaction_id)
+    row = transactions.get(db.session, transaction_id)
     lists = _Lists()
     form = _transaction_form(lists, row)
     if form.validate_on_submit() and (
@@ -285,7 +261,7 @@ def edit(transaction_id: int):
 @login_required
 def delete(transaction_id: int):
     """Ask, then (POST) delete a transaction. 404 when it is not in this ledger."""
-    row = _get_or_404(transaction_id)
+    row = transactions.get(db.session, transaction_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         transactions.remove(db.session, transaction_id)
@@ -297,5 +273,4 @@ def delete(transaction_id: int):
         form=form,
         row=row,
         lists=_Lists(),
-        currency=ledger_currency(),
     ), 400 if form.errors else 200
