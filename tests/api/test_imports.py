@@ -86,6 +86,27 @@ def test_an_explicit_mapping_and_a_saved_profile(client, alex):
     assert again.get_json()["duplicate_count"] == again.get_json()["row_count"]
 
 
+def test_a_mapping_and_a_saved_profile_together_are_refused(client, alex):
+    content = _csv(["2024-03-05,Coffee,-4.50"])
+    mapping = {"date": "Date", "description": "Description", "amount": "Amount"}
+    saved = client.post(
+        "/api/v1/import-profiles", headers=alex, json={"name": "Bank", "mapping": mapping}
+    ).get_json()
+    both = _upload(
+        client,
+        alex,
+        "/api/v1/imports",
+        "a.csv",
+        content,
+        mapping=json.dumps(mapping),
+        profile_id=str(saved["id"]),
+    )
+    assert both.status_code == 422 and "profile_id" in both.get_json()["error"]["fields"]
+    assert client.get("/api/v1/imports", headers=alex).get_json() == []
+    missing = _upload(client, alex, "/api/v1/imports", "a.csv", content, profile_id="999999")
+    assert missing.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

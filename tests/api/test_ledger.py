@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from homeledger import tenancy
+from homeledger.models import UserSettings
+from homeledger.services import accounts
 from tests.conftest import api_login, bearer
 from tests.factories import make_user
 
@@ -88,6 +92,20 @@ def test_keyset_pages_through_the_api(client, alex):
     assert rest["next_cursor"] is None
     bad = client.get("/api/v1/transactions?cursor=nonsense", headers=alex)
     assert bad.status_code == 422 and "cursor" in bad.get_json()["error"]["fields"]
+
+
+def test_a_month_filter_follows_the_ledgers_month_start_day(session, client, alex):
+    for day in ("2026-03-01", "2026-03-14", "2026-03-15", "2026-04-14", "2026-04-15"):
+        client.post("/api/v1/transactions", headers=alex, json={"date": day, "amount": "-1.00"})
+    user = accounts.find_user(session, "alex")
+    with tenancy.acting_as(session, user.id):
+        session.scalars(select(UserSettings)).one().month_start_day = 15
+        session.commit()
+
+    march = client.get("/api/v1/transactions?month=2026-03", headers=alex).get_json()
+    assert [t["date"] for t in march["items"]] == ["2026-04-14", "2026-03-15"]
+    both = client.get("/api/v1/transactions?month=2026-03&date_from=2026-03-01", headers=alex)
+    assert both.status_code == 422 and "month" in both.get_json()["error"]["fields"]
 
 
 def test_another_users_transaction_is_a_404_for_every_verb(client, alex, sam):

@@ -90,6 +90,8 @@ def test_a_catastrophic_regex_cannot_stall_matching(session, alex):
         (dict(pattern="x" * 201), "pattern"),
         (dict(pattern="x", match_type="glob"), "match_type"),
         (dict(pattern="x", amount_min=Decimal("5"), amount_max=Decimal("1")), "amount_max"),
+        (dict(pattern="x", amount_min=Decimal("10000000000")), "amount_min"),
+        (dict(pattern="x", amount_max=Decimal("1.001")), "amount_max"),
     ],
 )
 def test_bad_rules_are_refused(session, alex, spec, field):

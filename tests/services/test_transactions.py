@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from homeledger import tenancy
-from homeledger.models import Transaction
+from homeledger.models import Transaction, UserSettings
 from homeledger.services import categories, transactions
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.transactions import TransactionFilter, TransactionInput
@@ -58,6 +58,59 @@ def _descriptions(page) -> list[str]:
 )
 def test_filters_find_exactly_the_matching_rows(session, ledger, criteria, expected):
     assert set(_descriptions(transactions.list_page(session, criteria))) == expected
+
+
+def test_a_month_is_the_ledgers_budgeting_month(session, ledger):
+    """With months starting on the 15th, "March" runs from 15 March to 14 April."""
+    march = TransactionFilter(month=(2026, 3))
+    assert set(_descriptions(transactions.list_page(session, march))) == {
+        "Salary ACME",
+        "WOOLWORTHS 1234",
+        "Coffee 50% off_deal",
+        "Netflix.com",
+    }
+    session.scalars(select(UserSettings)).one().month_start_day = 15
+    session.flush()
+    assert sorted(_descriptions(transactions.list_page(session, march))) == [
+        "Netflix.com",
+        "Salary ACME",
+        "woolworths metro",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        (TransactionFilter(month=(2026, 3), date_from=date(2026, 3, 1)), "month"),
+        (TransactionFilter(month=(9999, 12)), "month"),
+        (TransactionFilter(month=(2026, 13)), "month"),
+        (TransactionFilter(amount_min=Decimal("10000000000")), "amount_min"),
+        (TransactionFilter(amount_max=Decimal("0.001")), "amount_max"),
+    ],
+)
+def test_an_impossible_filter_names_its_field(session, ledger, criteria, field):
+    with pytest.raises(ValidationError) as excinfo:
+        transactions.list_page(session, criteria)
+    assert field in excinfo.value.fields
+    with pytest.raises(ValidationError):
+        transactions.bulk_set(session, criteria=criteria, category_id=None)
+
+
+def test_bulk_edit_by_month_uses_the_ledgers_month_too(session, ledger):
+    session.scalars(select(UserSettings)).one().month_start_day = 15
+    session.flush()
+    changed = transactions.bulk_set(
+        session, criteria=TransactionFilter(month=(2026, 3)), category_id=None
+    )
+    session.commit()
+    uncategorised = transactions.list_page(session, TransactionFilter(uncategorised=True))
+    assert changed == 3
+    assert sorted(_descriptions(uncategorised)) == [
+        "Coffee 50% off_deal",
+        "Netflix.com",
+        "Salary ACME",
+        "woolworths metro",
+    ]
 
 
 def test_category_filter(session, ledger):

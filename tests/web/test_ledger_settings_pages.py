@@ -247,6 +247,7 @@ def test_create_a_rule_and_see_it_listed_in_priority_order(session, signed_in, a
         ({"set_category": ""}, "A rule must set a category, an owner or both."),
         ({"priority": "soon"}, "Not a valid integer value."),
         ({"amount_min": "10", "amount_max": "5"}, "Must not be below the minimum."),
+        ({"amount_min": "99,999,999,999"}, "Is implausibly large."),
     ],
 )
 def test_a_bad_rule_is_a_400_naming_the_field_and_saves_nothing(

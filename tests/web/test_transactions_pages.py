@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from homeledger import tenancy
-from homeledger.models import Transaction
+from homeledger.models import Transaction, UserSettings
 from tests.conftest import csrf_token_from
 from tests.factories import add_transactions, category_id, make_user
 
@@ -83,6 +83,25 @@ def test_filters_by_search_uncategorised_month_and_amount(session, signed_in, al
 
     table = _table(signed_in.get("/transactions?amount_min=0").get_data(as_text=True))
     assert "Salary" in table and "Tesco" not in table
+
+
+def test_the_month_filter_follows_the_ledgers_month_start_day(session, signed_in, alex):
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2024, 3, 9), "Before the 10th", "-1.00", None),
+            (date(2024, 3, 10), "March rent", "-900.00", None),
+            (date(2024, 4, 9), "Last day of March's month", "-2.00", None),
+            (date(2024, 4, 10), "April rent", "-900.00", None),
+        ],
+    )
+    with tenancy.acting_as(session, alex.id):
+        session.scalars(select(UserSettings)).one().month_start_day = 10
+        session.commit()
+    table = _table(signed_in.get("/transactions?month=2024-03").get_data(as_text=True))
+    assert "March rent" in table and "Last day of March" in table
+    assert "Before the 10th" not in table and "April rent" not in table
 
 
 def test_next_page_link_carries_the_cursor_and_the_filter(session, signed_in, alex):
