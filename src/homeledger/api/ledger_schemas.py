@@ -78,7 +78,11 @@ class TransactionQuery(Schema):
         validate=validate.Regexp(
             r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$", error="Use YYYY-MM, years 1900-2199."
         ),
-        metadata={"example": "2026-03"},
+        metadata={
+            "example": "2026-03",
+            "description": "A budgeting month: it starts on the ledger's month start day. "
+            "Give a month or date_from/date_to, not both.",
+        },
     )
     date_from = fields.Date()
     date_to = fields.Date()
@@ -195,7 +199,7 @@ class ImportOptionsSchema(Schema):
     """Query-string options of an upload (the file itself is the multipart body)."""
 
     mapping = fields.String(metadata={"description": "CSV only: JSON column mapping."})
-    profile_id = Id(metadata={"description": "CSV only: a saved mapping."})
+    profile_id = Id(metadata={"description": "CSV only: a saved mapping (instead of `mapping`)."})
     account = fields.String(validate=validate.Length(max=100))
     save_profile_as = fields.String(validate=validate.Length(1, 100))
 
