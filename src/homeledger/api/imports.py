@@ -23,6 +23,15 @@ from homeledger.services.importing import CsvMapping, ImportFileError
 blp = Blueprint("api_imports", __name__, description="Bring in CSV, OFX/QFX and QIF files.")
 
 
+def _read_options(form: dict) -> dict:
+    """How to read the file, from the query string: a mapping or a saved one, an account."""
+    return {
+        "mapping": _mapping(form),
+        "profile_id": form.get("profile_id"),
+        "account": form.get("account"),
+    }
+
+
 def _mapping(form: dict) -> CsvMapping | None:
     """The CSV mapping sent as JSON in the query string, if any."""
     if "mapping" not in form:
@@ -55,14 +64,7 @@ def preview(files, form):
     Writes nothing. 422 names the problem and the line of a bad file."""
     filename, data = _upload(files)
     try:
-        plan = imports.plan(
-            db.session,
-            filename,
-            data,
-            mapping=_mapping(form),
-            profile_id=form.get("profile_id"),
-            account=form.get("account"),
-        )
+        plan = imports.plan(db.session, filename, data, **_read_options(form))
     except ImportFileError as exc:
         return _file_error(exc)
     return {
@@ -105,9 +107,7 @@ def commit(files, form):
             db.session,
             filename,
             data,
-            mapping=_mapping(form),
-            profile_id=form.get("profile_id"),
-            account=form.get("account"),
+            **_read_options(form),
             save_mapping_as=form.get("save_profile_as"),
         )
     except ImportFileError as exc:

@@ -9,27 +9,13 @@ from sqlalchemy.orm import Session
 from homeledger.models import AuditLog
 
 
-def record(
-    session: Session,
-    action: str,
-    *,
-    actor_id: int | None = None,
-    actor_name: str | None = None,
-    ledger_user_id: int | None = None,
-    outcome: str = "success",
-    ip_address: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> AuditLog:
-    """Append one audit entry to the session (committed with the caller's transaction)."""
-    entry = AuditLog.entry(
-        action,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        ledger_user_id=ledger_user_id,
-        outcome=outcome,
-        ip_address=ip_address,
-        extra=extra,
-    )
+def record(session: Session, action: str, **details: Any) -> AuditLog:
+    """Append one audit entry to the session (committed with the caller's transaction).
+
+    ``details`` are AuditLog.entry's: actor_id, actor_name, ledger_user_id,
+    outcome, ip_address, extra.
+    """
+    entry = AuditLog.entry(action, **details)
     session.add(entry)
     return entry
 
