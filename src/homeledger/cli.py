@@ -178,7 +178,7 @@ def demo(ctx: click.Context, username: str, seed: int, years: int) -> None:
 
 
 def _create_demo_user(session: Session, username: str, seed: int, years: int) -> str:
-    from homeledger.services.demo import build_demo_household
+    from homeledger.demo import build_demo_household
 
     if accounts.find_user(session, username) is not None:
         raise CommandError(

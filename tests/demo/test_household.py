@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from homeledger import tenancy
+from homeledger.demo import build_demo_household
 from homeledger.models import Budget, Commitment, Debt, Owner, SavingsGoal, Transaction
 from homeledger.services import analytics
-from homeledger.services.demo import build_demo_household
 from homeledger.services.periods import budget_month_containing
 from tests.factories import make_user
 
