@@ -11,8 +11,8 @@ from homeledger.api.schemas import LoginRequest, LogoutRequest, RefreshRequest, 
 from homeledger.api.security import (
     BEARER,
     UNAUTHORIZED,
-    auth_required,
     current_token_expiry,
+    token_required,
     token_response,
 )
 from homeledger.extensions import db
@@ -79,11 +79,11 @@ def refresh(body):
 
 
 @blp.post("/logout")
-@blp.arguments(LogoutRequest)
+@token_required
+@blp.arguments(LogoutRequest, required=False)
 @blp.response(204)
 @blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.doc(security=BEARER)
-@auth_required
 def logout(body):
     """Sign this device out: its access token and its refresh tokens stop working at once."""
     claims = get_jwt()

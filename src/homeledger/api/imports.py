@@ -55,10 +55,10 @@ def _upload(files: dict) -> tuple[str, bytes]:
 
 
 @blp.post("/imports/preview")
+@documented(blp)
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(200, ImportPreviewSchema)
-@documented(blp)
 def preview(files, form):
     """What importing the file would do: rows, duplicates, totals, the CSV mapping used.
     Writes nothing. 422 names the problem and the line of a bad file."""
@@ -95,10 +95,10 @@ def preview(files, form):
 
 
 @blp.post("/imports")
+@documented(blp)
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(201, ImportBatchSchema)
-@documented(blp)
 def commit(files, form):
     """Import the file's new rows as one batch, all or nothing; duplicates are left out."""
     filename, data = _upload(files)
@@ -118,16 +118,16 @@ def commit(files, form):
 
 
 @blp.get("/imports")
-@blp.response(200, ImportBatchSchema(many=True))
 @documented(blp)
+@blp.response(200, ImportBatchSchema(many=True))
 def list_batches():
     """The latest imports, newest first, undone ones included."""
     return imports.list_batches(db.session)
 
 
 @blp.post("/imports/<int:batch_id>/undo")
-@blp.response(200, CountSchema)
 @documented(blp)
+@blp.response(200, CountSchema)
 def undo(batch_id):
     """Remove every transaction the import added."""
     removed = imports.undo(db.session, batch_id)
@@ -136,17 +136,17 @@ def undo(batch_id):
 
 
 @blp.get("/import-profiles")
-@blp.response(200, ImportProfileSchema(many=True))
 @documented(blp)
+@blp.response(200, ImportProfileSchema(many=True))
 def list_profiles():
     """Saved CSV column mappings, one per bank."""
     return imports.list_profiles(db.session)
 
 
 @blp.post("/import-profiles")
+@documented(blp)
 @blp.arguments(ImportProfileSchema)
 @blp.response(201, ImportProfileSchema)
-@documented(blp)
 def save_profile(body):
     """Save (or replace) a CSV column mapping under a name."""
     try:
@@ -159,8 +159,8 @@ def save_profile(body):
 
 
 @blp.delete("/import-profiles/<int:profile_id>")
-@blp.response(204)
 @documented(blp)
+@blp.response(204)
 def delete_profile(profile_id):
     """Forget a saved mapping."""
     imports.delete_profile(db.session, profile_id)

@@ -46,9 +46,9 @@ def filter_from(args: dict) -> TransactionFilter:
 
 
 @blp.get("/transactions")
+@documented(blp)
 @blp.arguments(TransactionQuery, location="query")
 @blp.response(200, TransactionPage)
-@documented(blp)
 def list_transactions(args):
     """Search and filter transactions, newest first by default; follow `next_cursor` for more."""
     page = transactions.list_page(
@@ -62,9 +62,9 @@ def list_transactions(args):
 
 
 @blp.post("/transactions")
+@documented(blp)
 @blp.arguments(TransactionSchema)
 @blp.response(201, TransactionSchema)
-@documented(blp)
 def create_transaction(body):
     """Record a transaction (negative amounts leave the household)."""
     row = transactions.create(db.session, TransactionInput(**body))
@@ -73,17 +73,17 @@ def create_transaction(body):
 
 
 @blp.get("/transactions/<int:transaction_id>")
-@blp.response(200, TransactionSchema)
 @documented(blp)
+@blp.response(200, TransactionSchema)
 def get_transaction(transaction_id):
     """One transaction."""
     return transactions.get(db.session, transaction_id)
 
 
 @blp.patch("/transactions/<int:transaction_id>")
+@documented(blp)
 @blp.arguments(TransactionPatchSchema(partial=True))
 @blp.response(200, TransactionSchema)
-@documented(blp)
 def edit_transaction(body, transaction_id):
     """Change some fields of a transaction; `null` clears category, owner, account or notes."""
     row = transactions.edit(db.session, transaction_id, TransactionInput(**body))
@@ -92,8 +92,8 @@ def edit_transaction(body, transaction_id):
 
 
 @blp.delete("/transactions/<int:transaction_id>")
-@blp.response(204)
 @documented(blp)
+@blp.response(204)
 def delete_transaction(transaction_id):
     """Delete a transaction."""
     transactions.remove(db.session, transaction_id)
@@ -101,9 +101,9 @@ def delete_transaction(transaction_id):
 
 
 @blp.post("/transactions/bulk")
+@documented(blp)
 @blp.arguments(BulkEditSchema)
 @blp.response(200, CountSchema)
-@documented(blp)
 def bulk_edit(body):
     """Set category and/or owner on the given ids, or on everything matching a filter."""
     changes = {k: body[k] for k in ("category_id", "owner_id") if k in body}
@@ -118,17 +118,17 @@ def bulk_edit(body):
 
 
 @blp.get("/categories")
-@blp.response(200, CategorySchema(many=True))
 @documented(blp)
+@blp.response(200, CategorySchema(many=True))
 def list_categories():
     """Every category, inactive ones included."""
     return categories.list_categories(db.session, include_inactive=True)
 
 
 @blp.post("/categories")
+@documented(blp)
 @blp.arguments(CategorySchema)
 @blp.response(201, CategorySchema)
-@documented(blp)
 def create_category(body):
     """Add a category."""
     category = categories.create_category(
@@ -139,9 +139,9 @@ def create_category(body):
 
 
 @blp.patch("/categories/<int:category_id>")
+@documented(blp)
 @blp.arguments(CategoryPatchSchema(partial=True))
 @blp.response(200, CategorySchema)
-@documented(blp)
 def update_category(body, category_id):
     """Rename, recolour, retype or (de)activate a category."""
     category = categories.update_category(
@@ -157,9 +157,9 @@ def update_category(body, category_id):
 
 
 @blp.post("/categories/<int:category_id>/merge")
+@documented(blp)
 @blp.arguments(MergeSchema)
 @blp.response(200, CategorySchema)
-@documented(blp)
 def merge_category(body, category_id):
     """Fold this category into `target_id`: transactions, budgets, commitments and rules move."""
     target = categories.merge_categories(db.session, category_id, body["target_id"])
@@ -168,17 +168,17 @@ def merge_category(body, category_id):
 
 
 @blp.get("/owners")
-@blp.response(200, OwnerSchema(many=True))
 @documented(blp)
+@blp.response(200, OwnerSchema(many=True))
 def list_owners():
     """The household's members and joint accounts."""
     return categories.list_owners(db.session)
 
 
 @blp.post("/owners")
+@documented(blp)
 @blp.arguments(OwnerSchema)
 @blp.response(201, OwnerSchema)
-@documented(blp)
 def create_owner(body):
     """Add a household member or joint account."""
     owner = categories.create_owner(db.session, body["name"])
@@ -187,9 +187,9 @@ def create_owner(body):
 
 
 @blp.patch("/owners/<int:owner_id>")
+@documented(blp)
 @blp.arguments(OwnerPatchSchema(partial=True))
 @blp.response(200, OwnerSchema)
-@documented(blp)
 def update_owner(body, owner_id):
     """Rename or (de)activate an owner."""
     owner = categories.update_owner(
@@ -200,9 +200,9 @@ def update_owner(body, owner_id):
 
 
 @blp.post("/owners/<int:owner_id>/merge")
+@documented(blp)
 @blp.arguments(MergeSchema)
 @blp.response(200, OwnerSchema)
-@documented(blp)
 def merge_owner(body, owner_id):
     """Fold this owner into `target_id` everywhere an owner appears."""
     target = categories.merge_owners(db.session, owner_id, body["target_id"])
@@ -211,17 +211,17 @@ def merge_owner(body, owner_id):
 
 
 @blp.get("/rules")
-@blp.response(200, RuleSchema(many=True))
 @documented(blp)
+@blp.response(200, RuleSchema(many=True))
 def list_rules():
     """Rules in the order they run."""
     return rules.list_rules(db.session)
 
 
 @blp.post("/rules")
+@documented(blp)
 @blp.arguments(RuleSchema)
 @blp.response(201, RuleSchema)
-@documented(blp)
 def create_rule(body):
     """Add a rule; it runs on every import from now on."""
     rule = rules.create_rule(db.session, rules.RuleSpec(**body))
@@ -230,9 +230,9 @@ def create_rule(body):
 
 
 @blp.put("/rules/<int:rule_id>")
+@documented(blp)
 @blp.arguments(RuleSchema)
 @blp.response(200, RuleSchema)
-@documented(blp)
 def replace_rule(body, rule_id):
     """Replace a rule."""
     rule = rules.update_rule(db.session, rule_id, rules.RuleSpec(**body))
@@ -241,8 +241,8 @@ def replace_rule(body, rule_id):
 
 
 @blp.delete("/rules/<int:rule_id>")
-@blp.response(204)
 @documented(blp)
+@blp.response(204)
 def delete_rule(rule_id):
     """Delete a rule; the categories it set stay."""
     rules.delete_rule(db.session, rule_id)
@@ -250,9 +250,9 @@ def delete_rule(rule_id):
 
 
 @blp.post("/rules/apply")
-@blp.arguments(ApplyRulesSchema)
-@blp.response(200, CountSchema)
 @documented(blp)
+@blp.arguments(ApplyRulesSchema, required=False)
+@blp.response(200, CountSchema)
 def apply_rules(body):
     """Run the rules over existing transactions; with `dry_run` only count the changes."""
     if body["dry_run"]:

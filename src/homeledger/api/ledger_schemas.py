@@ -21,6 +21,18 @@ def Id(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false``, nothing else: 0, 1, "yes" and "true" are refused.
+
+    Query strings keep marshmallow's ``Boolean`` (they can only carry text).
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Send true or false.")
+        return value
+
+
 class MoneyField(fields.Field):
     """An exact amount, sent and received as a string like "-12.34" (never a float)."""
 
@@ -111,8 +123,13 @@ class TransactionPage(Schema):
 
 
 class FilterSchema(TransactionQuery):
+    """The filter inside a JSON body: the same fields, with JSON's own booleans."""
+
     class Meta:
         exclude = ("sort", "cursor", "limit")
+
+    uncategorised = StrictBoolean()
+    needs_review = StrictBoolean()
 
 
 class BulkEditSchema(Schema):
@@ -138,7 +155,7 @@ class CategorySchema(Schema):
     name = fields.String(required=True, validate=[validate.Length(1, 64), _TEXT])
     type = fields.String(validate=validate.OneOf(CATEGORY_TYPES), metadata={"default": "expense"})
     color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
-    is_active = fields.Boolean()
+    is_active = StrictBoolean()
 
 
 class CategoryPatchSchema(CategorySchema):
@@ -148,7 +165,7 @@ class CategoryPatchSchema(CategorySchema):
 class OwnerSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=[validate.Length(1, 64), _TEXT])
-    is_active = fields.Boolean()
+    is_active = StrictBoolean()
 
 
 class OwnerPatchSchema(OwnerSchema):
@@ -170,12 +187,12 @@ class RuleSchema(Schema):
     account = fields.String(allow_none=True, validate=validate.Length(max=100))
     set_category_id = Id(allow_none=True)
     set_owner_id = Id(allow_none=True)
-    is_active = fields.Boolean(load_default=True)
+    is_active = StrictBoolean(load_default=True)
 
 
 class ApplyRulesSchema(Schema):
-    only_uncategorised = fields.Boolean(load_default=True)
-    dry_run = fields.Boolean(
+    only_uncategorised = StrictBoolean(load_default=True)
+    dry_run = StrictBoolean(
         load_default=True, metadata={"description": "Count what would change; write nothing."}
     )
 

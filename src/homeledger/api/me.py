@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
 from homeledger.api.schemas import PasswordChangeRequest, TokenResponse, UserSchema
-from homeledger.api.security import BEARER, UNAUTHORIZED, auth_required, token_response
+from homeledger.api.security import BEARER, UNAUTHORIZED, token_required, token_response
 from homeledger.extensions import db
 from homeledger.services import accounts, api_tokens
 from homeledger.services.errors import ValidationError
@@ -17,23 +17,23 @@ blp = Blueprint("api_me", __name__, url_prefix="/me", description="The signed-in
 
 
 @blp.get("")
+@token_required
 @blp.response(200, UserSchema)
 @blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.doc(security=BEARER)
-@auth_required
 def me():
     """The user the access token belongs to."""
     return current_user
 
 
 @blp.post("/password")
+@token_required
 @blp.arguments(PasswordChangeRequest)
 @blp.response(200, TokenResponse)
 @blp.alt_response(422, schema="Error", description="Current password wrong or new one too weak.")
 @blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.alt_response(429, schema="Error", description="Too many attempts.")
 @blp.doc(security=BEARER)
-@auth_required
 def change_password(body):
     """Change the password. Every other device and browser is signed out; this device
     gets a fresh token pair in the answer (its old access token no longer works)."""

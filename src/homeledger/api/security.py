@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_required
 from flask_jwt_extended.exceptions import JWTDecodeError
 from flask_smorest import Blueprint
@@ -28,6 +28,10 @@ UNAUTHORIZED = (
     "`auth_required` (no token), `token_expired` (refresh once), `token_invalid`, "
     "`token_revoked` (signed out, password changed, or a replayed refresh token), "
     "`account_inactive`. All but `token_expired` mean: sign in again."
+)
+MUST_CHANGE_FIRST = (
+    "`password_change_required`: the account has a temporary password; "
+    "change it with POST /api/v1/me/password first."
 )
 
 
@@ -122,16 +126,55 @@ def token_response(issued: api_tokens.IssuedRefreshToken) -> dict:
     }
 
 
-def auth_required(view: Callable) -> Callable:
-    """A valid, unrevoked access token of an active user; the request acts on their ledger."""
+def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:
+    """Wrap ``view`` so that, in this order, before its body is even parsed:
+
+    1. a valid, unrevoked access token of an active user is required (401);
+    2. a user who must change a temporary password may go no further (403
+       ``password_change_required``), unless this route is the way to change it;
+    3. a route whose schema takes a JSON body gets one (422 on ``body``).
+
+    Every API route is decorated right below its route decorator, so a request
+    without a token is a 401 whatever its body, and an expired token is always
+    ``token_expired`` (the mobile app refreshes on that code alone).
+    """
+    needs_body = _takes_json_body(view)
 
     @wraps(view)
     @jwt_required()
     def wrapper(*args, **kwargs):
+        if current_user.must_change_password and not temporary_password_ok:
+            return error_body(
+                403,
+                "Change your temporary password first (POST /api/v1/me/password).",
+                code="password_change_required",
+            )
+        if needs_body and not (request.is_json and request.get_data(cache=True).strip()):
+            return error_body(
+                422,
+                "The request needs a JSON body.",
+                fields={"body": "Send a JSON object (Content-Type: application/json)."},
+            )
         tenancy.set_ledger(db.session, current_user.id)
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def _takes_json_body(view: Callable) -> bool:
+    """Whether flask-smorest documents a required JSON body for ``view``."""
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") == "json" and p.get("required") for p in parameters)
+
+
+def auth_required(view: Callable) -> Callable:
+    """A signed-in user's route; the request acts on their ledger (see ``_signed_in``)."""
+    return _signed_in(view, temporary_password_ok=False)
+
+
+def token_required(view: Callable) -> Callable:
+    """A route a user with a temporary password may use: who am I, change it, sign out."""
+    return _signed_in(view, temporary_password_ok=True)
 
 
 _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
@@ -146,6 +189,7 @@ def documented(blp: Blueprint) -> Callable[[Callable], Callable]:
             view
         )
         view = blp.alt_response(404, schema="Error", description=_NOT_FOUND)(view)
+        view = blp.alt_response(403, schema="Error", description=MUST_CHANGE_FIRST)(view)
         view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
         return blp.doc(security=BEARER)(auth_required(view))
 
