@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException, NotFound, UnprocessableEntity
+from contextlib import suppress
 
-from homeledger.extensions import db
+from flask import Flask, current_app, g, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable, UnprocessableEntity
+
+from homeledger.extensions import db, login_manager
 from homeledger.services import errors as service_errors
+
+# How long a client should wait before trying again when the database is away.
+RETRY_AFTER_SECONDS = 30
 
 
 def _is_api() -> bool:
     return request.path.startswith("/api/")
+
+
+def _headers(error: Exception) -> list[tuple[str, str]]:
+    """What an HTTP exception says besides its body: ``Allow`` on a 405, for instance."""
+    if not isinstance(error, HTTPException):
+        return []
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def _answer(error: Exception):
@@ -20,8 +34,10 @@ def _answer(error: Exception):
     if status >= 500:
         db.session.rollback()  # whatever failed half-way is not committed later
     if _is_api():
-        return api_error_response(error)
-    return render_template("errors/error.html", error=error, status=status), status
+        response = api_error_response(error)
+        response.headers.extend(_headers(error))
+        return response
+    return render_template("errors/error.html", error=error, status=status), status, _headers(error)
 
 
 def _service_error(error: service_errors.ServiceError):
@@ -40,6 +56,33 @@ def _service_error(error: service_errors.ServiceError):
     return _answer(UnprocessableEntity(str(error)))
 
 
+def _database_unavailable(error: SQLAlchemyError):
+    """The database cannot be reached or is busy: 503 with Retry-After, logged in one line.
+
+    Nothing was written (the transaction is rolled back), and the next request
+    tries again on a fresh connection, so the app recovers by itself.
+    """
+    from homeledger.api.errors import error_body
+
+    current_app.logger.error(
+        "Database unavailable during %s %s: %s",
+        request.method,
+        request.path,
+        str(getattr(error, "orig", None) or error).splitlines()[0],
+    )
+    with suppress(SQLAlchemyError):  # the connection may be gone already; the pool replaces it
+        db.session.rollback()
+    g.setdefault("_login_user", login_manager.anonymous_user())  # the page must not ask again
+    message = "The database is not answering right now. Nothing was changed; try again shortly."
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _is_api():
+        return error_body(503, message, code="service_unavailable", headers=retry)
+    page = render_template("errors/error.html", error=ServiceUnavailable(message), status=503)
+    return page, 503, retry
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _answer)
     app.register_error_handler(service_errors.ServiceError, _service_error)
+    for outage in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(outage, _database_unavailable)

@@ -14,13 +14,20 @@ def test_unknown_api_path_is_a_json_404(client):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_wrong_method_is_a_json_405(client):
+def test_wrong_method_is_a_json_405_saying_which_are_allowed(client):
     response = client.post("/api/v1/health")
     assert response.status_code == 405
     assert response.get_json()["error"] == {
         "code": "method_not_allowed",
         "message": response.get_json()["error"]["message"],
     }
+    assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"GET"}
+
+
+def test_a_web_405_is_a_page_saying_which_methods_are_allowed(client):
+    response = client.put("/login")
+    assert response.status_code == 405 and "text/html" in response.content_type
+    assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"GET", "POST"}
 
 
 def test_web_404_is_a_page_not_json(client):

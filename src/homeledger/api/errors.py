@@ -17,6 +17,7 @@ _CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
+    503: "service_unavailable",
 }
 _SERVER_ERROR = "Something went wrong on our side. Nothing was changed."
 
@@ -71,7 +72,10 @@ def _field_errors(messages) -> dict[str, str]:
 
 def api_error_response(error: Exception):
     """Any exception that reached Flask's error handling, as our JSON error."""
-    if not isinstance(error, HTTPException) or (error.code or 500) >= 500:
+    answerable = isinstance(error, HTTPException) and (
+        400 <= (error.code or 500) < 500 or error.code == 503
+    )
+    if not answerable:
         return error_body(500, _SERVER_ERROR)
     status = error.code or 500
     data = getattr(error, "data", None) or {}
