@@ -69,7 +69,11 @@ def install(app: Flask) -> HomeledgerApi:
                     '`{"error": {"code": ..., "message": ..., "fields": {...}}}`. '
                     "A 401's `code` is one of `auth_required`, `token_expired`, "
                     "`token_invalid`, `token_revoked`, `account_inactive`: on "
-                    "`token_expired` refresh once, otherwise sign in again."
+                    "`token_expired` refresh once, otherwise sign in again. The token is "
+                    "checked before the body. A 403 `password_change_required` means: "
+                    "change the temporary password (POST /api/v1/me/password) first. "
+                    "A 503 `service_unavailable` carries `Retry-After`: the database is "
+                    "away, nothing was changed, try again then."
                 )
             },
             "servers": [{"url": "/"}],
