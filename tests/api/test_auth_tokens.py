@@ -175,6 +175,28 @@ def test_password_change_on_one_device_signs_out_the_others(client, alex):
     assert (refresh.status_code, _error(refresh)) == (401, "token_revoked")
 
 
+@pytest.mark.parametrize(
+    ("username", "weak", "reason"),
+    [
+        ("alex", "zaq1zaq1zaq1", 'repeats like "abcabcabc"'),
+        ("kowalczyk", "kowalczyk1985!", "it contains your username"),
+    ],
+)
+def test_a_predictable_new_password_is_a_422_naming_the_field_and_why(
+    client, session, username, weak, reason
+):
+    make_user(session, username)
+    pair = api_login(client, username=username).get_json()
+    response = client.post(
+        "/api/v1/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": weak},
+        headers=bearer(pair["access_token"]),
+    )
+    assert response.status_code == 422
+    message = response.get_json()["error"]["fields"]["new_password"]
+    assert message.startswith("is too easy to guess") and reason in message
+
+
 def test_password_change_in_the_browser_signs_out_api_devices(app, client, alex):
     phone = api_login(client).get_json()
     browser = AuthActions(app.test_client())

@@ -47,7 +47,9 @@ def change_password(body):
         )
     except ValidationError as exc:
         db.session.commit()  # the failed attempt stays in the audit log
-        return error_body(422, "The password was not changed.", fields=exc.fields)
+        # The service names the new password "password"; the request calls it new_password.
+        fields = {"new_password" if k == "password" else k: v for k, v in exc.fields.items()}
+        return error_body(422, "The password was not changed.", fields=fields)
     # Every family ended with the old password; this device starts a new one.
     issued = api_tokens.issue(
         db.session,

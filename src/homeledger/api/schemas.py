@@ -43,7 +43,16 @@ class LogoutRequest(Schema):
 
 class PasswordChangeRequest(Schema):
     current_password = fields.String(required=True, validate=validate.Length(1, 1024))
-    new_password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+    new_password = fields.String(
+        required=True,
+        validate=validate.Length(MIN_PASSWORD_LENGTH, 1024),
+        metadata={
+            "description": f"At least {MIN_PASSWORD_LENGTH} characters, not a common password, "
+            "and not predictable: the strength estimator zxcvbn must score it 3 of 4 or more "
+            "knowing the username, name and email (sequences, repeats, keyboard walks and the "
+            "username are refused). A refusal is a 422 whose `fields.new_password` says why."
+        },
+    )
 
 
 class UserSchema(Schema):
