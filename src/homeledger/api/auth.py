@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import Blueprint
@@ -59,16 +61,22 @@ def login(body):
     401,
     schema="Error",
     description="`token_invalid`, `token_expired`, `token_revoked` (also when a used token "
-    "is replayed: the device is signed out) or `account_inactive`.",
+    "is replayed after the grace window: the device is signed out) or `account_inactive`.",
 )
 @blp.alt_response(429, schema="Error", description="Too many refreshes from this address.")
 def refresh(body):
-    """Swap a refresh token for a new pair; the old refresh token stops working."""
+    """Swap a refresh token for a new pair; the old refresh token stops working.
+
+    The same token sent again within `REFRESH_REUSE_GRACE_SECONDS` (10 s) of its
+    rotation, as an app resuming with two requests in flight does, also gets a new
+    working pair for this device. After that, it counts as stolen: every token of
+    the device is revoked (`token_revoked`)."""
     try:
         issued = api_tokens.rotate(
             db.session,
             body["refresh_token"],
             lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
+            grace=timedelta(seconds=current_app.config["REFRESH_REUSE_GRACE_SECONDS"]),
             ip_address=request.remote_addr,
         )
     except api_tokens.TokenRejected as rejected:
