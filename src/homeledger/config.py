@@ -120,6 +120,12 @@ class Config:
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
     REFRESH_RATE_LIMIT = "30 per minute;300 per hour"
     PASSWORD_CHANGE_RATE_LIMIT = "5 per minute;20 per hour"  # noqa: S105 (a limit)
+    # A device that has signed in as a user before (OWASP "device cookies") gets past a
+    # per-username lockout with this signed token: the cookie on the web, device_token
+    # in the API. It has its own limit, so a stolen token cannot brute-force either.
+    DEVICE_COOKIE_NAME = "homeledger_device"
+    DEVICE_TOKEN_LIFETIME = timedelta(days=365)
+    LOGIN_DEVICE_RATE_LIMIT = "5 per minute;10 per hour"
     # How many reverse proxies in front of the app may set X-Forwarded-*; 0 trusts none.
     TRUSTED_PROXY_HOPS = 0
     HSTS = False

@@ -49,6 +49,7 @@ def test_login_returns_a_token_pair_that_opens_me(client, tokens):
     assert tokens["token_type"] == "Bearer"
     assert tokens["expires_in"] == 15 * 60
     assert tokens["user"]["username"] == "alex"
+    assert tokens["device_token"] and tokens["device_token"] not in json.dumps(tokens["user"])
     assert "password_hash" not in tokens["user"] and "$argon2" not in json.dumps(tokens)
     claims = _claims(tokens["access_token"])
     assert claims["sub"] == str(tokens["user"]["id"])
@@ -239,6 +240,7 @@ def test_password_change_on_one_device_signs_out_the_others(client, alex):
 
     assert changed.status_code == 200
     fresh = changed.get_json()
+    assert fresh["device_token"] != phone["device_token"]  # the old one named the old password
     assert client.get("/api/v1/me", headers=bearer(fresh["access_token"])).status_code == 200
     for stale in (phone["access_token"], tablet["access_token"]):
         response = client.get("/api/v1/me", headers=bearer(stale))
@@ -326,6 +328,7 @@ def test_no_password_or_token_text_reaches_the_audit_table(client, session, alex
         "nope",
         pair["access_token"],
         pair["refresh_token"],
+        pair["device_token"],
         rotated["refresh_token"],
         rotated["access_token"],
         sibling["refresh_token"],

@@ -8,8 +8,15 @@ from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import Blueprint
 
+from homeledger import device_trust
 from homeledger.api.errors import error_body
-from homeledger.api.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from homeledger.api.schemas import (
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    SignInResponse,
+    TokenResponse,
+)
 from homeledger.api.security import (
     BEARER,
     UNAUTHORIZED,
@@ -30,16 +37,23 @@ blp = Blueprint(
 
 @blp.post("/login")
 @blp.arguments(LoginRequest)
-@blp.response(200, TokenResponse)
+@blp.response(200, SignInResponse)
 @blp.alt_response(401, schema="Error", description="Wrong username or password (`auth_required`).")
 @blp.alt_response(
-    429, schema="Error", description="Too many attempts from this address or for this username."
+    429,
+    schema="Error",
+    description="Too many attempts from this address or for this username (a `device_token` "
+    "of this user exempts from the username's limit), or from this device.",
 )
 def login(body):
-    """Exchange username and password for an access token (~15 min) and a refresh token
-    (~30 days, one per device)."""
+    """Exchange username and password for an access token (~15 min), a refresh token
+    (~30 days, one per device) and a device token (a year: send it with later sign-ins)."""
     user = accounts.authenticate(
-        db.session, body["username"], body["password"], ip_address=request.remote_addr
+        db.session,
+        body["username"],
+        body["password"],
+        ip_address=request.remote_addr,
+        audit_details=device_trust.audit_details(),
     )
     if user is None:
         db.session.commit()  # the failed attempt stays in the audit log
@@ -51,7 +65,7 @@ def login(body):
         lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
     )
     db.session.commit()
-    return token_response(issued)
+    return token_response(issued, device_token=True)
 
 
 @blp.post("/refresh")

@@ -7,7 +7,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
-from homeledger.api.schemas import PasswordChangeRequest, TokenResponse, UserSchema
+from homeledger.api.schemas import PasswordChangeRequest, SignInResponse, UserSchema
 from homeledger.api.security import BEARER, UNAUTHORIZED, auth_required, token_response
 from homeledger.extensions import db
 from homeledger.services import accounts, api_tokens
@@ -28,7 +28,7 @@ def me():
 
 @blp.post("/password")
 @blp.arguments(PasswordChangeRequest)
-@blp.response(200, TokenResponse)
+@blp.response(200, SignInResponse)
 @blp.alt_response(422, schema="Error", description="Current password wrong or new one too weak.")
 @blp.alt_response(401, schema="Error", description=UNAUTHORIZED)
 @blp.alt_response(429, schema="Error", description="Too many attempts.")
@@ -36,7 +36,8 @@ def me():
 @auth_required
 def change_password(body):
     """Change the password. Every other device and browser is signed out; this device
-    gets a fresh token pair in the answer (its old access token no longer works)."""
+    gets a fresh token pair in the answer (its old access token no longer works) and a
+    new `device_token` (the old one named the old password)."""
     try:
         accounts.change_own_password(
             db.session,
@@ -58,4 +59,4 @@ def change_password(body):
         lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
     )
     db.session.commit()
-    return token_response(issued)
+    return token_response(issued, device_token=True)  # the old one named the old password

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -113,9 +115,18 @@ def create_user(
 
 
 def authenticate(
-    session: Session, username: str, password: str, *, ip_address: str | None = None
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ip_address: str | None = None,
+    audit_details: Mapping[str, Any] | None = None,
 ) -> User | None:
-    """The user if the password is right and the account active; every attempt is audited."""
+    """The user if the password is right and the account active; every attempt is audited.
+
+    ``audit_details`` go into the entry as well (how the attempt came, e.g. from a
+    trusted device past a username lockout).
+    """
     user = find_user(session, username)
     if user is None:
         passwords.dummy_verify(password)
@@ -135,6 +146,7 @@ def authenticate(
             actor_name=user.username,
             ledger_user_id=user.id,
             ip_address=ip_address,
+            extra=dict(audit_details) if audit_details else None,
         )
         return user
     audit.record(
@@ -144,7 +156,7 @@ def authenticate(
         actor_name=username,
         outcome="failure",
         ip_address=ip_address,
-        extra={"reason": outcome},
+        extra={"reason": outcome, **(audit_details or {})},
     )
     return None
 
