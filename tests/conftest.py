@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from homeledger.models import Base
 from tests.factories import DEFAULT_PASSWORD
 
 PG_ENV = "HOMELEDGER_TEST_DATABASE_URL"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 KEEP_BETWEEN_TESTS = {"category_seeds", "alembic_version"}
 
 
@@ -212,3 +214,19 @@ def api_login(client, username: str = "alex", password: str = DEFAULT_PASSWORD, 
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def shared_redis():
+    """The real Redis on 127.0.0.1:6379, with keys under a prefix of this test's own."""
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not reachable on 127.0.0.1:6379, and CI must test it")
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    prefix = f"homeledger-test-{uuid.uuid4().hex}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)

@@ -94,6 +94,11 @@ def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
         (("create-admin",), None, "Missing argument 'USERNAME'"),
         (("create-admin", "x", "--password-stdin"), "a long admin passphrase\n", "username:"),
         (("create-admin", "boss", "--password-stdin"), "short\n", "at least 12 characters"),
+        (
+            ("create-admin", "kowalczyk", "--password-stdin"),
+            "kowalczyk1985!\n",
+            "too easy to guess: it contains your username",
+        ),
         (("create-admin", "boss", "--password-stdin", "--generate"), None, "not both"),
         (("set-password", "nobody", "--generate"), None, "no user named 'nobody'"),
         (("demo", "--years", "0"), None, "Invalid value for '--years'"),

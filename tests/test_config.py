@@ -92,3 +92,26 @@ def test_no_configuration_value_switches_sign_in_off(tmp_path):
     config = TestConfig(f"sqlite:///{tmp_path / 'x.db'}", LOGIN_DISABLED=True)
     with pytest.raises(ConfigError, match="LOGIN_DISABLED"):
         create_app(config)
+
+
+def test_the_refresh_grace_window_is_ten_seconds_unless_set(monkeypatch):
+    monkeypatch.delenv("REFRESH_REUSE_GRACE_SECONDS", raising=False)
+    assert _production(monkeypatch).REFRESH_REUSE_GRACE_SECONDS == 10
+    assert (
+        _production(monkeypatch, REFRESH_REUSE_GRACE_SECONDS=" 0 ").REFRESH_REUSE_GRACE_SECONDS == 0
+    )
+    assert (
+        _production(monkeypatch, REFRESH_REUSE_GRACE_SECONDS="30").REFRESH_REUSE_GRACE_SECONDS == 30
+    )
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "ten", "", "\u0663"])
+def test_a_refresh_grace_window_that_is_not_a_whole_number_stops_start_up(monkeypatch, value):
+    with pytest.raises(ConfigError, match="REFRESH_REUSE_GRACE_SECONDS must be a whole number"):
+        _production(monkeypatch, REFRESH_REUSE_GRACE_SECONDS=value)
+
+
+@pytest.mark.parametrize("value", [-1, 2.5, "10", True])
+def test_a_refresh_grace_window_given_in_code_is_checked_too(value):
+    with pytest.raises(ConfigError, match="REFRESH_REUSE_GRACE_SECONDS"):
+        TestConfig("sqlite://", REFRESH_REUSE_GRACE_SECONDS=value).validate()

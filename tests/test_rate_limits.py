@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-import redis
 from sqlalchemy import select
 
 from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.models import AuditLog
-from tests.conftest import api_login, bearer, csrf_token_from
+from tests.conftest import REDIS_URL, api_login, bearer, csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, make_user
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -123,22 +117,6 @@ def test_refresh_and_password_change_are_limited(client, alex):
         for _ in range(31)
     }
     assert statuses == {401, 429}
-
-
-@pytest.fixture
-def shared_redis():
-    """The real Redis on 127.0.0.1:6379, with keys under a prefix of this test's own."""
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379, and CI must test it")
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    prefix = f"homeledger-test-{uuid.uuid4().hex}"
-    yield prefix
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
 
 
 def test_two_workers_sharing_redis_count_against_one_limit(db_url, session, shared_redis):

@@ -107,6 +107,10 @@ class Config:
     JWT_TOKEN_LOCATION = ("headers",)
     JWT_IDENTITY_CLAIM = "sub"
     REFRESH_TOKEN_LIFETIME = timedelta(days=30)
+    # A just-rotated refresh token presented again within this many seconds gets a new
+    # pair of the same device instead of signing the device out: an app resuming with
+    # two requests in flight sends its token twice. 0 turns the window off.
+    REFRESH_REUSE_GRACE_SECONDS = 10
 
     # Rate limits (Flask-Limiter syntax). Storage is Redis when REDIS_URL is set,
     # so every worker process counts against the same limit.
@@ -116,6 +120,12 @@ class Config:
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
     REFRESH_RATE_LIMIT = "30 per minute;300 per hour"
     PASSWORD_CHANGE_RATE_LIMIT = "5 per minute;20 per hour"  # noqa: S105 (a limit)
+    # A device that has signed in as a user before (OWASP "device cookies") gets past a
+    # per-username lockout with this signed token: the cookie on the web, device_token
+    # in the API. It has its own limit, so a stolen token cannot brute-force either.
+    DEVICE_COOKIE_NAME = "homeledger_device"
+    DEVICE_TOKEN_LIFETIME = timedelta(days=365)
+    LOGIN_DEVICE_RATE_LIMIT = "5 per minute;10 per hour"
     # How many reverse proxies in front of the app may set X-Forwarded-*; 0 trusts none.
     TRUSTED_PROXY_HOPS = 0
     HSTS = False
@@ -146,6 +156,14 @@ class Config:
         if not hops.isdigit():
             raise ConfigError(f"TRUSTED_PROXY_HOPS must be a whole number, not {hops!r}")
         self.TRUSTED_PROXY_HOPS = int(hops)
+        grace = os.environ.get("REFRESH_REUSE_GRACE_SECONDS")
+        if grace is not None:
+            if not (grace.strip().isascii() and grace.strip().isdigit()):
+                raise ConfigError(
+                    "REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds "
+                    f"(0 turns the grace window off), not {grace!r}"
+                )
+            self.REFRESH_REUSE_GRACE_SECONDS = int(grace)
 
     def validate(self) -> None:
         """Raise ConfigError if this configuration must not serve requests."""
@@ -156,6 +174,12 @@ class Config:
             raise ConfigError("LOGIN_DISABLED is not supported: every user signs in")
         if self.REDIS_URL and not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+        grace = self.REFRESH_REUSE_GRACE_SECONDS
+        if type(grace) is not int or grace < 0:
+            raise ConfigError(
+                "REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds, 0 or more "
+                f"(0 turns the grace window off), not {grace!r}"
+            )
 
 
 class LocalConfig(Config):

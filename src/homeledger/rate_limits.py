@@ -4,6 +4,11 @@ Each app gets its own Limiter whose storage is ``RATELIMIT_STORAGE_URI``:
 Redis when ``REDIS_URL`` is set, so every worker process counts against the
 same limit; memory only for a single local process. Sign-in is limited both
 per client address and per username, shared between the web form and the API.
+
+A device that has signed in as the username before (device_trust.py) is neither
+counted nor blocked by the per-username limit, so an attacker who exhausts it
+does not lock the owner out; that device has its own small limit instead, and
+the per-address limit applies to everyone.
 """
 
 from __future__ import annotations
@@ -11,16 +16,15 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+from homeledger import device_trust
+
+USERNAME_SCOPE = "login-username"
 
 
 def _attempted_username() -> str:
-    """The username a sign-in attempt names, from the form or the JSON body."""
-    name = request.form.get("username")
-    if name is None and request.is_json:
-        body = request.get_json(silent=True)
-        name = body.get("username") if isinstance(body, dict) else None
-    name = name if isinstance(name, str) else ""
-    return "user:" + name.strip().lower()[:64]
+    return "user:" + device_trust.attempted_username()
 
 
 def _signed_in_user() -> str:
@@ -45,7 +49,7 @@ def _audit_lockout(limit: RequestLimit) -> None:
         actor_name=_attempted_username()[len("user:") :],
         outcome="failure",
         ip_address=request.remote_addr,
-        extra={"limit": str(limit.limit)},
+        extra={"limit": str(limit.limit), "scope": limit.request_args[-1]},
     )
     db.session.commit()
 
@@ -62,6 +66,19 @@ def install(app: Flask) -> Limiter:
         retry_after="delta-seconds",
         strategy="moving-window",
     )
+    username_limits = parse_many(config["LOGIN_RATE_LIMIT"])
+
+    def known_device_skips_username_limit() -> bool:
+        """Exempt a trusted device, noting for the audit whether the username was locked."""
+        if not device_trust.vouched():
+            return False
+        prefix = config["RATELIMIT_KEY_PREFIX"]
+        key = [p for p in (prefix, _attempted_username(), USERNAME_SCOPE) if p]
+        device_trust.note_username_locked(
+            not all(limiter.limiter.test(item, *key) for item in username_limits)
+        )
+        return True
+
     login_limits = [
         limiter.shared_limit(
             config["LOGIN_RATE_LIMIT"],
@@ -71,10 +88,19 @@ def install(app: Flask) -> Limiter:
         ),
         limiter.shared_limit(
             config["LOGIN_RATE_LIMIT"],
-            scope="login-username",
+            scope=USERNAME_SCOPE,
             key_func=_attempted_username,
             methods=["POST"],
             on_breach=_audit_lockout,
+            exempt_when=known_device_skips_username_limit,
+        ),
+        limiter.shared_limit(
+            config["LOGIN_DEVICE_RATE_LIMIT"],
+            scope="login-device",
+            key_func=device_trust.device_key,
+            methods=["POST"],
+            on_breach=_audit_lockout,
+            exempt_when=lambda: not device_trust.vouched(),
         ),
     ]
     password_limit = limiter.shared_limit(

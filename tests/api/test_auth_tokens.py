@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import jwt as pyjwt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from homeledger import create_app
+from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.models import AuditLog, User
+from homeledger.models import AuditLog, RefreshToken, User
 from tests.conftest import AuthActions, api_login, bearer
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -45,6 +49,7 @@ def test_login_returns_a_token_pair_that_opens_me(client, tokens):
     assert tokens["token_type"] == "Bearer"
     assert tokens["expires_in"] == 15 * 60
     assert tokens["user"]["username"] == "alex"
+    assert tokens["device_token"] and tokens["device_token"] not in json.dumps(tokens["user"])
     assert "password_hash" not in tokens["user"] and "$argon2" not in json.dumps(tokens)
     claims = _claims(tokens["access_token"])
     assert claims["sub"] == str(tokens["user"]["id"])
@@ -127,12 +132,28 @@ def test_refresh_and_access_tokens_cannot_stand_in_for_each_other(client, tokens
     assert (as_refresh.status_code, _error(as_refresh)) == (401, "token_invalid")
 
 
+def _rotated_seconds_ago(session, token: str, seconds: int) -> None:
+    """Move a used refresh token's rotation into the past instead of sleeping."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == digest)
+        .values(used_at=datetime.now(UTC) - timedelta(seconds=seconds))
+    )
+    session.commit()
+
+
+def _refresh(client, token: str):
+    return client.post("/api/v1/auth/refresh", json={"refresh_token": token})
+
+
 def test_refresh_rotates_and_a_replayed_token_signs_the_device_out(client, session, tokens):
     first = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert first.status_code == 200
     rotated = first.get_json()
     assert rotated["refresh_token"] != tokens["refresh_token"]
     assert client.get("/api/v1/me", headers=bearer(rotated["access_token"])).status_code == 200
+    _rotated_seconds_ago(session, tokens["refresh_token"], 11)  # past the 10 s grace window
 
     replay = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
 
@@ -144,6 +165,58 @@ def test_refresh_rotates_and_a_replayed_token_signs_the_device_out(client, sessi
     assert (me.status_code, _error(me)) == (401, "token_revoked")
     reuse = session.scalars(select(AuditLog).where(AuditLog.action == "auth.refresh_reuse")).one()
     assert reuse.outcome == "failure"
+
+
+def test_two_refreshes_in_flight_with_one_token_both_get_a_working_pair(client, session, tokens):
+    """An app resuming with two requests in flight sends its refresh token twice."""
+    first = _refresh(client, tokens["refresh_token"])
+    second = _refresh(client, tokens["refresh_token"])
+
+    assert (first.status_code, second.status_code) == (200, 200), second.get_json()
+    for pair in (first.get_json(), second.get_json()):
+        assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 200
+        assert _refresh(client, pair["refresh_token"]).status_code == 200
+    grace = session.scalars(select(AuditLog).where(AuditLog.action == "auth.refresh_grace")).one()
+    assert grace.extra_data["device"] == "Pixel 8"
+
+
+def test_racing_refreshes_of_one_device_all_succeed_and_keep_it_signed_in(app, session, tokens):
+    racers = 6
+    start = threading.Barrier(racers)
+    answers: list = []
+
+    def refresh() -> None:
+        client = app.test_client()
+        start.wait()
+        answers.append(_refresh(client, tokens["refresh_token"]))
+
+    threads = [threading.Thread(target=refresh) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [200] * racers, [a.get_json() for a in answers]
+    client = app.test_client()
+    for answer in answers:
+        pair = answer.get_json()
+        assert client.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 200
+    reuse = select(AuditLog).where(AuditLog.action == "auth.refresh_reuse")
+    assert session.scalars(reuse).all() == []
+
+
+def test_with_the_grace_window_off_a_repeat_signs_the_device_out_at_once(db_url, session):
+    make_user(session, "alex")
+    app = create_app(TestConfig(db_url, REFRESH_REUSE_GRACE_SECONDS=0))
+    client = app.test_client()
+    try:
+        pair = api_login(client).get_json()
+        assert _refresh(client, pair["refresh_token"]).status_code == 200
+        repeat = _refresh(client, pair["refresh_token"])
+        assert (repeat.status_code, _error(repeat)) == (401, "token_revoked")
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_nothing_works_after_logout(client, tokens):
@@ -167,12 +240,35 @@ def test_password_change_on_one_device_signs_out_the_others(client, alex):
 
     assert changed.status_code == 200
     fresh = changed.get_json()
+    assert fresh["device_token"] != phone["device_token"]  # the old one named the old password
     assert client.get("/api/v1/me", headers=bearer(fresh["access_token"])).status_code == 200
     for stale in (phone["access_token"], tablet["access_token"]):
         response = client.get("/api/v1/me", headers=bearer(stale))
         assert (response.status_code, _error(response)) == (401, "token_revoked")
     refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tablet["refresh_token"]})
     assert (refresh.status_code, _error(refresh)) == (401, "token_revoked")
+
+
+@pytest.mark.parametrize(
+    ("username", "weak", "reason"),
+    [
+        ("alex", "zaq1zaq1zaq1", 'repeats like "abcabcabc"'),
+        ("kowalczyk", "kowalczyk1985!", "it contains your username"),
+    ],
+)
+def test_a_predictable_new_password_is_a_422_naming_the_field_and_why(
+    client, session, username, weak, reason
+):
+    make_user(session, username)
+    pair = api_login(client, username=username).get_json()
+    response = client.post(
+        "/api/v1/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": weak},
+        headers=bearer(pair["access_token"]),
+    )
+    assert response.status_code == 422
+    message = response.get_json()["error"]["fields"]["new_password"]
+    assert message.startswith("is too easy to guess") and reason in message
 
 
 def test_password_change_in_the_browser_signs_out_api_devices(app, client, alex):
@@ -207,6 +303,8 @@ def test_no_password_or_token_text_reaches_the_audit_table(client, session, alex
     rotated = client.post(
         "/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}
     ).get_json()
+    sibling = _refresh(client, pair["refresh_token"]).get_json()  # inside the grace window
+    _rotated_seconds_ago(session, pair["refresh_token"], 11)
     client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})  # replay
     other_device = api_login(client).get_json()
     client.post(
@@ -219,7 +317,10 @@ def test_no_password_or_token_text_reaches_the_audit_table(client, session, alex
     dump = json.dumps(
         [[r.action, r.outcome, r.actor_name, r.ip_address, r.extra_data] for r in rows]
     )
-    assert {"auth.login", "auth.refresh_reuse", "user.password_change"} <= {r.action for r in rows}
+    actions = {r.action for r in rows}
+    assert {"auth.login", "auth.refresh_grace", "auth.refresh_reuse", "user.password_change"} <= (
+        actions
+    )
     for secret in (
         "wrong guess 123",
         DEFAULT_PASSWORD,
@@ -227,7 +328,10 @@ def test_no_password_or_token_text_reaches_the_audit_table(client, session, alex
         "nope",
         pair["access_token"],
         pair["refresh_token"],
+        pair["device_token"],
         rotated["refresh_token"],
         rotated["access_token"],
+        sibling["refresh_token"],
+        sibling["access_token"],
     ):
         assert secret not in dump

@@ -122,6 +122,17 @@ def test_password_change_form_names_the_wrong_field(
     assert error and message in error.group(1)
 
 
+def test_a_new_password_built_on_the_username_is_refused_in_the_form(session, client, auth):
+    make_user(session, "kowalczyk")
+    auth.login("kowalczyk")
+    response = auth.change_password(DEFAULT_PASSWORD, "kowalczyk1985!")
+    assert response.status_code == 400
+    error = re.search(
+        r'id="new_password-error" class="field-error">([^<]*)<', response.get_data(as_text=True)
+    )
+    assert error and error.group(1) == "Is too easy to guess: it contains your username."
+
+
 def test_a_temporary_password_must_be_changed_before_anything_else(session, client, auth):
     make_user(session, "newbie", must_change_password=True)
     auth.login("newbie")

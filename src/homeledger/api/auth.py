@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import Blueprint
 
+from homeledger import device_trust
 from homeledger.api.errors import error_body
-from homeledger.api.schemas import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from homeledger.api.schemas import (
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    SignInResponse,
+    TokenResponse,
+)
 from homeledger.api.security import (
     BEARER,
     UNAUTHORIZED,
@@ -28,16 +37,23 @@ blp = Blueprint(
 
 @blp.post("/login")
 @blp.arguments(LoginRequest)
-@blp.response(200, TokenResponse)
+@blp.response(200, SignInResponse)
 @blp.alt_response(401, schema="Error", description="Wrong username or password (`auth_required`).")
 @blp.alt_response(
-    429, schema="Error", description="Too many attempts from this address or for this username."
+    429,
+    schema="Error",
+    description="Too many attempts from this address or for this username (a `device_token` "
+    "of this user exempts from the username's limit), or from this device.",
 )
 def login(body):
-    """Exchange username and password for an access token (~15 min) and a refresh token
-    (~30 days, one per device)."""
+    """Exchange username and password for an access token (~15 min), a refresh token
+    (~30 days, one per device) and a device token (a year: send it with later sign-ins)."""
     user = accounts.authenticate(
-        db.session, body["username"], body["password"], ip_address=request.remote_addr
+        db.session,
+        body["username"],
+        body["password"],
+        ip_address=request.remote_addr,
+        audit_details=device_trust.audit_details(),
     )
     if user is None:
         db.session.commit()  # the failed attempt stays in the audit log
@@ -49,7 +65,7 @@ def login(body):
         lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
     )
     db.session.commit()
-    return token_response(issued)
+    return token_response(issued, device_token=True)
 
 
 @blp.post("/refresh")
@@ -59,16 +75,22 @@ def login(body):
     401,
     schema="Error",
     description="`token_invalid`, `token_expired`, `token_revoked` (also when a used token "
-    "is replayed: the device is signed out) or `account_inactive`.",
+    "is replayed after the grace window: the device is signed out) or `account_inactive`.",
 )
 @blp.alt_response(429, schema="Error", description="Too many refreshes from this address.")
 def refresh(body):
-    """Swap a refresh token for a new pair; the old refresh token stops working."""
+    """Swap a refresh token for a new pair; the old refresh token stops working.
+
+    The same token sent again within `REFRESH_REUSE_GRACE_SECONDS` (10 s) of its
+    rotation, as an app resuming with two requests in flight does, also gets a new
+    working pair for this device. After that, it counts as stolen: every token of
+    the device is revoked (`token_revoked`)."""
     try:
         issued = api_tokens.rotate(
             db.session,
             body["refresh_token"],
             lifetime=current_app.config["REFRESH_TOKEN_LIFETIME"],
+            grace=timedelta(seconds=current_app.config["REFRESH_REUSE_GRACE_SECONDS"]),
             ip_address=request.remote_addr,
         )
     except api_tokens.TokenRejected as rejected:

@@ -31,6 +31,16 @@ class LoginRequest(Schema):
         validate=[validate.Length(1, 100), _PRINTABLE],
         metadata={"description": "Shown in the list of signed-in devices.", "example": "Pixel 8"},
     )
+    device_token = fields.String(
+        validate=validate.Length(1, 2000),
+        load_only=True,
+        metadata={
+            "description": "The `device_token` of this device's last sign-in, if it has one. "
+            "When it names this user (and their password has not changed since), too many "
+            "failed sign-ins by others for this username do not lock this device out; it "
+            "has its own small limit instead. A missing, old or foreign token is ignored."
+        },
+    )
 
 
 class RefreshRequest(Schema):
@@ -43,7 +53,16 @@ class LogoutRequest(Schema):
 
 class PasswordChangeRequest(Schema):
     current_password = fields.String(required=True, validate=validate.Length(1, 1024))
-    new_password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+    new_password = fields.String(
+        required=True,
+        validate=validate.Length(MIN_PASSWORD_LENGTH, 1024),
+        metadata={
+            "description": f"At least {MIN_PASSWORD_LENGTH} characters, not a common password, "
+            "and not predictable: the strength estimator zxcvbn must score it 3 of 4 or more "
+            "knowing the username, name and email (sequences, repeats, keyboard walks and the "
+            "username are refused). A refusal is a 422 whose `fields.new_password` says why."
+        },
+    )
 
 
 class UserSchema(Schema):
@@ -64,6 +83,18 @@ class TokenResponse(Schema):
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
     expires_in = fields.Integer(required=True, metadata={"description": "Seconds."})
     user = fields.Nested(UserSchema, required=True)
+
+
+class SignInResponse(TokenResponse):
+    device_token = fields.String(
+        required=True,
+        metadata={
+            "description": "Opaque, signed, valid for a year. Keep it in secure storage (it "
+            "outlives sign-outs) and send it as `device_token` with every later sign-in of "
+            "this device, replacing it with each new one: it lets this device sign in while "
+            "the username is locked by other people's failed attempts."
+        },
+    )
 
 
 class HealthSchema(Schema):

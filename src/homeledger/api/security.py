@@ -17,7 +17,7 @@ from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_r
 from flask_jwt_extended.exceptions import JWTDecodeError
 from flask_smorest import Blueprint
 
-from homeledger import tenancy
+from homeledger import device_trust, tenancy
 from homeledger.api.errors import error_body
 from homeledger.extensions import db, jwt
 from homeledger.models import User
@@ -115,15 +115,19 @@ def access_token_for(user: User, family_id: str) -> str:
     )
 
 
-def token_response(issued: api_tokens.IssuedRefreshToken) -> dict:
+def token_response(issued: api_tokens.IssuedRefreshToken, *, device_token: bool = False) -> dict:
+    """The answer with a new token pair; ``device_token`` after a sign-in or password change."""
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
-    return {
+    answer = {
         "access_token": access_token_for(issued.user, issued.family_id),
         "refresh_token": issued.token,
         "token_type": "Bearer",
         "expires_in": int(expires.total_seconds()),
         "user": issued.user,
     }
+    if device_token:
+        answer["device_token"] = device_trust.token_for(issued.user)
+    return answer
 
 
 def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:

@@ -15,8 +15,10 @@ class RefreshToken(Timestamped, Base):
     """One refresh token of one device, stored as a hash.
 
     Rotation issues a new row in the same ``family_id`` and marks the old one
-    used; presenting a used token again revokes the whole family. Not a
-    ledger row: it is looked up by hash before anyone is signed in.
+    used (``used_at`` is when it was rotated, ``replaced_by_id`` its successor).
+    Presenting a used token again within the grace window adds a sibling row to
+    the family; later, it revokes the whole family. Not a ledger row: it is
+    looked up by hash before anyone is signed in.
     """
 
     __tablename__ = "refresh_tokens"

@@ -4,7 +4,8 @@ Access tokens are short-lived signed JWTs (made in ``homeledger.api.security``);
 refresh tokens are opaque random strings stored here as SHA-256 hashes, one
 *family* per signed-in device. Each refresh returns a new token and marks the
 old one used; a used token presented again means it was copied, so the whole
-family is revoked and the event audited.
+family is revoked and the event audited. The exception is a short grace window
+right after rotation, for the app's own requests racing with one token.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
@@ -67,9 +69,18 @@ def issue(
 
 
 def rotate(
-    session: Session, token: str, *, lifetime: timedelta, ip_address: str | None = None
+    session: Session,
+    token: str,
+    *,
+    lifetime: timedelta,
+    grace: timedelta = timedelta(0),
+    ip_address: str | None = None,
 ) -> IssuedRefreshToken:
-    """Exchange a refresh token for a new one in the same family, or raise TokenRejected."""
+    """Exchange a refresh token for a new one in the same family, or raise TokenRejected.
+
+    A token rotated less than ``grace`` ago gets another new token of its family (the
+    app's own requests racing); later, it is a replay and the family is revoked.
+    """
     try:
         digest = _hash(token)
     except UnicodeEncodeError:  # a lone surrogate cannot be one of our tokens
@@ -77,17 +88,16 @@ def rotate(
     row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == digest)).first()
     if row is None:
         raise TokenRejected("token_invalid", "Unknown refresh token.")
-    if row.revoked_at is not None:
+    if row.revoked_at is not None or _family_revoked(session, row):
         raise TokenRejected("token_revoked", "This sign-in has been revoked.")
     if row.used_at is not None:
-        _treat_as_stolen(session, row, ip_address)
+        return _repeat(session, row, lifetime=lifetime, grace=grace, ip_address=ip_address)
     if row.expires_at <= utcnow():
         raise TokenRejected("token_expired", "The refresh token has expired; sign in again.")
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        raise TokenRejected("account_inactive", "This account is deactivated.")
+    user = _active_user(session, row)
     # Claim the token in one conditional UPDATE: of two requests racing with the
-    # same token, exactly one wins; the other is a reuse like any later replay.
+    # same token, exactly one wins and rotates it; the others are repeats, judged
+    # by when the winner rotated it.
     claimed = session.execute(
         update(RefreshToken)
         .where(
@@ -99,14 +109,72 @@ def rotate(
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        _treat_as_stolen(session, row, ip_address)
+        session.refresh(row)  # the winner's rotation time, committed before our UPDATE ran
+        return _repeat(session, row, lifetime=lifetime, grace=grace, ip_address=ip_address)
     new_token, new_row = _new_row(session, user.id, row.family_id, row.device_name, lifetime)
     session.flush()
     row.replaced_by_id = new_row.id
     return IssuedRefreshToken(user, new_token, row.family_id)
 
 
-def _treat_as_stolen(session: Session, row: RefreshToken, ip_address: str | None) -> None:
+def _repeat(
+    session: Session,
+    row: RefreshToken,
+    *,
+    lifetime: timedelta,
+    grace: timedelta,
+    ip_address: str | None,
+) -> IssuedRefreshToken:
+    """A rotated token came back: the app's own racing request, or a copy in other hands.
+
+    Within the grace window the device gets a sibling: a fresh token of the same
+    family, not the successor itself, which exists only as a hash. Every token is
+    still claimed by exactly one conditional UPDATE; a sibling is a new unclaimed row.
+    """
+    if row.revoked_at is not None or row.used_at is None:  # revoked while we raced
+        raise TokenRejected("token_revoked", "This sign-in has been revoked.")
+    since = utcnow() - row.used_at
+    if since >= grace:
+        _treat_as_stolen(session, row, ip_address)
+    user = _active_user(session, row)
+    token, _ = _new_row(session, user.id, row.family_id, row.device_name, lifetime)
+    audit.record_own(
+        session,
+        "auth.refresh_grace",
+        user.id,
+        ip_address=ip_address,
+        extra={
+            "family": row.family_id,
+            "device": row.device_name,
+            "seconds_since_rotation": round(since.total_seconds(), 3),
+        },
+    )
+    return IssuedRefreshToken(user, token, row.family_id)
+
+
+def _active_user(session: Session, row: RefreshToken) -> User:
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise TokenRejected("account_inactive", "This account is deactivated.")
+    return user
+
+
+def _family_revoked(session: Session, row: RefreshToken) -> bool:
+    """A family is over once any of its tokens is revoked, even one added concurrently."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    RefreshToken.user_id == row.user_id,
+                    RefreshToken.family_id == row.family_id,
+                    RefreshToken.revoked_at.is_not(None),
+                )
+            )
+        )
+    )
+
+
+def _treat_as_stolen(session: Session, row: RefreshToken, ip_address: str | None) -> NoReturn:
     """A used token came back: someone holds a copy. Sign the whole device out."""
     revoke_family(session, row.family_id)
     audit.record_own(

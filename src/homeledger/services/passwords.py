@@ -1,15 +1,28 @@
-"""Password hashing with argon2id; the cost comes from configuration."""
+"""Password hashing with argon2id (the cost comes from configuration) and the policy a new
+password must meet."""
 
 from __future__ import annotations
 
 import functools
 import gzip
+import re
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+# zxcvbn's score (0-4) a new password must reach: 3 is "safely unguessable" online
+# (at least 10^8 guesses), which is what a rate-limited sign-in faces.
+MIN_STRENGTH_SCORE = 3
+# zxcvbn's running time grows faster than the length (about a quarter of a second at
+# 100 characters); the strength of a longer password is judged on its start.
+STRENGTH_CHECKED_LENGTH = 100
+# Words anyone guessing would try first for any account here.
+SITE_WORDS = {"homeledger": "the name of this app"}
 
 _hasher = PasswordHasher(type=Type.ID)
 
@@ -78,14 +91,75 @@ def _is_common(password: str) -> bool:
     return len(set(lowered)) <= 2  # "aaaaaaaaaaaa", "abababababab"
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None if it is."""
+def personal_words(
+    username: str, *, display_name: str | None = None, email: str | None = None
+) -> dict[str, str]:
+    """The words a guesser who knows the account tries first, each with what it is."""
+    words: dict[str, str] = {}
+    for text, label in (
+        (username, "your username"),
+        (display_name, "your name"),
+        (email.rpartition("@")[0] if email else None, "your email address"),
+    ):
+        if not text:
+            continue
+        text = " ".join(text.lower().split())
+        parts = [p for p in re.split(r"[\s._+@-]+", text) if p]
+        for word in (text, "".join(parts), *parts):
+            if len(word) >= 3:
+                words.setdefault(word, label)
+    for word, label in SITE_WORDS.items():
+        words.setdefault(word, label)
+    return words
+
+
+def _matched_words(matches: Iterable[dict]) -> Iterable[str]:
+    """The user-input words zxcvbn found, also inside repeats ("alexalex")."""
+    for match in matches:
+        if match.get("dictionary_name") == "user_inputs":
+            yield match["matched_word"]
+        yield from _matched_words(match.get("base_matches", ()))
+
+
+def _sentence(text: str) -> str:
+    """zxcvbn's advice as a clause: 'This is a top-10 common password.' -> 'it is a ...'."""
+    text = text.strip().rstrip(".").replace(". ", "; ")
+    if text.startswith("This is "):
+        text = "it is " + text[len("This is ") :]
+    return text[:1].lower() + text[1:]
+
+
+def _guessability(password: str, words: Mapping[str, str]) -> str | None:
+    """Why zxcvbn finds the password easy to guess, in words a person understands, or None."""
+    checked = password[:STRENGTH_CHECKED_LENGTH]
+    result = zxcvbn(checked, user_inputs=list(words), max_length=STRENGTH_CHECKED_LENGTH)
+    if result["score"] >= MIN_STRENGTH_SCORE:
+        return None
+    for word in _matched_words(result["sequence"]):
+        if word in words:
+            return f"it contains {words[word]}"
+    feedback = result["feedback"]
+    if feedback["warning"]:
+        return _sentence(feedback["warning"])
+    if feedback["suggestions"]:
+        return _sentence(feedback["suggestions"][0])
+    return "add another word or two; uncommon words are better"
+
+
+def password_problem(password: str, words: Mapping[str, str] | None = None) -> str | None:
+    """Why a new password is not acceptable, or None if it is.
+
+    ``words`` are the account's own (``personal_words``): a password built on the
+    username, name or email is refused like any other predictable one.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"must be at least {MIN_PASSWORD_LENGTH} characters"
-    if len(password) > 1024:
-        return "must be at most 1024 characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"must be at most {MAX_PASSWORD_LENGTH} characters"
     if not _encodable(password):
         return "contains characters that are not valid text"
     if _is_common(password):
         return "is too easy to guess: a common password or a simple pattern"
+    if reason := _guessability(password, words if words is not None else SITE_WORDS):
+        return f"is too easy to guess: {reason}"
     return None

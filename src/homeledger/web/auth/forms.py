@@ -18,7 +18,8 @@ class ChangePasswordForm(WebForm):
     new_password = PasswordField(
         "New password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        description=f"At least {MIN_PASSWORD_LENGTH} characters and hard to guess: "
+        "a few uncommon words work well; your name and patterns do not.",
     )
     confirm = PasswordField(
         "Repeat new password",

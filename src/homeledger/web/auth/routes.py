@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
@@ -44,14 +45,20 @@ def _safe_next(target: str | None) -> str:
 def login():
     """Sign in with username and password. A wrong pair re-renders with one vague message.
 
-    429 when the client address or the username has tried too often (rate_limits.py).
+    429 when the client address or the username has tried too often (rate_limits.py);
+    a browser that signed in as that user before is not held by the username's limit.
+    A successful sign-in sets the device cookie that makes it so.
     """
     if current_user.is_authenticated:
         return redirect(url_for("overview.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(
-            db.session, form.username.data, form.password.data, ip_address=request.remote_addr
+            db.session,
+            form.username.data,
+            form.password.data,
+            ip_address=request.remote_addr,
+            audit_details=device_trust.audit_details(),
         )
         if user is not None:
             # A brand-new session: nothing from before sign-in (fixation) carries over.
@@ -66,7 +73,9 @@ def login():
             )
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            # This browser is now known to be the user's: a lockout of the username by
+            # someone else's guesses will not keep them out here (rate_limits.py).
+            return device_trust.remember(redirect(_safe_next(request.args.get("next"))), user)
         db.session.commit()
         flash("Wrong username or password.", "error")
         return render_template("auth/login.html", form=form), 401
@@ -121,6 +130,7 @@ def change_password():
         flash(
             "Your password has been changed. Other browsers and devices are signed out.", "success"
         )
-        return redirect(url_for("overview.index"))
+        # The old device cookie named the old password; this browser stays trusted.
+        return device_trust.remember(redirect(url_for("overview.index")), current_user)
     status = 400 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
