@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from homeledger import tenancy
 from homeledger.models import ImportBatch, Transaction
-from homeledger.services import imports, rules
+from homeledger.services import imports, rules, transactions
+from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError
+from homeledger.services.transactions import TransactionInput
 from tests.factories import category_id, make_user
 
 DATA = Path(__file__).parent.parent / "data"
@@ -243,3 +245,32 @@ def test_rows_the_ledger_would_refuse_are_named_before_anything_is_written(
         )
     with pytest.raises(ImportFileError, match=message):
         imports.plan(session, "x.csv", content, mapping=mapping)
+
+
+def test_a_row_cannot_move_into_an_account_that_holds_its_bank_transaction(session, alex):
+    checking = (DATA / "statement.ofx").read_bytes()
+    imports.commit(session, "checking.ofx", checking)
+    imports.commit(session, "savings.ofx", checking.replace(b"0532013000", b"0532099999"))
+    session.commit()
+    first, second = session.scalars(
+        select(Transaction).where(Transaction.bank_id == "202403010001").order_by(Transaction.id)
+    ).all()
+
+    with pytest.raises(ValidationError) as refused:
+        transactions.edit(session, second.id, TransactionInput(account=first.account))
+    moved = transactions.edit(session, second.id, TransactionInput(account="Old savings"))
+    session.commit()
+
+    assert "account" in refused.value.fields
+    assert moved.account == "Old savings"
+
+
+def test_identical_rows_whose_account_differs_only_in_case_are_both_kept(session, alex):
+    content = b"Date,Description,Amount,Account\n" + (
+        b"2024-03-05,PRET,-3.20,Card\n2024-03-05,PRET,-3.20,card \n"
+    )
+    mapping = CsvMapping(date="Date", description="Description", amount="Amount", account="Account")
+    batch = imports.commit(session, "cards.csv", content, mapping=mapping)
+    again = imports.commit(session, "cards.csv", content, mapping=mapping)
+    session.commit()
+    assert (batch.row_count, again.row_count, again.skipped_count) == (2, 0, 2)
