@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from homeledger import tenancy
-from homeledger.models import ImportBatch, Transaction
+from homeledger.models import ImportBatch, Rule, Transaction
 from homeledger.services import imports, rules, transactions
 from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError
@@ -274,3 +274,32 @@ def test_identical_rows_whose_account_differs_only_in_case_are_both_kept(session
     again = imports.commit(session, "cards.csv", content, mapping=mapping)
     session.commit()
     assert (batch.row_count, again.row_count, again.skipped_count) == (2, 0, 2)
+
+
+def test_a_rule_that_keeps_timing_out_is_skipped_and_every_row_is_still_added(session, alex):
+    # Saved before patterns were checked: the check would refuse it today.
+    stalling = Rule(
+        name="old a's",
+        pattern=r"^(a|aa)+$",
+        match_type="regex",
+        priority=1,
+        set_category_id=category_id(session, "Shopping"),
+    )
+    session.add(stalling)
+    transport = category_id(session, "Transport")
+    rules.create_rule(
+        session, rules.RuleSpec(name="next", pattern="aab", priority=2, set_category_id=transport)
+    )
+    content = _csv([f"2024-03-{1 + n % 28:02d},{'a' * 40}b,-{n + 1}.00" for n in range(200)])
+
+    plan = imports.plan(session, "a.csv", content)
+    batch = imports.commit(session, "a.csv", content)
+    session.commit()
+
+    (skipped,) = batch.summary["skipped_rules"]
+    assert [rule.to_dict() for rule in plan.skipped_rules] == [skipped]
+    assert (skipped["id"], skipped["name"]) == (stalling.id, "old a's")
+    assert "timed out" in skipped["reason"]
+    assert batch.row_count == _count(session) == 200
+    # A timeout is no match: every row went on to the next rule.
+    assert set(session.scalars(select(Transaction.category_id))) == {transport}

@@ -36,7 +36,7 @@ from homeledger.services.importing import (
     sniff_csv,
 )
 from homeledger.services.lookup import fetch
-from homeledger.services.rules import Matcher
+from homeledger.services.rules import Matcher, SkippedRule
 from homeledger.services.text import collapse
 from homeledger.services.writes import insert_new
 
@@ -99,6 +99,8 @@ class ImportPlan:
     mapping: CsvMapping | None = None
     new_categories: list[str] = field(default_factory=list)
     new_owners: list[str] = field(default_factory=list)
+    # Rules left out of this run because their regular expression took too long.
+    skipped_rules: list[SkippedRule] = field(default_factory=list)
 
     @property
     def new_rows(self) -> list[PlannedRow]:
@@ -253,6 +255,7 @@ def plan(
         used_mapping,
         sorted(new_categories.values()),
         sorted(new_owners.values()),
+        matcher.skipped_rules,
     )
 
 
@@ -319,6 +322,7 @@ def commit(
         "new_categories": the_plan.new_categories,
         "new_owners": the_plan.new_owners,
         "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
+        "skipped_rules": [rule.to_dict() for rule in the_plan.skipped_rules],
     }
     if save_mapping_as and the_plan.mapping is not None:
         save_profile(session, save_mapping_as, the_plan.mapping)
