@@ -25,8 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Table, and_, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.lambdas import StatementLambdaElement
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
@@ -36,6 +38,10 @@ from homeledger.models.base import Base, UserOwned
 _LEDGER = "homeledger.ledger_user_id"
 _ACTOR = "homeledger.actor_id"
 _UNSCOPED = "homeledger.unscoped"
+
+
+_DO_NOTHING = (postgresql.dml.OnConflictDoNothing, sqlite.dml.OnConflictDoNothing)
+_DO_UPDATE = (postgresql.dml.OnConflictDoUpdate, sqlite.dml.OnConflictDoUpdate)
 
 
 class TenancyError(RuntimeError):
@@ -217,8 +223,40 @@ def _refuse_unsafe_writes(state: ORMExecuteState) -> None:
         getattr(key, "key", key) for key in (getattr(statement, "_values", None) or {})
     }:
         raise TenancyError(f"UPDATE may not move {table} rows to another ledger")
-    if state.is_insert and getattr(statement, "_post_values_clause", None) is not None:
-        raise TenancyError(f"upserts into {table} could overwrite another ledger's rows")
+    if state.is_insert:
+        _refuse_unconfined_upsert(getattr(statement, "_post_values_clause", None), table)
+
+
+def _refuse_unconfined_upsert(on_conflict, table: str) -> None:
+    """``ON CONFLICT DO NOTHING`` changes no row, so it is always allowed. ``DO UPDATE``
+    changes the row already holding the key, so that key must include the ledger:
+
+    * the conflict target is a list of columns leading with ``user_id`` (the inserted
+      row carries the acting ledger's id, so the row it collides with is the ledger's
+      own); a constraint given by name, or no target, is refused;
+    * SET does not write ``user_id``;
+    * SET and its WHERE read no ledger table (a subquery there is not confined).
+    """
+    if on_conflict is None or isinstance(on_conflict, _DO_NOTHING):
+        return
+    if not isinstance(on_conflict, _DO_UPDATE):
+        raise TenancyError(f"an unknown INSERT clause on {table} cannot be checked")
+    target = getattr(on_conflict, "inferred_target_elements", None) or []
+    if getattr(on_conflict, "constraint_target", None) is not None or not target:
+        raise TenancyError(
+            f"an upsert into {table} must name its conflict columns, leading with user_id"
+        )
+    if getattr(target[0], "key", target[0]) != "user_id":
+        raise TenancyError(
+            f"an upsert into {table} could overwrite another ledger's rows: "
+            "its conflict columns must lead with user_id"
+        )
+    values = on_conflict.update_values_to_set or []
+    if "user_id" in {getattr(key, "key", key) for key, _ in values}:
+        raise TenancyError(f"an upsert may not move {table} rows to another ledger")
+    read = [value for _, value in values] + [on_conflict.update_whereclause]
+    if any(_touched_owned_tables(clause) for clause in read if isinstance(clause, ClauseElement)):
+        raise TenancyError(f"an upsert into {table} may not read ledger tables in SET or WHERE")
 
 
 def _scope_statement(state: ORMExecuteState) -> None:

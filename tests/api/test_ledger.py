@@ -179,7 +179,7 @@ def test_rules_apply_with_a_dry_run_first(client, alex):
     )
     assert rule.status_code == 201
     dry = client.post("/api/v1/rules/apply", headers=alex, json={"dry_run": True})
-    assert dry.get_json() == {"changed": 1}
+    assert dry.get_json() == {"changed": 1, "skipped_rules": []}
     assert (
         client.get(f"/api/v1/transactions?category_id={transport}", headers=alex).get_json()[
             "items"
@@ -187,7 +187,7 @@ def test_rules_apply_with_a_dry_run_first(client, alex):
         == []
     )
     done = client.post("/api/v1/rules/apply", headers=alex, json={"dry_run": False})
-    assert done.get_json() == {"changed": 1}
+    assert done.get_json() == {"changed": 1, "skipped_rules": []}
     row = client.get("/api/v1/transactions", headers=alex).get_json()["items"][0]
     assert (row["category_id"], row["rule_id"]) == (transport, rule.get_json()["id"])
     bad = client.post(

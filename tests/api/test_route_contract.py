@@ -144,3 +144,12 @@ def test_a_boolean_must_be_true_or_false(client, session, method, url, body):
     assert any(
         key.split(".")[-1] in body or key.split(".")[-1] in body.get("filter", {}) for key in fields
     ), fields
+
+
+def test_routes_whose_body_is_optional_use_their_defaults_without_one(client, session):
+    make_user(session, "alex")
+    headers = bearer(api_login(client).get_json()["access_token"])
+    dry_run = client.post("/api/v1/rules/apply", headers=headers)
+    assert dry_run.status_code == 200 and dry_run.get_json()["changed"] == 0
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401

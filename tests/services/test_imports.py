@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from homeledger import tenancy
-from homeledger.models import ImportBatch, Transaction
-from homeledger.services import imports, rules
+from homeledger.models import ImportBatch, Rule, Transaction
+from homeledger.services import imports, rules, transactions
+from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError
+from homeledger.services.transactions import TransactionInput
 from tests.factories import category_id, make_user
 
 DATA = Path(__file__).parent.parent / "data"
@@ -243,3 +245,61 @@ def test_rows_the_ledger_would_refuse_are_named_before_anything_is_written(
         )
     with pytest.raises(ImportFileError, match=message):
         imports.plan(session, "x.csv", content, mapping=mapping)
+
+
+def test_a_row_cannot_move_into_an_account_that_holds_its_bank_transaction(session, alex):
+    checking = (DATA / "statement.ofx").read_bytes()
+    imports.commit(session, "checking.ofx", checking)
+    imports.commit(session, "savings.ofx", checking.replace(b"0532013000", b"0532099999"))
+    session.commit()
+    first, second = session.scalars(
+        select(Transaction).where(Transaction.bank_id == "202403010001").order_by(Transaction.id)
+    ).all()
+
+    with pytest.raises(ValidationError) as refused:
+        transactions.edit(session, second.id, TransactionInput(account=first.account))
+    moved = transactions.edit(session, second.id, TransactionInput(account="Old savings"))
+    session.commit()
+
+    assert "account" in refused.value.fields
+    assert moved.account == "Old savings"
+
+
+def test_identical_rows_whose_account_differs_only_in_case_are_both_kept(session, alex):
+    content = b"Date,Description,Amount,Account\n" + (
+        b"2024-03-05,PRET,-3.20,Card\n2024-03-05,PRET,-3.20,card \n"
+    )
+    mapping = CsvMapping(date="Date", description="Description", amount="Amount", account="Account")
+    batch = imports.commit(session, "cards.csv", content, mapping=mapping)
+    again = imports.commit(session, "cards.csv", content, mapping=mapping)
+    session.commit()
+    assert (batch.row_count, again.row_count, again.skipped_count) == (2, 0, 2)
+
+
+def test_a_rule_that_keeps_timing_out_is_skipped_and_every_row_is_still_added(session, alex):
+    # Saved before patterns were checked: the check would refuse it today.
+    stalling = Rule(
+        name="old a's",
+        pattern=r"^(a|aa)+$",
+        match_type="regex",
+        priority=1,
+        set_category_id=category_id(session, "Shopping"),
+    )
+    session.add(stalling)
+    transport = category_id(session, "Transport")
+    rules.create_rule(
+        session, rules.RuleSpec(name="next", pattern="aab", priority=2, set_category_id=transport)
+    )
+    content = _csv([f"2024-03-{1 + n % 28:02d},{'a' * 40}b,-{n + 1}.00" for n in range(200)])
+
+    plan = imports.plan(session, "a.csv", content)
+    batch = imports.commit(session, "a.csv", content)
+    session.commit()
+
+    (skipped,) = batch.summary["skipped_rules"]
+    assert [rule.to_dict() for rule in plan.skipped_rules] == [skipped]
+    assert (skipped["id"], skipped["name"]) == (stalling.id, "old a's")
+    assert "timed out" in skipped["reason"]
+    assert batch.row_count == _count(session) == 200
+    # A timeout is no match: every row went on to the next rule.
+    assert set(session.scalars(select(Transaction.category_id))) == {transport}

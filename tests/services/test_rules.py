@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from homeledger import tenancy
-from homeledger.models import Transaction
+from homeledger.models import Rule, Transaction
 from homeledger.services import categories, rules
 from homeledger.services.errors import ValidationError
 from homeledger.services.rules import Matcher, RuleSpec
@@ -77,10 +77,116 @@ def test_priority_amount_and_account_conditions(session, alex):
     assert len(names) == 3
 
 
+def saved_before_the_check(session, pattern: str, category: str = "Shopping", priority=1):
+    """A regex rule as a ledger may hold from before patterns were checked when saved."""
+    rule = Rule(
+        name=f"old {pattern}",
+        pattern=pattern,
+        match_type="regex",
+        priority=priority,
+        set_category_id=category_id(session, category),
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
 def test_a_catastrophic_regex_cannot_stall_matching(session, alex):
-    _rule(session, r"^(\w+\s?)*$", "Shopping", "regex")
+    rule = saved_before_the_check(session, r"^(\w+\s?)*$")
+    fallback = _rule(session, "!", "Transport", priority=2)
     hostile = "a" * 5000 + "!"
-    assert Matcher.for_ledger(session).first_match(hostile, Decimal("-1"), None) is None
+    matcher = Matcher.for_ledger(session)
+
+    found = [matcher.first_match(hostile, Decimal("-1"), None) for _ in range(5)]
+
+    # Each timeout counts as no match, so the next rule gets the row.
+    assert found == [fallback] * 5
+    (skipped,) = matcher.skipped_rules
+    assert (skipped.id, skipped.name) == (rule.id, rule.name)
+    assert skipped.reason.startswith(
+        f"its regular expression timed out {rules.REGEX_STRIKES} times"
+    )
+
+
+def test_once_the_runs_budget_is_spent_a_rule_is_skipped_at_its_first_timeout(session, alex):
+    saved_before_the_check(session, r"^(a|aa)+$")
+    matcher = Matcher(rules.list_rules(session), budget=0.01)
+
+    assert matcher.first_match("a" * 40 + "b", Decimal("-1"), None) is None
+
+    (skipped,) = matcher.skipped_rules
+    assert "timed out after this run's 0.01 s for regular expressions was used up" in (
+        skipped.reason
+    )
+
+
+def test_a_rule_slow_without_timing_out_is_skipped_past_its_share_of_the_budget(session, alex):
+    """On a clock that says each match takes 1/128 s: a 1 s budget and a single regex rule."""
+    slow = saved_before_the_check(session, "^shop")
+    fallback = _rule(session, "shop", "Transport", priority=2)
+    ticks = iter(range(10_000))
+    matcher = Matcher(rules.list_rules(session), budget=1.0, clock=lambda: next(ticks) / 128)
+
+    found = [matcher.first_match(f"SHOP {n}", Decimal("-1"), None) for n in range(150)]
+
+    # 128 matches spend the budget; the 129th takes the rule past its share (all of it).
+    assert found == [slow] * 129 + [fallback] * 21
+    (skipped,) = matcher.skipped_rules
+    assert skipped.reason == (
+        "its regular expression used more than its share of this run's 1 s for regular expressions"
+    )
+
+
+CATASTROPHIC = [
+    r"(a|aa)+",
+    r"^(a|aa)+$",
+    r"(a+)+",
+    r"(.*)*",
+    r"(\w+\s?)*",
+    r"^(\w+\s?)*$",
+    r"((ab)+)+",
+    r"(\w|\d)+",
+    r"(?:x+x+)+y",
+    r"(a+){10}",
+]
+ORDINARY = [
+    r"^(tesco|sainsbury)",
+    r"uber\s*\*?eats",
+    r"(coffee|cafe)s?",
+    r"^shell \d{4}$",
+    r"amzn\s+mktp",
+    r"^(mr|mrs|ms)\.? ",
+    r"(\d{3},)*\d{3}",
+    r"(tesco|sainsbury)+",
+    r"\(a+\)+",
+    r"[(a+)+]",
+    r"(\w++\s?)*",
+    r"(?>\w+\s?)*",
+]
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_patterns_that_may_take_exponential_time_are_refused(session, alex, pattern):
+    with pytest.raises(ValidationError) as refused:
+        _rule(session, pattern, "Shopping", "regex")
+    assert refused.value.fields["pattern"].startswith("may take exponential time: a repeated group")
+
+
+@pytest.mark.parametrize("pattern", ORDINARY)
+def test_ordinary_patterns_are_accepted(session, alex, pattern):
+    assert _rule(session, pattern, "Shopping", "regex").pattern == pattern
+
+
+def test_an_edit_cannot_bring_in_a_catastrophic_pattern(session, alex):
+    rule = _rule(session, "^shell", "Transport", "regex")
+    spec = RuleSpec(
+        name="fuel",
+        pattern=r"^(\w+\s?)*$",
+        match_type="regex",
+        set_category_id=category_id(session, "Transport"),
+    )
+    with pytest.raises(ValidationError, match="contains a repeat"):
+        rules.update_rule(session, rule.id, spec)
 
 
 @pytest.mark.parametrize(
@@ -131,13 +237,13 @@ def test_apply_to_history_previews_then_applies_and_records_the_rule(session, al
     )
 
     preview = rules.changes_over_history(session)
-    assert len(preview) == 2
+    assert preview.changed == 2 and preview.skipped_rules == []
     assert (
         session.scalars(select(Transaction.rule_id).where(Transaction.rule_id.is_not(None))).all()
         == []
     )  # a preview writes nothing
 
-    assert rules.apply_to_history(session) == 2
+    assert rules.apply_to_history(session).changed == 2
     session.commit()
     shell = session.scalars(
         select(Transaction).where(Transaction.description.like("SHELL%")).order_by(Transaction.date)
@@ -148,7 +254,7 @@ def test_apply_to_history_previews_then_applies_and_records_the_rule(session, al
         (transport, rule.id, joint.id),
         (groceries, None, None),
     ]
-    assert rules.apply_to_history(session) == 0  # nothing left to change
+    assert rules.apply_to_history(session).changed == 0  # nothing left to change
 
 
 def test_deleting_a_rule_keeps_the_categories_it_set(session, alex):
@@ -167,7 +273,7 @@ def test_a_rule_that_only_sets_the_owner_does_not_claim_the_category(session, al
     tenancy.set_ledger(session, alex.id)
     joint = categories.create_owner(session, "Joint")
     rules.create_rule(session, RuleSpec(name="joint", pattern="shell", set_owner_id=joint.id))
-    assert rules.apply_to_history(session) == 1
+    assert rules.apply_to_history(session).changed == 1
     session.commit()
     row = session.scalars(select(Transaction)).one()
     assert (row.owner_id, row.rule_id) == (joint.id, None)

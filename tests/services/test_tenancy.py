@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import delete, exists, func, insert, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -303,3 +304,103 @@ def test_acting_as_inside_unscoped_is_confined_and_reopens_the_door(session, two
             assert len(session.scalars(select(Transaction)).all()) == 3
         assert len(session.scalars(select(Transaction)).all()) == 5
     assert len(session.scalars(select(Transaction)).all()) == 2
+
+
+def _dialect_insert(session, model):
+    """INSERT with ON CONFLICT, in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+@pytest.fixture
+def joint_in_both(session, two_ledgers):
+    """Alex and Sam each have an owner called Joint (sort order 1)."""
+    for person in two_ledgers:
+        with tenancy.acting_as(session, person.id):
+            session.add(Owner(name="Joint", sort_order=1))
+            session.commit()
+    return two_ledgers
+
+
+def _joints(session, two_ledgers) -> dict[int, tuple]:
+    session.expire_all()
+    with tenancy.unscoped(session, reason="test looks at both ledgers"):
+        rows = session.execute(select(Owner.user_id, Owner.name, Owner.sort_order)).all()
+    return {user_id: (name, order) for user_id, name, order in rows if name.startswith("Joint")}
+
+
+def test_insert_or_skip_is_stamped_and_skips_only_the_acting_ledgers_rows(session, two_ledgers):
+    alex, sam = two_ledgers
+    with tenancy.acting_as(session, sam.id):
+        session.add(Owner(name="Joint"))
+        session.commit()
+    tenancy.set_ledger(session, alex.id)
+    statement = _dialect_insert(session, Owner).on_conflict_do_nothing().returning(Owner.name)
+
+    first = session.execute(statement, [{"name": "Joint"}]).all()  # Sam's Joint is no conflict
+    again = session.execute(statement, [{"name": "Joint"}, {"name": "Kids"}]).all()
+    session.commit()
+
+    assert (first, again) == ([("Joint",)], [("Kids",)])
+    assert _joints(session, two_ledgers) == {alex.id: ("Joint", 0), sam.id: ("Joint", 0)}
+    assert session.scalars(select(Owner.user_id).where(Owner.name == "Kids")).all() == [alex.id]
+    with pytest.raises(TenancyError, match="another ledger"):
+        session.execute(statement, [{"name": "Intruder", "user_id": sam.id}])
+
+
+def test_an_upsert_keyed_by_the_ledger_updates_only_the_ledgers_own_row(session, joint_in_both):
+    alex, sam = joint_in_both
+    tenancy.set_ledger(session, alex.id)
+    statement = _dialect_insert(session, Owner)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Owner.user_id, Owner.name],
+        set_={"sort_order": statement.excluded.sort_order},
+    )
+
+    session.execute(statement, [{"name": "Joint", "sort_order": 7}])
+    session.commit()
+
+    assert _joints(session, joint_in_both) == {alex.id: ("Joint", 7), sam.id: ("Joint", 1)}
+
+
+def _unconfined_upserts(sam_id: int) -> dict:
+    """DO UPDATE forms whose conflicting row, or whose SET, could belong to another ledger."""
+    sams_names = select(Owner.name).where(Owner.user_id == sam_id).limit(1).scalar_subquery()
+    return {
+        "no conflict target": lambda insert_: sqlite.insert(Owner).on_conflict_do_update(
+            set_={"sort_order": 9}
+        ),
+        "a constraint by name": lambda insert_: postgresql.insert(Owner).on_conflict_do_update(
+            constraint="uq_owners_user_id_name", set_={"sort_order": 9}
+        ),
+        "target not led by user_id": lambda insert_: insert_.on_conflict_do_update(
+            index_elements=[Owner.name, Owner.user_id], set_={"sort_order": 9}
+        ),
+        "SET user_id": lambda insert_: insert_.on_conflict_do_update(
+            index_elements=[Owner.user_id, Owner.name], set_={"user_id": sam_id}
+        ),
+        "SET from another ledger": lambda insert_: insert_.on_conflict_do_update(
+            index_elements=[Owner.user_id, Owner.name], set_={"name": sams_names}
+        ),
+        "WHERE reads another ledger": lambda insert_: insert_.on_conflict_do_update(
+            index_elements=[Owner.user_id, Owner.name],
+            set_={"sort_order": 9},
+            where=exists().where(Transaction.description == "Sam salary"),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "form",
+    list(_unconfined_upserts(0)),
+)
+def test_upserts_that_could_reach_another_ledger_are_refused(session, joint_in_both, form):
+    alex, sam = joint_in_both
+    tenancy.set_ledger(session, alex.id)
+    statement = _unconfined_upserts(sam.id)[form](_dialect_insert(session, Owner))
+
+    with pytest.raises(TenancyError, match="upsert"):
+        session.execute(statement, [{"name": "Joint", "sort_order": 9}])
+    session.rollback()
+
+    assert _joints(session, joint_in_both) == {alex.id: ("Joint", 1), sam.id: ("Joint", 1)}

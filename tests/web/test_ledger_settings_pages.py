@@ -244,6 +244,7 @@ def test_create_a_rule_and_see_it_listed_in_priority_order(session, signed_in, a
     "changes, message",
     [
         ({"match_type": "regex", "pattern": "(unclosed"}, "Is not a valid regular expression"),
+        ({"match_type": "regex", "pattern": "^(a|aa)+$"}, "May take exponential time: a repeated"),
         ({"set_category": ""}, "A rule must set a category, an owner or both."),
         ({"priority": "soon"}, "Not a valid integer value."),
         ({"amount_min": "10", "amount_max": "5"}, "Must not be below the minimum."),

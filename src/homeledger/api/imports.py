@@ -91,6 +91,7 @@ def preview(files, form):
             }
             for p in plan.rows[:100]
         ],
+        "skipped_rules": plan.skipped_rules,
     }
 
 

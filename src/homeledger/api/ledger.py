@@ -13,6 +13,7 @@ from homeledger.api.ledger_schemas import (
     MergeSchema,
     OwnerPatchSchema,
     OwnerSchema,
+    RulesAppliedSchema,
     RuleSchema,
     TransactionPage,
     TransactionPatchSchema,
@@ -252,14 +253,13 @@ def delete_rule(rule_id):
 @blp.post("/rules/apply")
 @documented(blp)
 @blp.arguments(ApplyRulesSchema, required=False)
-@blp.response(200, CountSchema)
+@blp.response(200, RulesAppliedSchema)
 def apply_rules(body):
-    """Run the rules over existing transactions; with `dry_run` only count the changes."""
+    """Run the rules over existing transactions; with `dry_run` only count the changes.
+    `skipped_rules` names rules left out because their regular expression was too slow."""
     if body["dry_run"]:
-        changed = len(
-            rules.changes_over_history(db.session, only_uncategorised=body["only_uncategorised"])
-        )
+        run = rules.changes_over_history(db.session, only_uncategorised=body["only_uncategorised"])
     else:
-        changed = rules.apply_to_history(db.session, only_uncategorised=body["only_uncategorised"])
+        run = rules.apply_to_history(db.session, only_uncategorised=body["only_uncategorised"])
         db.session.commit()
-    return {"changed": changed}
+    return {"changed": run.changed, "skipped_rules": run.skipped_rules}

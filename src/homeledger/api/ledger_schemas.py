@@ -150,6 +150,25 @@ class CountSchema(Schema):
     changed = fields.Integer(required=True)
 
 
+class SkippedRuleSchema(Schema):
+    """A rule left out of an import or a rules run because its regular expression was
+    too slow (each match may take 50 ms, and a run 2 s of regular-expression time)."""
+
+    id = fields.Integer(metadata={"description": "The rule."})
+    name = fields.String()
+    reason = fields.String(metadata={"description": "Why it was left out, for a person."})
+
+
+_SKIPPED_RULES = {
+    "description": "Rules left out of this run because their regular expression was too "
+    "slow; rows they would have matched were matched by the next rule, or by none."
+}
+
+
+class RulesAppliedSchema(CountSchema):
+    skipped_rules = fields.List(fields.Nested(SkippedRuleSchema), metadata=_SKIPPED_RULES)
+
+
 class CategorySchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=[validate.Length(1, 64), _TEXT])
@@ -206,6 +225,13 @@ class ImportBatchSchema(Schema):
     created_at = fields.DateTime()
     undone_at = fields.DateTime(allow_none=True)
     summary = fields.Dict(allow_none=True)
+    skipped_rules = fields.List(
+        fields.Nested(SkippedRuleSchema),
+        attribute="summary.skipped_rules",
+        dump_only=True,
+        dump_default=list,
+        metadata=_SKIPPED_RULES,
+    )
 
 
 class ImportUploadSchema(Schema):
@@ -246,6 +272,7 @@ class ImportPreviewSchema(Schema):
     rows = fields.List(
         fields.Nested(PlannedRowSchema), metadata={"description": "The first 100 rows."}
     )
+    skipped_rules = fields.List(fields.Nested(SkippedRuleSchema), metadata=_SKIPPED_RULES)
 
 
 class ImportProfileSchema(Schema):

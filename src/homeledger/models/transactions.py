@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +23,9 @@ from homeledger.models.types import Money, UTCDateTime, utcnow
 
 IMPORT_SOURCES = ("csv", "ofx", "qif", "legacy", "demo")
 RULE_MATCH_TYPES = ("contains", "starts_with", "equals", "regex")
+# Rows from the old desktop app keep "legacy:<old id>" in bank_id: unique within one old
+# file only, so outside the bank id's unique index.
+LEGACY_BANK_ID_PREFIX = "legacy:"
 
 
 class ImportBatch(UserOwned, Timestamped, Base):
@@ -123,3 +127,31 @@ class Transaction(UserOwned, Timestamped, Base):
 
     def __repr__(self) -> str:
         return f"<Transaction {self.id} {self.date} {self.amount}>"
+
+
+# What makes an imported row a duplicate, held by the database so that two imports
+# racing each other cannot both add it (an import inserts with ON CONFLICT DO NOTHING).
+# A bank id is unique within one account; a row without one is known by its fingerprint.
+# Rows with a bank id are left out of the fingerprint's index: two rows the bank tells
+# apart stay two even if they look alike. Old-app rows are left out of the bank id's.
+_KNOWN_BY_FINGERPRINT = Transaction.fingerprint.is_not(None) & Transaction.bank_id.is_(None)
+_KNOWN_BY_BANK_ID = Transaction.bank_id.is_not(None) & Transaction.bank_id.not_like(
+    f"{LEGACY_BANK_ID_PREFIX}%"
+)
+Index(
+    "uq_transactions_user_id_fingerprint",
+    Transaction.user_id,
+    Transaction.fingerprint,
+    unique=True,
+    postgresql_where=_KNOWN_BY_FINGERPRINT,
+    sqlite_where=_KNOWN_BY_FINGERPRINT,
+)
+Index(
+    "uq_transactions_user_id_account_bank_id",
+    Transaction.user_id,
+    func.coalesce(Transaction.account, ""),
+    Transaction.bank_id,
+    unique=True,
+    postgresql_where=_KNOWN_BY_BANK_ID,
+    sqlite_where=_KNOWN_BY_BANK_ID,
+)

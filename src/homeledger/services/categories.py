@@ -23,6 +23,7 @@ from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
 from homeledger.services.text import collapse
+from homeledger.services.writes import insert_new
 
 
 def seed_categories(session: Session) -> list[Category]:
@@ -58,6 +59,25 @@ def add_owners(session: Session, names: Iterable[str]) -> list[Owner]:
     session.add_all(added)
     session.flush()
     return added
+
+
+def ensure_named(session: Session, model: type[Category | Owner], names: list[str]) -> dict:
+    """Ids of the categories (or owners) called ``names``, creating the missing ones.
+
+    Returns ``{lower-case name: id}``. A name another request creates at the same
+    moment is no error: the insert skips it (``writes.insert_new``) and it is found.
+    """
+    names = list(dict.fromkeys(_name(name) for name in names))
+    if not names:
+        return {}
+    if model is Owner:
+        order = session.scalar(select(func.max(Owner.sort_order))) or 0
+        rows = [{"name": name, "sort_order": order + n} for n, name in enumerate(names, 1)]
+    else:
+        rows = [{"name": name, "type": "expense", "color": "#8a8f98"} for name in names]
+    insert_new(session, model, rows)
+    found = session.execute(select(model.name, model.id).where(model.name.in_(names)))
+    return {name.lower(): row_id for name, row_id in found}
 
 
 def list_owners(session: Session) -> list[Owner]:

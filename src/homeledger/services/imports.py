@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeledger.models import ImportBatch, ImportProfile, Transaction
+from homeledger.models import Category, ImportBatch, ImportProfile, Owner, Transaction
 from homeledger.models.types import utcnow
 from homeledger.services import categories, transactions
 from homeledger.services.amounts import is_plausible_amount
@@ -36,8 +36,9 @@ from homeledger.services.importing import (
     sniff_csv,
 )
 from homeledger.services.lookup import fetch
-from homeledger.services.rules import Matcher
+from homeledger.services.rules import Matcher, SkippedRule
 from homeledger.services.text import collapse
+from homeledger.services.writes import insert_new
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 _CHUNK = 500
@@ -46,10 +47,19 @@ _CHUNK = 500
 def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
     """Identity of a row without a bank id. The account is part of it: two partners'
     identical purchases on their own cards are two transactions."""
-    description = collapse(row.description.lower())
-    label = collapse((account or "").lower())
+    description, label = _look(row, account)
     key = f"{row.date.isoformat()}|{row.amount}|{description}|{label}|{occurrence}"
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _look(row: ParsedRow, account: str | None) -> tuple[str, str]:
+    """The description and account label as a fingerprint sees them."""
+    return collapse(row.description.lower()), collapse((account or "").lower())
+
+
+def _stored_label(row: ParsedRow, account: str | None) -> str | None:
+    label = row.account or account
+    return label[:100] if label else None
 
 
 def _check_row(row: ParsedRow) -> None:
@@ -89,6 +99,8 @@ class ImportPlan:
     mapping: CsvMapping | None = None
     new_categories: list[str] = field(default_factory=list)
     new_owners: list[str] = field(default_factory=list)
+    # Rules left out of this run because their regular expression took too long.
+    skipped_rules: list[SkippedRule] = field(default_factory=list)
 
     @property
     def new_rows(self) -> list[PlannedRow]:
@@ -187,7 +199,8 @@ def plan(
     for row in parsed:
         _check_row(row)
         label = row.account or account
-        key = (row.date, row.amount, collapse(row.description.lower()), label)
+        # Counted on what the fingerprint sees, so rows of one file never share one.
+        key = (row.date, row.amount, *_look(row, label))
         occurrences[key] += 1
         prints.append(fingerprint(row, label, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
@@ -204,7 +217,7 @@ def plan(
     for row, print_ in zip(parsed, prints, strict=True):
         if row.bank_id:
             # A bank id is unique within one account, not across a household's accounts.
-            bank_key = (row.account or account or "", row.bank_id)
+            bank_key = (_stored_label(row, account) or "", row.bank_id[:255])
             duplicate = bank_key in known_ids or bank_key in seen_ids
             seen_ids.add(bank_key)
         else:
@@ -242,6 +255,7 @@ def plan(
         used_mapping,
         sorted(new_categories.values()),
         sorted(new_owners.values()),
+        matcher.skipped_rules,
     )
 
 
@@ -263,26 +277,13 @@ def commit(
     the_plan = plan(
         session, filename, data, mapping=mapping, profile_id=profile_id, account=account
     )
-    created_categories = {
-        name.lower(): categories.create_category(session, name).id
-        for name in the_plan.new_categories
-    }
-    created_owners = {
-        name.lower(): categories.create_owner(session, name).id for name in the_plan.new_owners
-    }
+    # Another import may be creating the same names right now; either way they exist after.
+    created_categories = categories.ensure_named(session, Category, the_plan.new_categories)
+    created_owners = categories.ensure_named(session, Owner, the_plan.new_owners)
     batch = ImportBatch(
         source=the_plan.format,
         filename=(filename or "upload")[:255],
         file_sha256=hashlib.sha256(data).hexdigest(),
-        row_count=len(the_plan.new_rows),
-        skipped_count=the_plan.duplicate_count,
-        summary={
-            "income": str(the_plan.income),
-            "spending": str(the_plan.spending),
-            "new_categories": the_plan.new_categories,
-            "new_owners": the_plan.new_owners,
-            "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
-        },
     )
     session.add(batch)
     session.flush()
@@ -302,7 +303,7 @@ def commit(
                 "amount": row.amount,
                 "category_id": category_id,
                 "owner_id": owner_id,
-                "account": label[:100] if (label := row.account or account) else None,
+                "account": _stored_label(row, account),
                 "notes": row.notes,
                 "bank_id": row.bank_id[:255] if row.bank_id else None,
                 "fingerprint": planned.fingerprint,
@@ -310,8 +311,19 @@ def commit(
                 "import_batch_id": batch.id,
             }
         )
-    for start in range(0, len(values), 2000):
-        session.execute(insert(Transaction), values[start : start + 2000])
+    # The plan's duplicate check ran before this transaction could see another import
+    # committing the same rows; the unique indexes decide, and RETURNING says what went in.
+    added = [amount for (amount,) in insert_new(session, Transaction, values, Transaction.amount)]
+    batch.row_count = len(added)
+    batch.skipped_count = len(the_plan.rows) - len(added)
+    batch.summary = {
+        "income": str(sum((a for a in added if a > 0), Decimal("0.00"))),
+        "spending": str(-sum((a for a in added if a < 0), Decimal("0.00"))),
+        "new_categories": the_plan.new_categories,
+        "new_owners": the_plan.new_owners,
+        "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
+        "skipped_rules": [rule.to_dict() for rule in the_plan.skipped_rules],
+    }
     if save_mapping_as and the_plan.mapping is not None:
         save_profile(session, save_mapping_as, the_plan.mapping)
     session.flush()

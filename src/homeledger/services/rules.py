@@ -7,8 +7,9 @@ which rule set its category, so people can see why.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,10 +22,17 @@ from homeledger.models.transactions import RULE_MATCH_TYPES
 from homeledger.services.amounts import amount_problem
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
+from homeledger.services.rule_patterns import exponential_risk
 
 # A regular expression gets this long to match one description, then counts as no match;
 # a pattern that would backtrack for minutes cannot stall an import.
 REGEX_TIMEOUT_SECONDS = 0.05
+# All the regular-expression matching of one run (an import, a rules run) gets this long.
+REGEX_BUDGET_SECONDS = 2.0
+# A rule that times out this often is left out of the rest of the run.
+REGEX_STRIKES = 2
+# Past the budget, a match still gets this long (ordinary patterns need microseconds).
+_LATE_TIMEOUT_SECONDS = 0.005
 MAX_PATTERN = 200
 
 
@@ -53,6 +61,9 @@ def _validate(session: Session, spec: RuleSpec) -> None:
             regex.compile(spec.pattern, regex.IGNORECASE)
         except regex.error as exc:
             problems["pattern"] = f"is not a valid regular expression ({exc})"
+        else:
+            if risk := exponential_risk(spec.pattern):
+                problems["pattern"] = risk
     if spec.match_type not in RULE_MATCH_TYPES:
         problems["match_type"] = f"must be one of {', '.join(RULE_MATCH_TYPES)}"
     if not -1_000_000 <= spec.priority <= 1_000_000:
@@ -119,20 +130,65 @@ def list_rules(session: Session) -> list[Rule]:
     return list(session.scalars(select(Rule).order_by(Rule.priority, Rule.id)))
 
 
-class Matcher:
-    """The active rules of a ledger, compiled once, applied to many rows."""
+@dataclass(frozen=True)
+class SkippedRule:
+    """A rule left out of a run, and why."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    id: int
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "reason": self.reason}
+
+
+class Matcher:
+    """The active rules of a ledger, compiled once, applied to the rows of one run.
+
+    Regular expressions are bounded three ways. Each match may take
+    ``REGEX_TIMEOUT_SECONDS``, then counts as no match. A rule whose matches time
+    out ``REGEX_STRIKES`` times is left out of the rest of the run. And the run's
+    matching gets ``REGEX_BUDGET_SECONDS`` in all: once it is spent, a rule is left
+    out at its next timeout, or when it has used more than its share. Left-out
+    rules are in ``skipped_rules``, with the reason, for the person to see.
+
+    The regex module's timeout counts the thread's CPU time; on a busy machine a
+    match can take several times longer on the clock, so the budget and the
+    strikes are counted on the clock, which is what people wait for.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        *,
+        budget: float = REGEX_BUDGET_SECONDS,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.rules = [rule for rule in rules if rule.is_active]
-        self._compiled = {
-            rule.id: regex.compile(rule.pattern, regex.IGNORECASE)
-            for rule in self.rules
-            if rule.match_type == "regex"
-        }
+        self._budget, self._clock = budget, clock
+        self._spent = 0.0
+        self._spent_by: Counter[int] = Counter()
+        self._timeouts: Counter[int] = Counter()
+        self._skipped: dict[int, SkippedRule] = {}
+        self._compiled = {}
+        for rule in self.rules:
+            if rule.match_type != "regex":
+                continue
+            try:
+                self._compiled[rule.id] = regex.compile(rule.pattern, regex.IGNORECASE)
+            except regex.error as exc:  # saved before today's checks
+                self._skip(rule, f"its pattern is not a valid regular expression ({exc})")
 
     @classmethod
     def for_ledger(cls, session: Session) -> Matcher:
         return cls(list_rules(session))
+
+    @property
+    def skipped_rules(self) -> list[SkippedRule]:
+        return list(self._skipped.values())
+
+    def _skip(self, rule: Rule, reason: str) -> None:
+        self._skipped[rule.id] = SkippedRule(rule.id, rule.name, reason)
 
     def _text_matches(self, rule: Rule, description: str) -> bool:
         text = description.lower()
@@ -143,16 +199,42 @@ class Matcher:
             return text.startswith(pattern)
         if rule.match_type == "equals":
             return text.strip() == pattern.strip()
+        return self._regex_matches(rule, description)
+
+    def _regex_matches(self, rule: Rule, description: str) -> bool:
+        left = self._budget - self._spent
+        limit = min(REGEX_TIMEOUT_SECONDS, max(left, _LATE_TIMEOUT_SECONDS))
+        started = self._clock()
         try:
-            return (
-                self._compiled[rule.id].search(description, timeout=REGEX_TIMEOUT_SECONDS)
-                is not None
-            )
+            found = self._compiled[rule.id].search(description, timeout=limit) is not None
+            timed_out = False
         except TimeoutError:
-            return False
+            found, timed_out = False, True
+        took = self._clock() - started
+        self._spent += took
+        self._spent_by[rule.id] += took
+        slow = timed_out or took > REGEX_TIMEOUT_SECONDS
+        if slow:
+            self._timeouts[rule.id] += 1
+        budget = f"this run's {self._budget:g} s for regular expressions"
+        if self._timeouts[rule.id] >= REGEX_STRIKES:
+            self._skip(
+                rule,
+                f"its regular expression timed out {self._timeouts[rule.id]} times "
+                f"(a match may take {REGEX_TIMEOUT_SECONDS * 1000:g} ms)",
+            )
+        elif slow and self._spent >= self._budget:
+            self._skip(rule, f"its regular expression timed out after {budget} was used up")
+        elif self._spent >= self._budget and self._spent_by[rule.id] > self._budget / len(
+            self._compiled
+        ):
+            self._skip(rule, f"its regular expression used more than its share of {budget}")
+        return found
 
     def first_match(self, description: str, amount: Decimal, account: str | None) -> Rule | None:
         for rule in self.rules:
+            if rule.id in self._skipped:
+                continue
             if rule.amount_min is not None and amount < rule.amount_min:
                 continue
             if rule.amount_max is not None and amount > rule.amount_max:
@@ -172,13 +254,23 @@ class HistoryChange:
     owner_id: int | None
 
 
-def changes_over_history(
-    session: Session, *, only_uncategorised: bool = True
-) -> list[HistoryChange]:
+@dataclass(frozen=True)
+class HistoryRun:
+    """What a run of the rules over existing transactions changes, and the rules it left out."""
+
+    changes: list[HistoryChange]
+    skipped_rules: list[SkippedRule]
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+
+def changes_over_history(session: Session, *, only_uncategorised: bool = True) -> HistoryRun:
     """What applying the rules to existing transactions would change (nothing is written)."""
     matcher = Matcher.for_ledger(session)
     if not matcher.rules:
-        return []
+        return HistoryRun([], [])
     query = select(
         Transaction.id,
         Transaction.description,
@@ -203,14 +295,14 @@ def changes_over_history(
         new_rule = rule.id if rule.set_category_id is not None else rule_id
         if (new_category, new_owner) != (category_id, owner_id):
             changes.append(HistoryChange(row_id, new_rule, new_category, new_owner))
-    return changes
+    return HistoryRun(changes, matcher.skipped_rules)
 
 
-def apply_to_history(session: Session, *, only_uncategorised: bool = True) -> int:
-    """Apply the rules to existing transactions; returns how many changed."""
-    changes = changes_over_history(session, only_uncategorised=only_uncategorised)
+def apply_to_history(session: Session, *, only_uncategorised: bool = True) -> HistoryRun:
+    """Apply the rules to existing transactions; returns what changed."""
+    run = changes_over_history(session, only_uncategorised=only_uncategorised)
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for change in changes:
+    for change in run.changes:
         groups[(change.rule_id, change.category_id, change.owner_id)].append(change.transaction_id)
     for (rule_id, category_id, owner_id), ids in groups.items():
         for start in range(0, len(ids), 500):
@@ -221,4 +313,4 @@ def apply_to_history(session: Session, *, only_uncategorised: bool = True) -> in
                 .execution_options(synchronize_session=False)
             )
     session.expire_all()
-    return len(changes)
+    return run

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
 from homeledger.models.base import MAX_ID
+from homeledger.models.transactions import LEGACY_BANK_ID_PREFIX
 from homeledger.services import settings
 from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
@@ -292,12 +293,35 @@ def create(session: Session, data: TransactionInput) -> Transaction:
 
 def edit(session: Session, transaction_id: int, data: TransactionInput) -> Transaction:
     row = get(session, transaction_id)
-    for name, value in _clean(session, data, creating=False).items():
+    values = _clean(session, data, creating=False)
+    if "account" in values:
+        _check_bank_id_free(session, row, values["account"])
+    for name, value in values.items():
         setattr(row, name, value)
     if data.given & {"amount", "date"}:
         row.review_reason = None  # the person has looked at it and set it right
     session.flush()
     return row
+
+
+def _check_bank_id_free(session: Session, row: Transaction, account: str | None) -> None:
+    """A bank id is unique within one account (a unique index, imports rely on it): a row
+    may not move into an account that already holds its bank transaction."""
+    if not row.bank_id or row.bank_id.startswith(LEGACY_BANK_ID_PREFIX):
+        return
+    if (account or "") == (row.account or ""):
+        return
+    holder = session.scalar(
+        select(Transaction.id).where(
+            Transaction.id != row.id,
+            Transaction.bank_id == row.bank_id,
+            func.coalesce(Transaction.account, "") == (account or ""),
+        )
+    )
+    if holder is not None:
+        raise ValidationError(
+            {"account": f"already holds this bank transaction (transaction {holder})"}
+        )
 
 
 def remove(session: Session, transaction_id: int) -> None:

@@ -137,3 +137,15 @@ def attempt(form, change, done, page: str, renames: dict[str, str] | None = None
     db.session.commit()
     flash(done(result), "success")
     return redirect(url_for(page))
+
+
+def flash_skipped_rules(skipped: Iterable, run: str) -> None:
+    """Say which rules a run (an import, a rules run) left out, and why.
+
+    ``skipped`` holds SkippedRule objects or their dicts (as a batch's summary keeps them).
+    """
+    for rule in skipped:
+        name, reason = (
+            (rule["name"], rule["reason"]) if isinstance(rule, dict) else (rule.name, rule.reason)
+        )
+        flash(f"The rule “{name}” was left out of {run}: {reason}.", "warning")

@@ -18,7 +18,7 @@ from homeledger.extensions import db
 from homeledger.services import imports
 from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError, detect_format, sniff_csv
-from homeledger.web.forms import id_choices, options, show_errors
+from homeledger.web.forms import flash_skipped_rules, id_choices, options, show_errors
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
     PreviewForm,
@@ -236,6 +236,7 @@ def _commit(form: PreviewForm, filename: str, data: bytes, mapping: CsvMapping |
         f"skipped {batch.skipped_count} duplicate{'' if batch.skipped_count == 1 else 's'}.",
         "success",
     )
+    flash_skipped_rules((batch.summary or {}).get("skipped_rules", []), "this import")
     return redirect(url_for("imports.batches"))
 
 

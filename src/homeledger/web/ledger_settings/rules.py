@@ -10,7 +10,7 @@ from flask_login import login_required
 from homeledger.extensions import db
 from homeledger.services import categories, rules
 from homeledger.services.rules import RuleSpec
-from homeledger.web.forms import active_choices, attempt, optional_id
+from homeledger.web.forms import active_choices, attempt, flash_skipped_rules, optional_id
 from homeledger.web.ledger_settings.forms import (
     MATCH_LABELS,
     ApplyRulesForm,
@@ -137,16 +137,17 @@ def preview_apply():
     ``?scope=all`` also looks at rows that already have a category.
     """
     only_uncategorised = request.args.get("scope") != "all"
-    changes = rules.changes_over_history(db.session, only_uncategorised=only_uncategorised)
-    by_rule = Counter(change.rule_id for change in changes)
+    run = rules.changes_over_history(db.session, only_uncategorised=only_uncategorised)
+    by_rule = Counter(change.rule_id for change in run.changes)
     rule_list = [r for r in rules.list_rules(db.session) if r.id in by_rule]
     form = ApplyRulesForm(formdata=None, only_uncategorised="1" if only_uncategorised else "0")
     return render_template(
         "ledger_settings/rules_apply.html",
         form=form,
-        total=len(changes),
+        total=run.changed,
         by_rule=[(rule, by_rule[rule.id]) for rule in rule_list],
         only_uncategorised=only_uncategorised,
+        skipped=run.skipped_rules,
     )
 
 
@@ -157,9 +158,9 @@ def apply():
     form = ApplyRulesForm()
     if not form.validate_on_submit():
         abort(400)
-    count = rules.apply_to_history(
-        db.session, only_uncategorised=form.only_uncategorised.data != "0"
-    )
+    run = rules.apply_to_history(db.session, only_uncategorised=form.only_uncategorised.data != "0")
     db.session.commit()
+    count = run.changed
     flash(f"Rules applied: {count} transaction{'' if count == 1 else 's'} changed.", "success")
+    flash_skipped_rules(run.skipped_rules, "this run")
     return redirect(url_for("ledger_rules.index"))
