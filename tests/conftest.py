@@ -13,6 +13,7 @@ PostgreSQL database, both named after the worker's process id.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -24,6 +25,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from homeledger import create_app, migrate
@@ -84,7 +86,9 @@ class PostgresDatabases:
             for name in names:
                 match = _NAME.fullmatch(name)
                 if match and _process_gone(int(match.group(1))):
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    # Another test process may be dropping the same one at this moment.
+                    with contextlib.suppress(DBAPIError):
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def create(self) -> str:
         name = f"{_NAME_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:10]}"
