@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)  ## serve on http://127.0.0.1:5000 with the demo household
 	$(BIN)/homeledger run --demo
 
+# Test processes for `make test` (pytest-xdist): one per core by default; TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)  ## the whole suite (PostgreSQL half when HOMELEDGER_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,7 +20,13 @@ from homeledger.services import accounts
 
 
 def homeledger(*args: str, database_url: str, data_dir, stdin: str | None = None):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWT_SECRET_KEY")}
+    # PYTHONDONTWRITEBYTECODE would make every command recompile the whole package on start;
+    # a person's shell keeps the bytecode cache, and so do the commands run here.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "JWT_SECRET_KEY", "PYTHONDONTWRITEBYTECODE")
+    }
     env.update(
         DATABASE_URL=database_url, HOMELEDGER_DATA_DIR=str(data_dir), HOMELEDGER_CONFIG="local"
     )
