@@ -9,7 +9,7 @@ from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.models import AuditLog
-from tests.conftest import REDIS_URL, api_login, bearer, csrf_token_from
+from tests.conftest import REDIS_URL, api_login, bearer, web_login
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
@@ -18,20 +18,9 @@ def alex(session):
     return make_user(session, "alex")
 
 
-def _web_login(
-    client, username="alex", password="wrong password!", address="10.0.0.1", headers=None
-):
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        },
-        environ_base={"REMOTE_ADDR": address},
-        headers=headers or {},
-    )
+def _web_login(client, **kwargs):
+    """A sign-in attempt, with a wrong password unless one is given."""
+    return web_login(client, **{"password": "wrong password!", **kwargs})
 
 
 def test_the_sixth_sign_in_in_a_minute_is_429_and_says_when_to_retry(client, session, alex):

@@ -11,7 +11,7 @@ from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.models import AuditLog
 from homeledger.services import accounts
-from tests.conftest import REDIS_URL, AuthActions, csrf_token_from
+from tests.conftest import REDIS_URL, AuthActions, web_login
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 COOKIE = "homeledger_device"
@@ -35,19 +35,6 @@ def alex(session):
     return make_user(session, "alex")
 
 
-def _web_login(client, username="alex", password=DEFAULT_PASSWORD, address="10.0.0.1"):
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        },
-        environ_base={"REMOTE_ADDR": address},
-    )
-
-
 def _api_login(client, username="alex", password=DEFAULT_PASSWORD, address="10.0.0.1", **extra):
     return client.post(
         "/api/v1/auth/login",
@@ -59,7 +46,7 @@ def _api_login(client, username="alex", password=DEFAULT_PASSWORD, address="10.0
 def _device_cookie(app, username="alex", password=DEFAULT_PASSWORD) -> str:
     """Sign in once in a browser; the device cookie it was given."""
     browser = app.test_client()
-    assert _web_login(browser, username, password, address="10.0.0.1").status_code == 302
+    assert web_login(browser, username, password, address="10.0.0.1").status_code == 302
     cookie = browser.get_cookie(COOKIE)
     assert cookie is not None, "no device cookie after a successful sign-in"
     return cookie.value
@@ -74,7 +61,7 @@ def _browser_with(app, cookie: str):
 def _lock_out(app, username="alex", api=False) -> None:
     """An attacker guesses from many addresses until the username itself is locked."""
     attacker = app.test_client()
-    login = _api_login if api else _web_login
+    login = _api_login if api else web_login
     for n in range(6):
         status = login(attacker, username, "wrong password!", address=f"203.0.113.{n}").status_code
         if status == 429:
@@ -86,11 +73,11 @@ def _lock_out(app, username="alex", api=False) -> None:
 
 def test_the_owner_signs_in_from_a_known_browser_while_the_username_is_locked(app, session, alex):
     browser = app.test_client()
-    assert _web_login(browser).status_code == 302
+    assert web_login(browser).status_code == 302
     AuthActions(browser).logout()
     _lock_out(app)
 
-    owner = _web_login(browser)
+    owner = web_login(browser)
 
     assert owner.status_code == 302 and owner.headers["Location"] == "/"
     entry = session.scalars(
@@ -151,31 +138,31 @@ def test_a_cookie_that_does_not_vouch_for_this_user_gets_no_exemption(app, alex,
     cookie = cookie_for(app, alex)
     _lock_out(app)
     for password in (DEFAULT_PASSWORD, NEW_PASSWORD):
-        attempt = _web_login(_browser_with(app, cookie), password=password, address="10.0.0.7")
+        attempt = web_login(_browser_with(app, cookie), password=password, address="10.0.0.7")
         assert attempt.status_code == 429
 
 
 def test_the_per_address_limit_still_applies_to_a_trusted_browser(app, alex):
     browser = _browser_with(app, _device_cookie(app))
     for n in range(5):
-        _web_login(app.test_client(), f"guess{n}", "wrong password!", address="10.0.0.9")
-    assert _web_login(browser, address="10.0.0.9").status_code == 429
+        web_login(app.test_client(), f"guess{n}", "wrong password!", address="10.0.0.9")
+    assert web_login(browser, address="10.0.0.9").status_code == 429
 
 
 def test_wrong_passwords_from_a_trusted_browser_count_against_that_browser(app, alex):
     stolen = _browser_with(app, _device_cookie(app))
     guesses = [
-        _web_login(stolen, password=f"guess number {n}", address=f"203.0.113.{n}").status_code
+        web_login(stolen, password=f"guess number {n}", address=f"203.0.113.{n}").status_code
         for n in range(6)
     ]
     assert guesses == [401] * 5 + [429]
-    assert _web_login(stolen, address="203.0.113.99").status_code == 429  # even the right one
+    assert web_login(stolen, address="203.0.113.99").status_code == 429  # even the right one
     # Those guesses did not count against the username: the owner elsewhere still signs in.
-    assert _web_login(app.test_client(), address="10.0.0.2").status_code == 302
+    assert web_login(app.test_client(), address="10.0.0.2").status_code == 302
 
 
 def test_the_device_cookie_is_long_lived_httponly_and_lax(app, alex):
-    response = _web_login(app.test_client())
+    response = web_login(app.test_client())
     header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
     attributes = {part.strip().split("=")[0].lower(): part for part in header.split(";")}
     assert {"httponly", "path", "max-age"} <= attributes.keys()
@@ -191,7 +178,7 @@ def test_the_device_cookie_is_secure_when_the_session_cookie_is(db_url, session,
     )
     try:
         client = app.test_client()
-        response = _web_login(client)
+        response = web_login(client)
         header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
         assert "; Secure" in header
     finally:
@@ -201,8 +188,8 @@ def test_the_device_cookie_is_secure_when_the_session_cookie_is(db_url, session,
 
 def test_changing_the_password_in_the_browser_keeps_the_browser_trusted(app, alex):
     browser = app.test_client()
-    assert _web_login(browser).status_code == 302
+    assert web_login(browser).status_code == 302
     assert AuthActions(browser).change_password(DEFAULT_PASSWORD, NEW_PASSWORD).status_code == 302
     AuthActions(browser).logout()
     _lock_out(app)
-    assert _web_login(browser, password=NEW_PASSWORD).status_code == 302
+    assert web_login(browser, password=NEW_PASSWORD).status_code == 302
