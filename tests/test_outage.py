@@ -8,12 +8,17 @@ import shutil
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask_login import current_user
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from homeledger import create_app, migrate
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from tests.conftest import api_login, csrf_token_from
+from homeledger.models import User
+from tests.conftest import api_login, csrf_token_from, web_login
+from tests.factories import make_user
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -84,3 +89,33 @@ def test_an_unreachable_database_is_a_503_then_recovers(outage_app, caplog):
     bring_up()
     assert client.get("/api/v1/health").status_code == 200
     assert api_login(client, "alex", "correct horse battery staple").status_code == 401
+
+
+def test_losing_the_database_mid_request_is_a_503_page_for_a_signed_in_user(postgres_databases):
+    """PostgreSQL only: the connection of a request in flight is cut (the database dropped),
+    after the signed-in user was loaded. The 503 page must not query for that user again."""
+    url = postgres_databases.create()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+    app = create_app(TestConfig(url))
+    with Session(engine) as session:
+        make_user(session, "alex")
+    engine.dispose()
+    name = make_url(url).database
+
+    @app.get("/cut-the-database")
+    def cut_the_database():
+        assert current_user.username == "alex"  # loaded before the database goes
+        with postgres_databases.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        db.session.execute(select(User)).all()
+        return "unreachable"
+
+    client = app.test_client()
+    assert web_login(client).status_code == 302
+    response = client.get("/cut-the-database")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "try again shortly" in response.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()

@@ -32,7 +32,8 @@ def _answer(error: Exception):
 
     status = getattr(error, "code", 500) or 500
     if status >= 500:
-        db.session.rollback()  # whatever failed half-way is not committed later
+        with suppress(SQLAlchemyError):  # a dead connection cannot roll back; it is replaced
+            db.session.rollback()  # whatever failed half-way is not committed later
     if _is_api():
         response = api_error_response(error)
         response.headers.extend(_headers(error))
@@ -68,11 +69,13 @@ def _database_unavailable(error: SQLAlchemyError):
         "Database unavailable during %s %s: %s",
         request.method,
         request.path,
-        str(getattr(error, "orig", None) or error).splitlines()[0],
+        (str(getattr(error, "orig", None) or error).splitlines() or [type(error).__name__])[0],
     )
     with suppress(SQLAlchemyError):  # the connection may be gone already; the pool replaces it
         db.session.rollback()
-    g.setdefault("_login_user", login_manager.anonymous_user())  # the page must not ask again
+    # The page must not reach for the database again: a loaded user's attributes are
+    # expired by the rollback, and reading them would query.
+    g._login_user = login_manager.anonymous_user()
     message = "The database is not answering right now. Nothing was changed; try again shortly."
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if _is_api():

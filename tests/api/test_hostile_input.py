@@ -117,6 +117,15 @@ HUGE = "99999999999999999999"
         ("post", "/api/v1/transactions/bulk", {"ids": [2**70], "category_id": None}),
         ("post", "/api/v1/categories/1/merge", {"target_id": 2**70}),
         ("post", f"/api/v1/imports/{HUGE}/undo", None),
+        ("post", "/api/v1/transactions", {"date": "2026-01-01", "amount": "1e1000000"}),
+        ("get", "/api/v1/transactions?amount_min=-1e1000000", None),
+        ("get", "/api/v1/transactions?cursor=WyJhbW91bnRfZGVzYyIsICIxZTk5OTk5OTk5OSIsIDFd", None),
+        ("post", "/api/v1/imports/preview?mapping=" + "[" * 5000, None),
+        (
+            "post",
+            "/api/v1/rules",
+            {"name": "r", "pattern": "x", "amount_max": "1e999999999", "set_category_id": 1},
+        ),
         (
             "post",
             "/api/v1/rules",

@@ -177,6 +177,31 @@ def test_ordinary_patterns_are_accepted(session, alex, pattern):
     assert _rule(session, pattern, "Shopping", "regex").pattern == pattern
 
 
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"(?:a{1000}){2}", "repeats something 1000 times; at most 100 are allowed"),
+        (r"x{0,101}", "repeats something 101 times"),
+        (r"(?:(?:a{100}){100}){2}", "too many counted repeats"),
+    ],
+)
+def test_counted_repeats_that_would_take_too_much_memory_are_refused(
+    session, alex, pattern, reason
+):
+    """(?:a{65535}){100} takes gigabytes to compile: refused before it is ever compiled."""
+    with pytest.raises(ValidationError) as refused:
+        _rule(session, pattern, "Shopping", "regex")
+    assert reason in refused.value.fields["pattern"]
+
+
+def test_a_saved_pattern_too_big_to_compile_is_skipped_not_compiled(session, alex):
+    rule = saved_before_the_check(session, r"(?:a{1000}){2}")
+    matcher = Matcher.for_ledger(session)
+    assert matcher.first_match("a" * 2000, Decimal("-1"), None) is None
+    (skipped,) = matcher.skipped_rules
+    assert skipped.id == rule.id and "repeats something 1000 times" in skipped.reason
+
+
 def test_an_edit_cannot_bring_in_a_catastrophic_pattern(session, alex):
     rule = _rule(session, "^shell", "Transport", "regex")
     spec = RuleSpec(

@@ -38,7 +38,7 @@ def _mapping(form: dict) -> CsvMapping | None:
         return None
     try:
         raw = json.loads(form["mapping"])
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ImportFileError("the mapping is not valid JSON") from None
     if not isinstance(raw, dict):
         raise ImportFileError("the mapping must be a JSON object")

@@ -15,7 +15,8 @@ def amount_problem(value: object) -> str | None:
     """
     if not isinstance(value, Decimal) or not value.is_finite():
         return "must be an exact amount like -12.34"
-    if abs(value) >= MAX_AMOUNT:
+    # Compared by exponent first: abs() of "1e1000000" overflows the decimal context.
+    if value and (value.adjusted() >= MAX_AMOUNT.adjusted() or abs(value) >= MAX_AMOUNT):
         return "is implausibly large"
     if value != value.quantize(CENT):
         return "must have at most two decimal places"

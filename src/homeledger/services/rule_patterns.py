@@ -38,6 +38,30 @@ _NAMED = re.compile(r"\(\?(?:P?<(?![=!])[^>]*>|'[^']*')")
 _PROBES = string.printable.strip() + " éßñø€£¥Жж中٣\u00a0"
 
 
+# Counted repeats are expanded when a pattern compiles: (?:a{65535}){100} takes gigabytes.
+MAX_COUNT = 100
+MAX_COUNT_PRODUCT = 10_000
+_COUNTED = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def size_problem(pattern: str) -> str | None:
+    """Why compiling ``pattern`` could take too much memory, or None.
+
+    Every counted repeat (``{n}``, ``{n,m}``) must stay at or under MAX_COUNT, and
+    all of them multiplied together under MAX_COUNT_PRODUCT (nested counts multiply;
+    counting them all is the cautious reading). Checked before anything compiles it.
+    """
+    product = 1
+    for low, high in _COUNTED.findall(pattern):
+        count = max(int(low), int(high or 0))
+        if count > MAX_COUNT:
+            return f"repeats something {count} times; at most {MAX_COUNT} are allowed"
+        product *= max(count, 1)
+        if product > MAX_COUNT_PRODUCT:
+            return "has too many counted repeats: together they would take too much memory"
+    return None
+
+
 @dataclass
 class _Group:
     body: int  # where the group's text starts

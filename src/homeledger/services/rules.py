@@ -22,7 +22,7 @@ from homeledger.models.transactions import RULE_MATCH_TYPES
 from homeledger.services.amounts import amount_problem
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
-from homeledger.services.rule_patterns import exponential_risk
+from homeledger.services.rule_patterns import exponential_risk, size_problem
 
 # A regular expression gets this long to match one description, then counts as no match;
 # a pattern that would backtrack for minutes cannot stall an import.
@@ -57,13 +57,16 @@ def _validate(session: Session, spec: RuleSpec) -> None:
     if not spec.pattern or len(spec.pattern) > MAX_PATTERN:
         problems["pattern"] = f"is required (at most {MAX_PATTERN} characters)"
     elif spec.match_type == "regex":
-        try:
-            regex.compile(spec.pattern, regex.IGNORECASE)
-        except regex.error as exc:
-            problems["pattern"] = f"is not a valid regular expression ({exc})"
+        if too_big := size_problem(spec.pattern):
+            problems["pattern"] = too_big
         else:
-            if risk := exponential_risk(spec.pattern):
-                problems["pattern"] = risk
+            try:
+                regex.compile(spec.pattern, regex.IGNORECASE)
+            except regex.error as exc:
+                problems["pattern"] = f"is not a valid regular expression ({exc})"
+            else:
+                if risk := exponential_risk(spec.pattern):
+                    problems["pattern"] = risk
     if spec.match_type not in RULE_MATCH_TYPES:
         problems["match_type"] = f"must be one of {', '.join(RULE_MATCH_TYPES)}"
     if not -1_000_000 <= spec.priority <= 1_000_000:
@@ -173,6 +176,9 @@ class Matcher:
         self._compiled = {}
         for rule in self.rules:
             if rule.match_type != "regex":
+                continue
+            if too_big := size_problem(rule.pattern):  # saved before today's checks
+                self._skip(rule, f"its pattern {too_big}")
                 continue
             try:
                 self._compiled[rule.id] = regex.compile(rule.pattern, regex.IGNORECASE)
