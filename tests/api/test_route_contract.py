@@ -25,6 +25,8 @@ PUBLIC = {
 BEFORE_PASSWORD_CHANGE = {"api_me.me", "api_me.change_password", "api_auth.logout"}
 # A body that fails every schema: wrong types, unknown fields, a float amount.
 BAD_BODY = {"amount": 1.5, "date": "someday", "name": 7, "ids": "all", "unknown": True}
+# A body no JSON parser can read: nesting deeper than any recursion limit.
+UNREADABLE = {"data": "[" * 100_000, "content_type": "application/json"}
 
 
 def _routes(app, *, public: bool = False):
@@ -52,7 +54,7 @@ def test_the_public_routes_are_only_the_short_list(app):
 def test_without_a_token_every_route_answers_401_before_reading_the_body(app, client):
     wrong = []
     for endpoint, method, url in _routes(app):
-        for body in ({"json": BAD_BODY}, {}):
+        for body in ({"json": BAD_BODY}, {}, UNREADABLE):
             response = client.open(url, method=method, **body)
             if response.status_code != 401 or _code(response) != "auth_required":
                 wrong.append(f"{method} {url} ({endpoint}): {response.status_code}")
@@ -68,9 +70,10 @@ def test_an_expired_token_with_a_bad_body_says_token_expired(app, client, sessio
     expired = bearer(pyjwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
     wrong = []
     for endpoint, method, url in _routes(app):
-        response = client.open(url, method=method, json=BAD_BODY, headers=expired)
-        if response.status_code != 401 or _code(response) != "token_expired":
-            wrong.append(f"{method} {url} ({endpoint}): {response.status_code}")
+        for body in ({"json": BAD_BODY}, UNREADABLE):
+            response = client.open(url, method=method, headers=expired, **body)
+            if response.status_code != 401 or _code(response) != "token_expired":
+                wrong.append(f"{method} {url} ({endpoint}): {response.status_code}")
     assert wrong == []
 
 

@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_smorest import Api
 
-from homeledger.api.errors import error_body
+from homeledger.api.errors import unreadable_json_answer
 from homeledger.api.schemas import ErrorSchema
 
 URL_PREFIX = "/api/v1"
 
 
-def _refuse_unreadable_json():
-    """A JSON body that cannot be read is a 400 here, before any parser can choke on it.
+def _refuse_unreadable_json_on_public_routes():
+    """Sign-in, refresh and health read their body with no token to check first.
 
-    Covers what a plain ``json.loads`` guard in a parser misses: nesting deep
-    enough to exhaust recursion, integers too long to convert, and lone
-    surrogates that no database or hash can encode.
+    Every other route checks the token before it looks at the body at all
+    (``security._signed_in``), so an expired token is ``token_expired`` whatever
+    was sent, and no anonymous client makes the server parse a large body.
     """
-    if not request.path.startswith(URL_PREFIX + "/") or not request.is_json:
+    if not request.path.startswith(URL_PREFIX + "/"):
         return None
-    raw = request.get_data(cache=True)
-    if not raw:
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "requires_token", False):
         return None
-    try:
-        body = json.loads(raw)
-        json.dumps(body, ensure_ascii=False).encode()
-        has_nul = _has_nul(body)
-    except (ValueError, RecursionError, UnicodeError):
-        return error_body(400, "The request body is not valid JSON text.")
-    if has_nul:
-        return error_body(400, "The request body contains a NUL character.")
-    return None
-
-
-def _has_nul(value) -> bool:
-    """PostgreSQL refuses NUL in text, so no key or string may carry one."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+    return unreadable_json_answer()
 
 
 class HomeledgerApi(Api):
@@ -83,7 +62,7 @@ def install(app: Flask) -> HomeledgerApi:
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     security.install(app)
-    app.before_request(_refuse_unreadable_json)
+    app.before_request(_refuse_unreadable_json_on_public_routes)
     for blueprint in (health.blp, auth.blp, me.blp, ledger.blp, imports.blp):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX + (blueprint.url_prefix or ""))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+import json
+
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 _CODES = {
@@ -85,3 +87,37 @@ def api_error_response(error: Exception):
     if status == 429:
         return error_body(429, f"Too many attempts: {error.description}. Try again later.")
     return error_body(status, error.description or error.name)
+
+
+def unreadable_json_answer():
+    """A 400 for a JSON body that cannot be read, before any parser can choke on it; else None.
+
+    Covers what a plain ``json.loads`` guard in a parser misses: nesting deep
+    enough to exhaust recursion, integers too long to convert, and lone
+    surrogates that no database or hash can encode.
+    """
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None  # no body: a route that needs one says so
+    try:
+        body = json.loads(raw)
+        json.dumps(body, ensure_ascii=False).encode()
+        has_nul = _has_nul(body)
+    except (ValueError, RecursionError, UnicodeError):
+        return error_body(400, "The request body is not valid JSON text.")
+    if has_nul:
+        return error_body(400, "The request body contains a NUL character.")
+    return None
+
+
+def _has_nul(value) -> bool:
+    """PostgreSQL refuses NUL in text, so no key or string may carry one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -18,7 +18,7 @@ from flask_jwt_extended.exceptions import JWTDecodeError
 from flask_smorest import Blueprint
 
 from homeledger import device_trust, tenancy
-from homeledger.api.errors import error_body
+from homeledger.api.errors import error_body, unreadable_json_answer
 from homeledger.extensions import db, jwt
 from homeledger.models import User
 from homeledger.services import api_tokens
@@ -153,6 +153,8 @@ def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:
                 "Change your temporary password first (POST /api/v1/me/password).",
                 code="password_change_required",
             )
+        if (unreadable := unreadable_json_answer()) is not None:
+            return unreadable
         if needs_body and not (request.is_json and request.get_data(cache=True).strip()):
             return error_body(
                 422,
@@ -162,6 +164,7 @@ def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:
         tenancy.set_ledger(db.session, current_user.id)
         return view(*args, **kwargs)
 
+    wrapper.requires_token = True  # tells the public routes' body check to leave it to us
     return wrapper
 
 
