@@ -12,6 +12,7 @@ from importlib import resources
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
+from zxcvbn.matching import L33T_TABLE
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -129,9 +130,28 @@ def _sentence(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# zxcvbn tries every combination of "leetspeak" readings ("4" as "a", "|" as "i" or "l"...):
+# its time grows exponentially with the number of distinct such characters (8 s for
+# "!$%(+0123456789<@[{|" repeated). Judged on the start that holds at most this many.
+MAX_LEET_CHARACTERS = 10
+_LEET = frozenset(c for readings in L33T_TABLE.values() for c in readings)
+
+
+def _checked_start(password: str) -> str:
+    """The part of the password zxcvbn judges: at most STRENGTH_CHECKED_LENGTH characters,
+    stopping before an eleventh distinct leetspeak character."""
+    seen: set[str] = set()
+    for index, char in enumerate(password[:STRENGTH_CHECKED_LENGTH]):
+        if char in _LEET and char not in seen:
+            if len(seen) == MAX_LEET_CHARACTERS:
+                return password[:index]
+            seen.add(char)
+    return password[:STRENGTH_CHECKED_LENGTH]
+
+
 def _guessability(password: str, words: Mapping[str, str]) -> str | None:
     """Why zxcvbn finds the password easy to guess, in words a person understands, or None."""
-    checked = password[:STRENGTH_CHECKED_LENGTH]
+    checked = _checked_start(password)
     result = zxcvbn(checked, user_inputs=list(words), max_length=STRENGTH_CHECKED_LENGTH)
     if result["score"] >= MIN_STRENGTH_SCORE:
         return None
