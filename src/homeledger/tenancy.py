@@ -294,7 +294,13 @@ def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None) -> None:
     if mapper is None or not issubclass(mapper.class_, UserOwned):
         return
     rows = state.parameters
-    if rows is None:
+    statement = state.statement
+    if (
+        rows is None
+        or getattr(statement, "_values", None)
+        or getattr(statement, "_multi_values", None)
+    ):
+        # Values written into the statement itself (.values(...)) would escape the stamp.
         raise TenancyError("insert into user-owned data must pass rows as parameters")
     if ledger is None:
         raise TenancyError(f"insert into {mapper.local_table.name} with no acting ledger")

@@ -404,3 +404,20 @@ def test_upserts_that_could_reach_another_ledger_are_refused(session, joint_in_b
     session.rollback()
 
     assert _joints(session, joint_in_both) == {alex.id: ("Joint", 1), sam.id: ("Joint", 1)}
+
+
+@pytest.mark.parametrize("rows", ["one", "many"])
+def test_values_written_into_an_insert_cannot_escape_the_stamp(session, joint_in_both, rows):
+    """.values() puts rows in the statement, where the parameter stamp cannot see them."""
+    alex, sam = joint_in_both
+    tenancy.set_ledger(session, alex.id)
+    into_sam = {"name": "Joint", "user_id": sam.id, "sort_order": 5}
+    statement = _dialect_insert(session, Owner)
+    statement = statement.values(into_sam) if rows == "one" else statement.values([into_sam])
+    statement = statement.on_conflict_do_update(
+        index_elements=[Owner.user_id, Owner.name], set_={"sort_order": 88}
+    )
+    with pytest.raises(TenancyError, match="rows as parameters"):
+        session.execute(statement, {})
+    session.rollback()
+    assert _joints(session, joint_in_both) == {alex.id: ("Joint", 1), sam.id: ("Joint", 1)}
