@@ -50,6 +50,19 @@ class RuleSpec:
     is_active: bool = True
 
 
+def _compile(pattern: str) -> tuple[regex.Pattern | None, str | None]:
+    """The compiled pattern, or None and why it cannot be (too big to compile, or invalid).
+
+    The size is checked first: compiling a huge counted repeat takes gigabytes.
+    """
+    if too_big := size_problem(pattern):
+        return None, too_big
+    try:
+        return regex.compile(pattern, regex.IGNORECASE), None
+    except regex.error as exc:
+        return None, f"is not a valid regular expression ({exc})"
+
+
 def _validate(session: Session, spec: RuleSpec) -> None:
     problems: dict[str, str] = {}
     if not spec.name.strip() or len(spec.name) > 100:
@@ -57,16 +70,10 @@ def _validate(session: Session, spec: RuleSpec) -> None:
     if not spec.pattern or len(spec.pattern) > MAX_PATTERN:
         problems["pattern"] = f"is required (at most {MAX_PATTERN} characters)"
     elif spec.match_type == "regex":
-        if too_big := size_problem(spec.pattern):
-            problems["pattern"] = too_big
-        else:
-            try:
-                regex.compile(spec.pattern, regex.IGNORECASE)
-            except regex.error as exc:
-                problems["pattern"] = f"is not a valid regular expression ({exc})"
-            else:
-                if risk := exponential_risk(spec.pattern):
-                    problems["pattern"] = risk
+        _, problem = _compile(spec.pattern)
+        problem = problem or exponential_risk(spec.pattern)  # only for a pattern that compiles
+        if problem:
+            problems["pattern"] = problem
     if spec.match_type not in RULE_MATCH_TYPES:
         problems["match_type"] = f"must be one of {', '.join(RULE_MATCH_TYPES)}"
     if not -1_000_000 <= spec.priority <= 1_000_000:
@@ -177,13 +184,11 @@ class Matcher:
         for rule in self.rules:
             if rule.match_type != "regex":
                 continue
-            if too_big := size_problem(rule.pattern):  # saved before today's checks
-                self._skip(rule, f"its pattern {too_big}")
-                continue
-            try:
-                self._compiled[rule.id] = regex.compile(rule.pattern, regex.IGNORECASE)
-            except regex.error as exc:  # saved before today's checks
-                self._skip(rule, f"its pattern is not a valid regular expression ({exc})")
+            compiled, problem = _compile(rule.pattern)
+            if problem:  # saved before today's checks
+                self._skip(rule, f"its pattern {problem}")
+            else:
+                self._compiled[rule.id] = compiled
 
     @classmethod
     def for_ledger(cls, session: Session) -> Matcher:

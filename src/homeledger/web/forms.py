@@ -107,8 +107,10 @@ def optional_id(value: str | None) -> int | None:
 # --- answering ----------------------------------------------------------------------------------
 
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + "."
+def sentence(message: str) -> str:
+    """A service's or a parser's message ("line 6: 'x' is not an amount") as a sentence."""
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 def show_errors(form, exc: service_errors.ValidationError, renames: dict[str, str] | None = None):
@@ -117,9 +119,9 @@ def show_errors(form, exc: service_errors.ValidationError, renames: dict[str, st
     for name, message in exc.fields.items():
         field = getattr(form, renames.get(name, name), None)
         if field is not None and hasattr(field, "errors") and name != "_":
-            field.errors = [*field.errors, _sentence(message)]
+            field.errors = [*field.errors, sentence(message)]
         else:
-            flash(_sentence(message), "error")
+            flash(sentence(message), "error")
 
 
 def attempt(form, change, done, page: str, renames: dict[str, str] | None = None):

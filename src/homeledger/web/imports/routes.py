@@ -18,7 +18,7 @@ from homeledger.extensions import db
 from homeledger.services import imports
 from homeledger.services.errors import ValidationError
 from homeledger.services.importing import CsvMapping, ImportFileError, detect_format, sniff_csv
-from homeledger.web.forms import flash_skipped_rules, id_choices, options, show_errors
+from homeledger.web.forms import flash_skipped_rules, id_choices, options, sentence, show_errors
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
     PreviewForm,
@@ -45,12 +45,6 @@ def allow_the_carried_file(endpoint, values) -> None:
         request.max_form_memory_size = _CARRIED_FORM_BYTES
 
 
-def _sentence(problem: str) -> str:
-    """The parsers' messages ("line 6: 'x' is not an amount") as a sentence for a page."""
-    problem = problem[:1].upper() + problem[1:]
-    return problem if problem.endswith((".", "?", "!")) else problem + "."
-
-
 def _upload_form() -> UploadForm:
     form = UploadForm()
     form.profile.choices = id_choices(imports.list_profiles(db.session), "Guess from the file")
@@ -70,7 +64,7 @@ def _read(filename: str, data: bytes, mapping: CsvMapping | None, account: str |
         plan = imports.plan(db.session, filename, data, mapping=mapping, account=account)
         return plan, plan.csv, None
     except ImportFileError as exc:
-        problem = _sentence(str(exc))
+        problem = sentence(str(exc))
     try:
         csv = sniff_csv(data) if detect_format(filename, data) == "csv" else None
     except ImportFileError:
@@ -95,7 +89,7 @@ def upload():
         try:
             mapping = imports.profile_mapping(db.session, int(form.profile.data))
         except ImportFileError as exc:
-            form.profile.errors = [_sentence(str(exc))]
+            form.profile.errors = [sentence(str(exc))]
             return _render_upload(form, 400)
     account = form.account.data or None
     plan, csv, problem = _read(filename, data, mapping, account)
@@ -197,7 +191,7 @@ def preview():
         try:
             mapping = _mapping_from(form)
         except ImportFileError as exc:
-            return _render_preview(form, None, csv, _sentence(str(exc)), 400)
+            return _render_preview(form, None, csv, sentence(str(exc)), 400)
         if form.confirm.data and form.previewed.data != json.dumps(mapping.to_dict()):
             # The rows on screen were read another way: show these first, import next time.
             flash("The mapping changed: check the preview, then import.", "info")
@@ -224,7 +218,7 @@ def _commit(form: PreviewForm, filename: str, data: bytes, mapping: CsvMapping |
         )
     except ImportFileError as exc:
         db.session.rollback()
-        return _render_preview(form, None, csv, _sentence(str(exc)), 400)
+        return _render_preview(form, None, csv, sentence(str(exc)), 400)
     except ValidationError as exc:
         db.session.rollback()
         show_errors(form, exc, {"name": "profile_name"})
