@@ -131,6 +131,52 @@ def test_keyset_pages_cover_everything_once_in_order(session, ledger):
     assert keys == sorted(keys, reverse=True) and len(set(keys)) == 6
 
 
+@pytest.mark.parametrize("sort", ["date_desc", "date_asc", "amount_desc", "amount_asc"])
+def test_previous_pages_retrace_the_next_pages(session, ledger, sort):
+    forward, page = [], transactions.list_page(session, TransactionFilter(), sort=sort, limit=2)
+    assert page.previous_cursor is None  # the first page has nothing before it
+    forward.append([t.id for t in page.items])
+    while page.next_cursor:
+        page = transactions.list_page(
+            session, TransactionFilter(), sort=sort, limit=2, cursor=page.next_cursor
+        )
+        forward.append([t.id for t in page.items])
+    backward = [[t.id for t in page.items]]
+    while page.previous_cursor:
+        page = transactions.list_page(
+            session, TransactionFilter(), sort=sort, limit=2, cursor=page.previous_cursor
+        )
+        backward.append([t.id for t in page.items])
+    assert backward == forward[::-1] and len(forward) == 3
+    assert page.next_cursor  # back on the first page, Next is offered again
+
+
+def test_a_page_reached_backwards_still_offers_next(session, ledger):
+    first = transactions.list_page(session, TransactionFilter(), limit=4)
+    second = transactions.list_page(session, TransactionFilter(), limit=4, cursor=first.next_cursor)
+    assert second.next_cursor is None and second.previous_cursor
+    back = transactions.list_page(
+        session, TransactionFilter(), limit=4, cursor=second.previous_cursor
+    )
+    assert [t.id for t in back.items] == [t.id for t in first.items]
+    assert back.previous_cursor is None and back.next_cursor
+
+
+def test_totals_cover_every_matching_row_not_only_the_page(session, ledger):
+    march = TransactionFilter(month=(2026, 3))
+    rows = [t for page in [transactions.list_page(session, march, limit=200)] for t in page.items]
+    totals = transactions.totals(session, march)
+    assert totals.count == len(rows) == 4
+    assert totals.income == sum(t.amount for t in rows if t.amount > 0) == Decimal("4000.00")
+    assert totals.spending == sum(t.amount for t in rows if t.amount < 0) == Decimal("-102.59")
+    assert totals.net == Decimal("3897.41")
+
+
+def test_totals_of_a_filter_matching_nothing_are_zero(session, ledger):
+    totals = transactions.totals(session, TransactionFilter(search="no such payee"))
+    assert (totals.count, totals.income, totals.spending, totals.net) == (0, 0, 0, 0)
+
+
 def test_amount_sort_pages_too(session, ledger):
     first = transactions.list_page(session, TransactionFilter(), sort="amount_asc", limit=2)
     second = transactions.list_page(

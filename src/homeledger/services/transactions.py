@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy import Select, delete, func, or_, select, tuple_, update
+from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
 from homeledger.models.base import MAX_ID
 from homeledger.models.transactions import LEGACY_BANK_ID_PREFIX
-from homeledger.services import settings
+from homeledger.services import keyset, settings
 from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
@@ -134,40 +131,12 @@ def _escape_like(text: str) -> str:
 class Page:
     items: list[Transaction]
     next_cursor: str | None
+    previous_cursor: str | None = None
 
 
 def filtered(session: Session, criteria: TransactionFilter) -> Select:
     """The transactions matching ``criteria`` in the acting ledger (ValidationError if bad)."""
     return select(Transaction).where(*criteria.in_ledger(session).conditions())
-
-
-def _encode_cursor(sort: str, row: Transaction) -> str:
-    column, _ = SORTS[sort]
-    value = row.date.isoformat() if column == "date" else str(row.amount)
-    raw = json.dumps([sort, value, row.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(sort: str, cursor: str) -> tuple:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_sort, value, row_id = json.loads(raw)
-        if cursor_sort != sort or not isinstance(row_id, int):
-            raise ValueError
-        column, _ = SORTS[sort]
-        key = date.fromisoformat(value) if column == "date" else Decimal(value)
-        if not 0 < row_id <= MAX_ID or (isinstance(key, Decimal) and not is_plausible_amount(key)):
-            raise ValueError
-    except (
-        ValueError,
-        TypeError,
-        binascii.Error,
-        InvalidOperation,
-        UnicodeDecodeError,
-        OverflowError,
-    ):
-        raise ValidationError({"cursor": "is not a cursor from this listing"}) from None
-    return key, row_id
 
 
 def list_page(
@@ -178,27 +147,53 @@ def list_page(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page:
-    """One page of matching transactions, and the cursor of the next page (None at the end).
+    """One page of matching transactions, with the cursors of the pages after and before it
+    (None at either end).
 
-    Keyset paging on (sort column, id): each page is an index range scan, as
-    fast at row 100,000 as at row 1, and nothing is counted.
+    Keyset paging on (sort column, id), both ways: each page is an index range scan,
+    as fast at row 100,000 as at row 1, and nothing is counted.
     """
     if sort not in SORTS:
         raise ValidationError({"sort": f"must be one of {', '.join(SORTS)}"})
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError({"limit": f"must be between 1 and {MAX_PAGE}"})
     column_name, descending = SORTS[sort]
-    column = getattr(Transaction, column_name)
-    query = filtered(session, criteria)
-    if cursor:
-        key, row_id = _decode_cursor(sort, cursor)
-        position = tuple_(column, Transaction.id)
-        query = query.where(position < (key, row_id) if descending else position > (key, row_id))
-    order = (column.desc(), Transaction.id.desc()) if descending else (column, Transaction.id)
-    rows = list(session.scalars(query.order_by(*order).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, _encode_cursor(sort, rows[-1]) if more and rows else None)
+    rows, next_cursor, previous_cursor = keyset.read(
+        session,
+        filtered(session, criteria),
+        keyset.Order(sort, column_name, getattr(Transaction, column_name), descending),
+        Transaction.id,
+        cursor,
+        limit,
+    )
+    return Page(rows, next_cursor, previous_cursor)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Everything a filter matches, summed: not only the page on screen."""
+
+    count: int
+    income: Decimal
+    spending: Decimal  # zero or negative
+
+    @property
+    def net(self) -> Decimal:
+        return self.income + self.spending
+
+
+def totals(session: Session, criteria: TransactionFilter) -> Totals:
+    """How many transactions match ``criteria``, and their income, spending and net."""
+    matching = filtered(session, criteria).subquery()
+    amount = matching.c.amount
+    count, income, spending = session.execute(
+        select(
+            func.count(),
+            func.sum(case((amount > 0, amount))),
+            func.sum(case((amount < 0, amount))),
+        ).select_from(matching)
+    ).one()
+    return Totals(count, income or Decimal("0.00"), spending or Decimal("0.00"))
 
 
 def get(session: Session, transaction_id: int) -> Transaction:
