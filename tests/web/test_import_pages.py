@@ -125,17 +125,19 @@ def test_commit_then_reimport_an_overlapping_file_adds_only_new_rows(session, si
 
 def test_undo_removes_the_batchs_rows_once(session, signed_in, alex):
     _confirm(signed_in, _upload(signed_in, "march.csv", MARCH).get_data(as_text=True))
-    html = _flash(signed_in)
-    (batch_id,) = re.findall(r'action="/imports/batches/(\d+)/undo"', html)
+    (batch_id,) = re.findall(r'href="/imports/batches/(\d+)/undo"', _flash(signed_in))
+    html = signed_in.get(f"/imports/batches/{batch_id}/undo").get_data(as_text=True)
+    assert "Delete <strong>4 transactions</strong> imported on" in html and "march.csv" in html
     token = csrf_token_from(html)
-    response = signed_in.post(f"/imports/batches/{batch_id}/undo", data={"csrf_token": token})
+    confirmed = {"csrf_token": token, "confirm_count": "4"}
+    response = signed_in.post(f"/imports/batches/{batch_id}/undo", data=confirmed)
     assert response.status_code == 302
     assert "Undone: removed 4 transactions." in _flash(signed_in)
     assert _rows(session, alex) == []
 
-    again = signed_in.post(f"/imports/batches/{batch_id}/undo", data={"csrf_token": token})
+    again = signed_in.post(f"/imports/batches/{batch_id}/undo", data=confirmed)
     assert again.status_code == 400
-    assert "This import was already undone." in again.get_data(as_text=True)
+    assert "Already undone" in again.get_data(as_text=True)
 
 
 def test_another_ledgers_import_cannot_be_undone(session, signed_in, alex):

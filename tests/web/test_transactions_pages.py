@@ -262,14 +262,16 @@ def test_bulk_applies_to_everything_the_filter_matches(session, signed_in, alex)
         + [(date(2024, 3, 1), "Rent", "-900.00", None)],
     )
     groceries = _category(session, alex, "Groceries")
+    asked = {
+        "bulk-category": str(groceries),
+        "bulk-owner": "",
+        "bulk-apply_all": "Apply to all matching this filter",
+        "csrf_token": _csrf(signed_in),
+    }
+    question = signed_in.post("/transactions/bulk?search=tesco", data=asked)
+    assert "Change 5 transactions?" in question.get_data(as_text=True)
     response = signed_in.post(
-        "/transactions/bulk?search=tesco",
-        data={
-            "bulk-category": str(groceries),
-            "bulk-owner": "",
-            "bulk-apply_all": "Apply to all matching this filter",
-            "csrf_token": _csrf(signed_in),
-        },
+        "/transactions/bulk?search=tesco", data=asked | {"bulk-confirm_count": "5"}
     )
     assert response.status_code == 302 and "search=tesco" in response.headers["Location"]
     rows = _rows(session, alex)

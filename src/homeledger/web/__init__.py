@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
+from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
 from homeledger.services import settings, web_sessions
+from homeledger.web.formats import format_date, format_money
 
 # Where the browser's server-side session token lives inside the signed cookie.
 WEB_SESSION_KEY = "wsid"
@@ -23,6 +24,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 def register_web(app: Flask) -> None:
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.imports.routes import bp as imports_bp
+    from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
     from homeledger.web.overview.routes import bp as overview_bp
@@ -32,8 +34,14 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(overview_bp)
     app.register_blueprint(transactions_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(import_undo_bp)
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico on pages that name no icon (the API's)."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
@@ -85,14 +93,12 @@ def register_web(app: Flask) -> None:
         return {"ledger": ledger, "currency": ledger.currency}
 
     app.add_template_filter(format_money, "money")
+    app.add_template_filter(_day, "day")
     app.add_template_global(timedelta(days=1), "one_day")
 
 
-_SYMBOLS = {"USD": "$", "AUD": "$", "CAD": "$", "NZD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
-def format_money(amount: Decimal, currency: str = "USD") -> str:
-    """``-1234.5`` in AUD -> ``-$1,234.50``; unknown currencies show their code."""
-    symbol = _SYMBOLS.get(currency, currency + " ")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount):,.2f}"
+@pass_context
+def _day(context, value) -> str:
+    """``{{ t.date | day }}``: the date in the ledger's locale (ISO-like English without one)."""
+    ledger = context.get("ledger")
+    return format_date(value, ledger.locale if ledger is not None else "en")

@@ -104,6 +104,18 @@ def optional_id(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+# --- keeping your place ---------------------------------------------------------------------------
+
+
+def list_url_from(back: str | None, list_path: str) -> str:
+    """``back`` when it is ``list_path`` with a query string (a filtered, paged list on this
+    site), else ``list_path``: a form's Save and Cancel lead back to where the person was,
+    and nowhere else (never another site)."""
+    if back and (back == list_path or back.startswith(list_path + "?")) and "\\" not in back:
+        return back
+    return list_path
+
+
 # --- answering ----------------------------------------------------------------------------------
 
 
@@ -127,8 +139,10 @@ def show_errors(form, exc: service_errors.ValidationError, renames: dict[str, st
 def attempt(form, change, done, page: str, renames: dict[str, str] | None = None):
     """Make the change a valid form asked for: commit, say what was done, go to ``page``.
 
-    ``done`` turns the change's result into the message. When the service refuses,
-    roll back, mark the fields and return None, so the caller re-renders the form.
+    ``page`` is an endpoint, or a path on this site (a list to return to, from
+    ``list_url_from``). ``done`` turns the change's result into the message. When the
+    service refuses, roll back, mark the fields and return None, so the caller re-renders
+    the form.
     """
     try:
         result = change()
@@ -138,7 +152,7 @@ def attempt(form, change, done, page: str, renames: dict[str, str] | None = None
         return None
     db.session.commit()
     flash(done(result), "success")
-    return redirect(url_for(page))
+    return redirect(page if page.startswith("/") else url_for(page))
 
 
 def flash_skipped_rules(skipped: Iterable, run: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import (
@@ -134,3 +135,10 @@ def change_password():
         return device_trust.remember(redirect(url_for("overview.index")), current_user)
     status = 400 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/account")
+@login_required
+def profile():
+    """Who is signed in, the ledger's settings, and the way to change the password."""
+    return render_template("auth/profile.html", today=date.today())

@@ -11,7 +11,7 @@ import binascii
 import json
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
@@ -22,7 +22,6 @@ from homeledger.web.forms import flash_skipped_rules, id_choices, options, sente
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
     PreviewForm,
-    UndoForm,
     UploadForm,
     date_format_choices,
 )
@@ -257,22 +256,3 @@ def _render_batches(status: int = 200):
 def batches():
     """Past imports, newest first, each with an Undo button."""
     return _render_batches()
-
-
-@bp.route("/batches/<int:batch_id>/undo", methods=["POST"])
-@login_required
-def undo(batch_id: int):
-    """Remove every transaction an import added. 404 when the import is not in this ledger;
-    400 when it was already undone."""
-    form = UndoForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        removed = imports.undo(db.session, batch_id)
-    except ValidationError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _render_batches(400)
-    db.session.commit()
-    flash(f"Undone: removed {removed} transaction{'' if removed == 1 else 's'}.", "success")
-    return redirect(url_for("imports.batches"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     MonthField,
     SelectField,
     StringField,
@@ -60,12 +61,23 @@ class BulkForm(WebForm):
     category = SelectField("Set category", default="")
     owner = SelectField("Set owner", default="")
     apply_selected = SubmitField("Apply to selected")
-    apply_all = SubmitField("Apply to all matching this filter")
+    apply_all = SubmitField("Apply to all matching this filter…")
+    # The second step of "all matching": the count the person was shown and agreed to.
+    confirm_count = HiddenField()
+    whole_ledger = BooleanField("Yes, change every transaction in the ledger")
 
 
 class TransactionForm(WebForm):
     date = DateField("Date", validators=[DataRequired(message="Enter a real date.")])
-    description = StringField("Description", validators=[Length(max=500), printable])
+    description = StringField(
+        "Description",
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[
+            DataRequired(message="Enter a description, e.g. the payee."),
+            Length(max=500),
+            printable,
+        ],
+    )
     amount = MoneyField(
         "Amount",
         validators=[InputRequired(message="Enter an amount.")],  # zero is an amount

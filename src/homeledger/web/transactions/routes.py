@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -13,6 +15,7 @@ from homeledger.web.forms import (
     active_choices,
     attempt,
     id_choices,
+    list_url_from,
     optional_id,
     options,
     show_errors,
@@ -48,6 +51,7 @@ _MORE_FILTERS = {
     "sort",
     "review",
 }
+_MENUS = {"category", "owner", "account"}
 # Service field names -> form field names, where they differ.
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 
@@ -55,6 +59,16 @@ _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 def _filter_args() -> dict[str, str]:
     """The filter part of the query string, to carry into links and the bulk form."""
     return {key: request.args[key] for key in _FILTER_FIELDS if request.args.get(key)}
+
+
+def _is_filtered(args: dict[str, str]) -> bool:
+    """Whether the filter narrows the list at all (a sort order alone does not)."""
+    return bool(set(args) - {"sort"})
+
+
+def _back() -> str:
+    """The list page (filter, page) a form was opened from, else the unfiltered list."""
+    return list_url_from(request.args.get("back"), url_for("transactions.index"))
 
 
 def _criteria(form: FilterForm) -> TransactionFilter:
@@ -111,16 +125,15 @@ def _bulk_form(lists: _Lists) -> BulkForm:
 
 
 def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, status: int = 200):
-    page = None
+    page = totals = None
+    cursor = request.args.get("cursor") or None
     if filter_form.validate():
         try:
+            criteria = _criteria(filter_form)
             page = transactions.list_page(
-                db.session,
-                _criteria(filter_form),
-                sort=filter_form.sort.data,
-                cursor=request.args.get("cursor") or None,
-                limit=PAGE_SIZE,
+                db.session, criteria, sort=filter_form.sort.data, cursor=cursor, limit=PAGE_SIZE
             )
+            totals = transactions.totals(db.session, criteria)
         except ValidationError as exc:
             show_errors(filter_form, exc)
     if page is None:
@@ -131,9 +144,12 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
         filter_form=filter_form,
         bulk_form=bulk_form,
         page=page,
+        totals=totals,
         lists=lists,
         filter_args=args,
-        filtered=bool(set(args) - {"sort"}),
+        # Where Save, Cancel and Delete of a row lead back to: this filter, this page.
+        here=url_for("transactions.index", cursor=cursor, **args),
+        filtered=_is_filtered(args),
         more_filters=bool(set(args) & _MORE_FILTERS)
         or any(getattr(filter_form, name).errors for name in _MORE_FILTERS),
         paged=bool(request.args.get("cursor")),
@@ -174,6 +190,8 @@ def bulk():
         bulk_form.category.errors = ["Choose a category or an owner to set."]
     elif not bulk_form.apply_all.data and not ids:
         bulk_form.apply_selected.errors = ["Tick at least one transaction."]
+    elif bulk_form.apply_all.data and not _all_confirmed(bulk_form, filter_form):
+        return _render_bulk_confirm(lists, filter_form, bulk_form, changes)
     else:
         selection = (
             {"criteria": _criteria(filter_form)} if bulk_form.apply_all.data else {"ids": ids}
@@ -185,13 +203,62 @@ def bulk():
             show_errors(bulk_form, exc, _FORM_FIELD)
         else:
             db.session.commit()
-            flash(f"Updated {count} transaction{'' if count == 1 else 's'}.", "success")
+            flash(f"Updated {count:,} transaction{'' if count == 1 else 's'}.", "success")
             return redirect(url_for("transactions.index", **_filter_args()))
     return _render_list(lists, filter_form, bulk_form, 400)
 
 
+def _all_confirmed(bulk_form: BulkForm, filter_form: FilterForm) -> bool:
+    """Whether the person saw how many rows "all matching" means and said yes to that number
+    (and, with no filter at all, ticked that the whole ledger changes)."""
+    count = transactions.totals(db.session, _criteria(filter_form)).count
+    if bulk_form.confirm_count.data != str(count):
+        if bulk_form.confirm_count.data:
+            flash("The number of matching transactions changed since you were asked.", "warning")
+        return False
+    if not _is_filtered(_filter_args()) and not bulk_form.whole_ledger.data:
+        bulk_form.whole_ledger.errors = ["Tick this to change every transaction in the ledger."]
+        return False
+    return True
+
+
+def _render_bulk_confirm(lists: _Lists, filter_form, bulk_form, changes: dict):
+    """The second step of "apply to all matching": what changes, on exactly how many rows."""
+    count = transactions.totals(db.session, _criteria(filter_form)).count
+    bulk_form.confirm_count.data = str(count)
+    names = {"category_id": lists.category_names, "owner_id": lists.owner_names}
+    blanks = {"category_id": "Uncategorised", "owner_id": "no owner"}
+    setting = [
+        (name.removesuffix("_id"), names[name].get(value, "?") if value else blanks[name])
+        for name, value in changes.items()
+    ]
+    return render_template(
+        "transactions/bulk_confirm.html",
+        bulk_form=bulk_form,
+        count=count,
+        setting=setting,
+        whole_ledger=not _is_filtered(_filter_args()),
+        filter_facts=_filter_facts(filter_form),
+        filter_args=_filter_args(),
+    ), 400 if bulk_form.whole_ledger.errors else 200
+
+
+def _filter_facts(form: FilterForm) -> list[tuple[str, str]]:
+    """The filter in words: (label, value) of each field in use."""
+    facts = []
+    for name in _FILTER_FIELDS:
+        field = getattr(form, name)
+        if name in ("sort", "batch") or not field.data:
+            continue
+        value = dict(field.choices).get(field.data, field.data) if name in _MENUS else field.data
+        facts.append((field.label.text, "yes" if value is True else str(value)))
+    if form.batch.data:
+        facts.append(("Import", "one import's rows"))
+    return facts
+
+
 def _transaction_form(lists: _Lists, row=None) -> TransactionForm:
-    form = TransactionForm(obj=row) if row is not None else TransactionForm()
+    form = TransactionForm(obj=row) if row is not None else TransactionForm(date=date.today())
     if row is not None and not form.is_submitted():
         form.category.data = str(row.category_id or "")
         form.owner.data = str(row.owner_id or "")
@@ -227,13 +294,13 @@ def new():
             form,
             lambda: transactions.create(db.session, _input(form)),
             lambda row: f"Recorded “{row.description or 'transaction'}”.",
-            "transactions.index",
+            _back(),
             _FORM_FIELD,
         )
     ):
         return done
     status = 400 if form.errors else 200
-    return render_template("transactions/form.html", form=form, row=None), status
+    return render_template("transactions/form.html", form=form, row=None, back=_back()), status
 
 
 @bp.route("/<int:transaction_id>/edit", methods=["GET", "POST"])
@@ -248,13 +315,13 @@ def edit(transaction_id: int):
             form,
             lambda: transactions.edit(db.session, transaction_id, _input(form)),
             lambda _: "Saved.",
-            "transactions.index",
+            _back(),
             _FORM_FIELD,
         )
     ):
         return done
     status = 400 if form.errors else 200
-    return render_template("transactions/form.html", form=form, row=row), status
+    return render_template("transactions/form.html", form=form, row=row, back=_back()), status
 
 
 @bp.route("/<int:transaction_id>/delete", methods=["GET", "POST"])
@@ -267,10 +334,11 @@ def delete(transaction_id: int):
         transactions.remove(db.session, transaction_id)
         db.session.commit()
         flash("Transaction deleted.", "success")
-        return redirect(url_for("transactions.index"))
+        return redirect(_back())
     return render_template(
         "transactions/delete.html",
         form=form,
         row=row,
         lists=_Lists(),
+        back=request.args.get("back") and _back(),
     ), 400 if form.errors else 200
