@@ -153,10 +153,11 @@ def test_merge_categories_moves_transactions_and_deletes_the_source(session, sig
     add_transactions(session, alex, [(date(2024, 3, 1), "Tesco", "-5.00", "Groceries")])
     with tenancy.acting_as(session, alex.id):
         source, target = category_id(session, "Groceries"), category_id(session, "Dining Out")
-    response = signed_in.post(
-        "/settings/categories/merge",
-        data={"source": str(source), "target": str(target), "csrf_token": _csrf(signed_in)},
-    )
+    data = {"source": str(source), "target": str(target), "csrf_token": _csrf(signed_in)}
+    question = signed_in.post("/settings/categories/merge", data=data)
+    assert "1 transaction moves from “Groceries” to “Dining Out”" in question.get_data(True)
+    confirmed = data | {"confirmed": f"{source}>{target}:1"}
+    response = signed_in.post("/settings/categories/merge", data=confirmed)
     assert response.status_code == 302
     assert source not in {c.id for c in _all(session, alex, Category)}
     assert [t.category_id for t in _all(session, alex, Transaction)] == [target]
@@ -205,10 +206,11 @@ def test_an_empty_or_taken_owner_name_is_a_400(session, signed_in, alex):
 def test_merge_owners(session, signed_in, alex):
     first = _build(session, alex, lambda: categories.create_owner(session, "Al"))
     second = _build(session, alex, lambda: categories.create_owner(session, "Alex"))
-    response = signed_in.post(
-        "/settings/owners/merge",
-        data={"source": str(first), "target": str(second), "csrf_token": _csrf(signed_in)},
-    )
+    data = {"source": str(first), "target": str(second), "csrf_token": _csrf(signed_in)}
+    question = signed_in.post("/settings/owners/merge", data=data)
+    assert "Merge “Al” into “Alex”?" in question.get_data(as_text=True)
+    confirmed = data | {"confirmed": f"{first}>{second}:0"}
+    response = signed_in.post("/settings/owners/merge", data=confirmed)
     assert response.status_code == 302
     assert [o.name for o in _all(session, alex, Owner)] == ["Alex"]
 
@@ -278,7 +280,10 @@ def test_edit_and_delete_a_rule(session, signed_in, alex):
     data = _rule_data(session, alex, pattern="sainsbury", csrf_token=token)
     assert signed_in.post(f"/settings/rules/{rule}/edit", data=data).status_code == 302
     assert [r.pattern for r in _all(session, alex, Rule)] == ["sainsbury"]
-    response = signed_in.post(f"/settings/rules/{rule}/delete", data={"csrf_token": token})
+    question = signed_in.get(f"/settings/rules/{rule}/delete").get_data(as_text=True)
+    assert "Delete the rule “Supermarket”?" in question
+    confirmed = {"csrf_token": token, "confirmed": "yes"}
+    response = signed_in.post(f"/settings/rules/{rule}/delete", data=confirmed)
     assert response.status_code == 302
     assert _all(session, alex, Rule) == []
 
@@ -289,8 +294,9 @@ def test_another_ledgers_rule_is_404(session, signed_in, alex):
     assert signed_in.get(f"/settings/rules/{theirs}/edit").status_code == 404
     data = _rule_data(session, alex, csrf_token=token)
     assert signed_in.post(f"/settings/rules/{theirs}/edit", data=data).status_code == 404
-    delete = {"csrf_token": token}
+    delete = {"csrf_token": token, "confirmed": "yes"}
     assert signed_in.post(f"/settings/rules/{theirs}/delete", data=delete).status_code == 404
+    assert signed_in.get(f"/settings/rules/{theirs}/delete").status_code == 404
 
 
 def test_apply_rules_previews_the_count_then_applies_on_confirm(session, signed_in, alex):
@@ -310,7 +316,11 @@ def test_apply_rules_previews_the_count_then_applies_on_confirm(session, signed_
 
     response = signed_in.post(
         "/settings/rules/apply",
-        data={"only_uncategorised": "1", "csrf_token": csrf_token_from(preview)},
+        data={
+            "only_uncategorised": "1",
+            "confirm_count": "2",
+            "csrf_token": csrf_token_from(preview),
+        },
     )
     assert response.status_code == 302
     with tenancy.acting_as(session, alex.id):

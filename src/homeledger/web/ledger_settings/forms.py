@@ -60,7 +60,9 @@ class MergeForm(WebForm):
 
     source = SelectField("Merge", validators=[DataRequired(message="Choose what to merge.")])
     target = SelectField("Into", validators=[DataRequired(message="Choose where it goes.")])
-    submit = SubmitField("Merge")
+    # Set on the confirmation page: "source>target:rows moved", as the person was shown it.
+    confirmed = HiddenField()
+    submit = SubmitField("Merge…")
 
     def validate_target(self, field) -> None:
         if field.data and field.data == self.source.data:
@@ -94,8 +96,12 @@ class ApplyRulesForm(WebForm):
     """Confirms applying the rules to existing transactions."""
 
     only_uncategorised = HiddenField(default="1")
+    confirm_count = HiddenField()  # how many rows the preview said would change
     submit = SubmitField("Apply")
 
 
 class DeleteForm(WebForm):
+    """Sent from the confirmation page only: ``confirmed`` is "yes" there."""
+
+    confirmed = HiddenField()
     submit = SubmitField("Delete")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template
+from flask import Blueprint, flash, render_template, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import categories
+from homeledger.services import categories, transactions
+from homeledger.services.transactions import TransactionFilter
 from homeledger.web.forms import attempt, id_choices
 from homeledger.web.ledger_settings.forms import (
     CategoryEditForm,
@@ -102,14 +103,46 @@ def update_category(category_id: int):
     return _render_categories(edited={category_id: form}, status=400)
 
 
+def _merge_moves(form: MergeForm, items, kind: str):
+    """None when the person confirmed this very merge; else the confirmation page to show."""
+    source, target = int(form.source.data), int(form.target.data)
+    names = {i.id: i.name for i in items}
+    if source not in names or target not in names:
+        return None  # the service answers: not one of yours
+    key = "category_ids" if kind == "category" else "owner_id"
+    value = (source,) if kind == "category" else source
+    count = transactions.totals(db.session, TransactionFilter(**{key: value})).count
+    expected = f"{source}>{target}:{count}"
+    if form.confirmed.data == expected:
+        return None
+    if form.confirmed.data:
+        flash("Something changed since you were asked: check again.", "warning")
+    form.confirmed.data = expected
+    return render_template(
+        "ledger_settings/merge_confirm.html",
+        form=form,
+        kind=kind,
+        source=names[source],
+        target=names[target],
+        count=count,
+        action=url_for(f"ledger_settings.merge_{'categories' if kind == 'category' else 'owners'}"),
+        back=url_for(f"ledger_settings.{'categories' if kind == 'category' else 'owners'}_page"),
+    ), 200
+
+
 @bp.route("/categories/merge", methods=["POST"])
 @login_required
 def merge_categories():
-    """Move everything of one category into another and delete the first.
+    """Move everything of one category into another and delete the first, once confirmed.
 
-    400 when either is missing or they are the same.
+    The first post answers with what would move, and how many rows; only the
+    confirmed second post changes anything. 400 when either is missing or they are
+    the same.
     """
-    form = _merge_form(categories.list_categories(db.session, include_inactive=True))
+    items = categories.list_categories(db.session, include_inactive=True)
+    form = _merge_form(items)
+    if form.validate_on_submit() and (asking := _merge_moves(form, items, "category")):
+        return asking
     if form.validate_on_submit() and (
         done := attempt(
             form,
@@ -189,11 +222,14 @@ def update_owner(owner_id: int):
 @bp.route("/owners/merge", methods=["POST"])
 @login_required
 def merge_owners():
-    """Move everything of one owner to another and delete the first.
+    """Move everything of one owner to another and delete the first, once confirmed.
 
     400 when either is missing or they are the same.
     """
-    form = _merge_form(categories.list_owners(db.session))
+    items = categories.list_owners(db.session)
+    form = _merge_form(items)
+    if form.validate_on_submit() and (asking := _merge_moves(form, items, "owner")):
+        return asking
     if form.validate_on_submit() and (
         done := attempt(
             form,

@@ -116,13 +116,28 @@ def edit(rule_id: int):
     return render_template("ledger_settings/rule_form.html", form=form, rule=rule), status
 
 
-@bp.route("/<int:rule_id>/delete", methods=["POST"])
+@bp.route("/<int:rule_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(rule_id: int):
-    """Delete a rule; rows it categorised keep their category. 404 when not in this ledger."""
+    """Ask, then (POST from that page) delete a rule; rows it categorised keep their category.
+
+    404 when not in this ledger; a post that did not come through the question changes
+    nothing (400).
+    """
+    rule = rules.get_rule(db.session, rule_id)
     form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if not (form.validate_on_submit() and form.confirmed.data == "yes"):
+        status = 400 if form.is_submitted() else 200
+        form.confirmed.data = "yes"
+        category_names, owner_names = _names()
+        return render_template(
+            "ledger_settings/rule_delete.html",
+            form=form,
+            rule=rule,
+            category_names=category_names,
+            owner_names=owner_names,
+            match_labels=MATCH_LABELS,
+        ), status
     rules.delete_rule(db.session, rule_id)
     db.session.commit()
     flash("Rule deleted.", "success")
@@ -140,7 +155,11 @@ def preview_apply():
     run = rules.changes_over_history(db.session, only_uncategorised=only_uncategorised)
     by_rule = Counter(change.rule_id for change in run.changes)
     rule_list = [r for r in rules.list_rules(db.session) if r.id in by_rule]
-    form = ApplyRulesForm(formdata=None, only_uncategorised="1" if only_uncategorised else "0")
+    form = ApplyRulesForm(
+        formdata=None,
+        only_uncategorised="1" if only_uncategorised else "0",
+        confirm_count=str(run.changed),
+    )
     return render_template(
         "ledger_settings/rules_apply.html",
         form=form,
@@ -158,7 +177,15 @@ def apply():
     form = ApplyRulesForm()
     if not form.validate_on_submit():
         abort(400)
-    run = rules.apply_to_history(db.session, only_uncategorised=form.only_uncategorised.data != "0")
+    only_uncategorised = form.only_uncategorised.data != "0"
+    expected = rules.changes_over_history(db.session, only_uncategorised=only_uncategorised)
+    if (form.confirm_count.data or "0") != str(expected.changed):
+        # Not the number the person agreed to (or no preview at all): ask again.
+        flash("Check the number of transactions that would change, then apply.", "warning")
+        return redirect(
+            url_for("ledger_rules.preview_apply", scope=None if only_uncategorised else "all")
+        )
+    run = rules.apply_to_history(db.session, only_uncategorised=only_uncategorised)
     db.session.commit()
     count = run.changed
     flash(f"Rules applied: {count} transaction{'' if count == 1 else 's'} changed.", "success")
