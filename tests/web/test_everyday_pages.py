@@ -218,3 +218,12 @@ def test_every_page_names_an_icon_that_exists(client, signed_in):
     icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
     assert client.get(icon).status_code == 200
     assert client.get("/favicon.ico").status_code in (301, 302)
+
+
+def test_the_api_reading_page_loads_nothing_from_outside(client):
+    page = _html(client.get("/api/v1/docs"))
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(src.startswith("/static/") for src in scripts)
+    for src in scripts:
+        code = client.get(src).get_data(as_text=True)
+        assert "cdn.redoc.ly" not in code  # the viewer's logo came from there
