@@ -1,0 +1,223 @@
+"""Every page in a real browser: Chromium at a desktop and a phone width.
+
+A live server on 127.0.0.1 with its own throwaway SQLite database; one signed-in
+person with a little of everything (transactions, owners, a rule, an import).
+Every GET page in the URL map is visited, so a page added later is visited too:
+a page whose URL takes an argument no sample fills fails here until one does.
+
+Each visit must answer 200 with no console error, no failed request, nothing
+wider than the screen at 390 px, and no serious or critical accessibility
+problem found by axe-core (vendored in tests/data). A failing page leaves a
+screenshot behind (the path is in the failure message).
+
+Chromium is Debian's (/usr/bin/chromium); Playwright's own download is not used.
+Without it the test is skipped, except under CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from homeledger import create_app, tenancy
+from homeledger.config import TestConfig
+from homeledger.extensions import db
+from homeledger.services import categories, imports, rules
+from homeledger.services.rules import RuleSpec
+from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core-4.14.1" / "axe.min.js"
+WIDTHS = {"desktop": 1280, "phone": 390}
+# Rules that are not pages: the API's JSON (the reading page /api/v1/docs is one),
+# static files, and redirects.
+NOT_PAGES = {"static", "favicon", "auth.logout"}
+BLOCKING = {"serious", "critical"}
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _browser_available() -> None:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+# --- the live server -------------------------------------------------------------------------
+
+
+class Sample:
+    """What the signed-in person has, so URLs with an id have one to show."""
+
+    def __init__(self, session: Session) -> None:
+        alex = make_user(session, "alex")
+        start = date(2026, 1, 1)
+        with tenancy.acting_as(session, alex.id):
+            owners = categories.add_owners(session, ["Alex", "Sam"])
+            groceries = category_id(session, "Groceries")
+            rule = rules.create_rule(
+                session, RuleSpec("Supermarket", "tesco", set_category_id=groceries)
+            )
+            csv = b"Date,Description,Amount\n2026-02-01,TESCO STORES,-42.17\n2026-02-02,PAY,900\n"
+            batch = imports.commit(session, "bank.csv", csv)
+            session.commit()
+            owner_id, rule_id, batch_id = owners[0].id, rule.id, batch.id
+        ids = add_transactions(
+            session,
+            alex,
+            [
+                (start + timedelta(days=i), f"Shop {i}", f"-{i + 1}.50", "Groceries")
+                for i in range(60)
+            ],
+        )
+        self.arguments = {
+            "transaction_id": ids[0],
+            "rule_id": rule_id,
+            "batch_id": batch_id,
+            "owner_id": owner_id,
+            "category_id": groceries,
+        }
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, migrated_sqlite_template) -> Iterator[tuple[str, object]]:
+    path = tmp_path_factory.mktemp("browser") / "homeledger.db"
+    shutil.copyfile(migrated_sqlite_template, path)
+    app = create_app(TestConfig(f"sqlite:///{path}"))
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as session:
+        sample = Sample(session)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}", app, sample
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _pages(app, sample: Sample) -> list[str]:
+    """Every GET page of the URL map, with the sample's ids filled in."""
+    paths, unfilled = set(), []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+                continue
+            if rule.rule.startswith("/api/") and rule.endpoint != "api-docs.openapi_redoc":
+                continue
+            missing = [a for a in rule.arguments if a not in sample.arguments]
+            if missing:
+                unfilled.append(f"{rule.rule} (needs {', '.join(missing)})")
+                continue
+            values = {a: sample.arguments[a] for a in rule.arguments}
+            paths.add(url_for(rule.endpoint, **values))
+    assert not unfilled, f"pages with no sample to show: {unfilled}"
+    return sorted(paths)
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _browser_available()
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One tab that notes everything that goes wrong while a page loads."""
+
+    def __init__(self, page, base: str) -> None:
+        self.page, self.base, self.problems = page, base, []
+        page.on(
+            "console",
+            lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"),
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
+        )
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"),
+        )
+
+    def sign_in(self) -> None:
+        self.page.goto(self.base + "/login")
+        self.page.fill("input[name=username]", "alex")
+        self.page.fill("input[name=password]", DEFAULT_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("form [type=submit]")
+        assert self.page.url == self.base + "/", "signing in did not reach the overview"
+
+    def check(self, path: str, width: int) -> list[str]:
+        self.problems = []
+        response = self.page.goto(self.base + path, wait_until="load")
+        if response is None or response.status != 200:
+            self.problems.append(f"status {response.status if response else 'none'}")
+        if path.endswith("/docs"):  # the API reading page renders after load
+            self.page.wait_for_selector(".api-content", timeout=10_000)
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        if width < 500 and wide > width:
+            self.problems.append(f"{wide} px wide on a {width} px screen")
+        self.problems += self.accessibility()
+        return self.problems
+
+    def accessibility(self) -> list[str]:
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text())
+        violations = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
+        return [
+            f"axe {v['impact']}: {v['id']} ({v['help']}) at {v['where']}"
+            for v in violations
+            if v["impact"] in BLOCKING
+        ]
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_factory):
+    base, app, sample = live_server
+    width = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        visit = Visit(context.new_page(), base)
+        failures = visit.check("/login", width)  # the one page seen signed out
+        failures = [f"/login: {p}" for p in failures]
+        visit.sign_in()
+        shots = tmp_path_factory.mktemp(f"screens-{device}")
+        pages = _pages(app, sample)
+        for path in pages:
+            problems = visit.check(path, width)
+            if problems:
+                shot = shots / (path.strip("/").replace("/", "_") or "overview")
+                visit.page.screenshot(path=f"{shot}.png", full_page=True)
+                failures += [f"{path}: {p} (screenshot {shot}.png)" for p in problems]
+    finally:
+        context.close()
+    assert len(pages) > 10
+    assert not failures, "\n".join(failures)
