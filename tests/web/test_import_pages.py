@@ -179,9 +179,7 @@ def test_no_file_is_a_400(signed_in):
     assert "Choose a file to import." in response.get_data(as_text=True)
 
 
-def test_a_line_that_does_not_read_is_named_and_only_skipped_when_asked(
-    session, signed_in, alex
-):
+def test_a_line_that_does_not_read_is_named_and_only_skipped_when_asked(session, signed_in, alex):
     response = _upload(signed_in, "bad.csv", (DATA / "bad_amount.csv").read_bytes())
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -198,9 +196,7 @@ def test_a_line_that_does_not_read_is_named_and_only_skipped_when_asked(
     )
     assert _rows(session, alex) == []
 
-    done = signed_in.post(
-        "/imports/preview", data=_form_fields(html) | {"confirm_skipping": "x"}
-    )
+    done = signed_in.post("/imports/preview", data=_form_fields(html) | {"confirm_skipping": "x"})
     assert done.status_code == 302
     assert len(_rows(session, alex)) == 4
     page = _flash(signed_in)
