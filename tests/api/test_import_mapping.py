@@ -56,7 +56,9 @@ def test_a_phone_maps_a_file_it_has_never_seen_from_the_preview_answer(client, a
     assert refused.status_code == 422
     error = refused.get_json()["error"]
     assert error["code"] == "choose_columns"
-    assert error["fields"]["mapping"] == "choose which columns hold the amount"
+    assert error["fields"]["mapping"] == (
+        "choose which columns hold the amount, and how dates are written"
+    )
     layout = error["csv"]
     assert (layout["encoding"], layout["delimiter"], layout["decimal_separator"]) == (
         "cp1252",

@@ -68,8 +68,9 @@ def read_file(
     if mapping is None:
         if preview.needs == "columns":
             missing = " and ".join(preview.missing) or "amount"
+            dates = ", and how dates are written" if len(preview.date_format_candidates) > 1 else ""
             raise ChoiceNeeded(
-                f"choose which columns hold the {missing}", "choose_columns", preview
+                f"choose which columns hold the {missing}{dates}", "choose_columns", preview
             )
         if preview.needs == "date_format":
             column = preview.columns.index(preview.suggested.date)

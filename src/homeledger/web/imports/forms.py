@@ -46,7 +46,8 @@ class PreviewForm(WebForm):
     header_shown = HiddenField()  # "1"/"0": whether the shown columns came from a header row
     has_header = BooleanField(
         "The first line names the columns",
-        description="Untick it for a file that starts straight with a transaction.",
+        description="Names such as Date and Amount. Untick it for a file that starts "
+        "straight with a transaction.",
     )
     account = StringField("Account label", validators=_ACCOUNT)
     date_format = SelectField("Date format", default="")
