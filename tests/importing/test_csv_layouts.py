@@ -171,3 +171,11 @@ def test_amounts_with_currency_symbols_and_codes_read_in_files():
     preview = sniff_csv(data.encode())
     amounts = [r.amount for r in parse_csv(data.encode(), preview.suggested).rows]
     assert amounts == [Decimal("-1234.50"), Decimal("12.30")]
+
+
+def test_a_huge_bad_cell_is_named_without_carrying_it_whole():
+    data = b"Date,Description,Amount\n2026-03-05,Shop," + b"9" * 5000 + b"x\n"
+    parsed = parse_csv(data, sniff_csv(b"Date,Description,Amount\n2026-03-05,A,1.00\n").suggested)
+    (problem,) = parsed.problems
+    assert len(problem.value) == 200 and problem.value.endswith("…")
+    assert len(problem.reason) < 80

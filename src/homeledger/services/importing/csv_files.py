@@ -39,6 +39,8 @@ from homeledger.services.text import collapse
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_SIZE = 20
+# Rows looked at to place columns by content: enough to be sure, cheap on a 10 MB file.
+_GUESS_ROWS = 500
 ZERO = Decimal("0.00")
 _SNIFF_RECORDS = 50
 # The roles a mapping cannot do without; an amount may instead be debit and/or credit columns.
@@ -187,7 +189,8 @@ def _date_candidates(values: list[str]) -> list[str]:
     if candidates:
         return candidates
     # One typo should not hide the format: the import itself then names the bad line.
-    fits = {f: sum(try_date(v, f) is not None for v in values if v) for f in DATE_FORMATS}
+    values = list(dict.fromkeys(v for v in values if v))
+    fits = {f: sum(try_date(v, f) is not None for v in values) for f in DATE_FORMATS}
     best = max(fits.values())
     candidates = [f for f, count in fits.items() if best and count == best]
     return [f for f in candidates if not (f == "ymd" and "iso" in candidates)]
@@ -201,9 +204,12 @@ def _guess_by_content(table: _Table, found: dict[str, str]) -> dict[str, str]:
     """Fill in date, amount and description from what the columns hold, where the header
     named none: the one date column, the one money column, the most varied text column."""
     guessed = dict(found)
+    if {"date", "description"} <= found.keys() and {"amount", "debit", "credit"} & found.keys():
+        return guessed
     taken = {find_column(table.columns, name) for name in found.values()}
     free = [i for i in range(len(table.columns)) if i not in taken]
-    filled = {i: [v for v in _column_values(table, i) if v] for i in free}
+    rows = table.rows[:_GUESS_ROWS]
+    filled = {i: [v for v in (_cell(cells, i) for _, cells in rows) if v] for i in free}
     dates = [i for i in free if filled[i] and detect_date_format(filled[i])[1]]
     money = [
         i
@@ -250,7 +256,7 @@ def sniff_csv(data: bytes, has_header: bool | None = None) -> CsvPreview:
     else:
         amounts = [
             cell.strip()
-            for _, cells in table.rows
+            for _, cells in table.rows[:_GUESS_ROWS]
             for i, cell in enumerate(cells)
             if i != date_index and _is_amount(cell.strip())
         ]

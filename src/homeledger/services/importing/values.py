@@ -21,6 +21,7 @@ DATE_FORMAT_LABELS = {
 }
 DECIMAL_SEPARATORS = (".", ",")
 CENT = Decimal("0.01")
+MAX_SHOWN_CELL = 200  # characters of a cell kept in a LineProblem
 
 
 class ImportFileError(ValueError):
@@ -56,6 +57,13 @@ class LineProblem:
     reason: str
     column: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        # Shown on pages and kept on the batch: a megabyte cell must not come along whole.
+        for name in ("column", "value"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_SHOWN_CELL:
+                object.__setattr__(self, name, text[: MAX_SHOWN_CELL - 1] + "…")
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -362,7 +370,8 @@ def _days_in(year: int, month: int) -> int:
 
 def detect_date_format(samples: list[str]) -> tuple[str | None, list[str]]:
     """The one format every sample fits (or None), and every format that fits them all."""
-    values = [s.strip() for s in samples if s and s.strip()]
+    # A statement repeats each date many times; each distinct text is tried once.
+    values = list(dict.fromkeys(s.strip() for s in samples if s and s.strip()))
     if not values:
         return None, []
     candidates = [f for f in DATE_FORMATS if all(try_date(v, f) for v in values)]
