@@ -60,7 +60,8 @@ def test_an_explicit_mapping_and_a_saved_profile(client, alex):
     content = (DATA / "bank_mdy_ambiguous.csv").read_bytes()
     refused = _upload(client, alex, "/api/v1/imports/preview", "x.csv", content)
     assert refused.status_code == 422
-    assert "day-first or month-first" in refused.get_json()["error"]["fields"]["file"]
+    assert refused.get_json()["error"]["code"] == "choose_date_format"
+    assert "day-first or month-first" in refused.get_json()["error"]["fields"]["mapping"]
     headers = content.decode().splitlines()[0].split(",")
     mapping = {
         "date": headers[0],

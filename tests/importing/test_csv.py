@@ -1,6 +1,7 @@
 """CSV sniffing and parsing against sample bank exports in tests/data (pure; no database)."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from homeledger.services.importing import (
     CsvMapping,
     ImportFileError,
+    LineProblem,
     ParsedRow,
     parse_csv,
     sniff_csv,
@@ -16,6 +18,25 @@ from homeledger.services.importing import (
 from tests.importing import read_data
 
 BASIC = CsvMapping(date="Date", description="Description", amount="Amount")
+
+
+def headed(mapping: CsvMapping) -> CsvMapping:
+    """A suggested mapping: it says the file it came from has a header row."""
+    return replace(mapping, has_header=True)
+
+
+def rows_of(data: bytes, mapping: CsvMapping = BASIC) -> list[ParsedRow]:
+    parsed = parse_csv(data, mapping)
+    assert parsed.problems == []
+    assert parsed.lines_read == len(parsed.rows)
+    return parsed.rows
+
+
+def only_problem(data: bytes, mapping: CsvMapping = BASIC) -> LineProblem:
+    parsed = parse_csv(data, mapping)
+    assert len(parsed.problems) == 1, parsed.problems
+    assert parsed.lines_read == len(parsed.rows) + 1
+    return parsed.problems[0]
 
 
 def summary(rows: list[ParsedRow]) -> list[tuple[int, date, str, Decimal]]:
@@ -32,13 +53,13 @@ def test_basic_file_is_sniffed_and_parsed():
     data = read_data("bank_basic.csv")
     preview = sniff_csv(data)
     assert (preview.encoding, preview.delimiter) == ("utf-8", ",")
-    assert preview.headers == ["Date", "Description", "Amount"]
-    assert preview.row_count == 7
+    assert preview.columns == ["Date", "Description", "Amount"]
+    assert preview.lines_read == 7
     assert preview.sample_rows[1] == ["2024-03-01", "RENT STANDING ORDER", "-1,200.00"]
-    assert preview.suggested == BASIC
+    assert preview.suggested == headed(BASIC)
     assert (preview.date_format_candidates, preview.decimal_separator) == (["iso"], ".")
 
-    assert summary(parse_csv(data, preview.suggested)) == [
+    assert summary(rows_of(data, preview.suggested)) == [
         (2, date(2024, 3, 1), "SALARY ACME LTD", Decimal("2450.00")),
         (3, date(2024, 3, 1), "RENT STANDING ORDER", Decimal("-1200.00")),
         (4, date(2024, 3, 2), "TESCO STORES 2041", Decimal("-42.17")),
@@ -50,7 +71,7 @@ def test_basic_file_is_sniffed_and_parsed():
 
 
 def test_parsed_rows_carry_no_bank_id_and_no_optional_fields_unless_mapped():
-    row = parse_csv(read_data("bank_basic.csv"), BASIC)[0]
+    row = rows_of(read_data("bank_basic.csv"), BASIC)[0]
     assert row == ParsedRow(
         line=2, date=date(2024, 3, 1), description="SALARY ACME LTD", amount=Decimal("2450.00")
     )
@@ -60,14 +81,16 @@ def test_german_bom_semicolon_file_with_decimal_commas():
     data = read_data("bank_bom_semicolon_comma.csv")
     preview = sniff_csv(data)
     assert (preview.encoding, preview.delimiter) == ("utf-8-sig", ";")
-    assert preview.headers == ["Datum", "Buchungstext", "Verwendungszweck", "Betrag"]
+    assert preview.columns == ["Datum", "Buchungstext", "Verwendungszweck", "Betrag"]
     assert (preview.date_format_candidates, preview.decimal_separator) == (["dmy"], ",")
-    assert preview.suggested == CsvMapping(
-        date="Datum",
-        description="Verwendungszweck",
-        amount="Betrag",
-        date_format="dmy",
-        decimal_separator=",",
+    assert preview.suggested == headed(
+        CsvMapping(
+            date="Datum",
+            description="Verwendungszweck",
+            amount="Betrag",
+            date_format="dmy",
+            decimal_separator=",",
+        )
     )
 
     mapping = CsvMapping(
@@ -78,7 +101,7 @@ def test_german_bom_semicolon_file_with_decimal_commas():
         date_format="dmy",
         decimal_separator=",",
     )
-    rows = parse_csv(data, mapping)
+    rows = rows_of(data, mapping)
     assert [(r.line, r.date, r.description, r.amount, r.notes) for r in rows] == [
         (2, date(2024, 3, 1), "Kartenzahlung", Decimal("-54.23"), "REWE Markt GmbH Berlin"),
         (3, date(2024, 3, 1), "Gutschrift", Decimal("3215.40"), "Gehalt März 2024 ACME Europe SE"),
@@ -89,26 +112,36 @@ def test_german_bom_semicolon_file_with_decimal_commas():
     ]
 
 
-def test_german_file_read_with_a_decimal_point_fails_on_the_first_amount():
+def test_a_wrong_format_names_every_line_it_cannot_read():
+    data = read_data("bank_bom_semicolon_comma.csv")
     mapping = CsvMapping(date="Datum", description="Buchungstext", amount="Betrag")
-    error = import_error(read_data("bank_bom_semicolon_comma.csv"), mapping)
-    assert str(error) == "line 2: '01.03.2024' is not a date in YYYY-MM-DD"
-    mapping = CsvMapping(
-        date="Datum", description="Buchungstext", amount="Betrag", date_format="dmy"
+    parsed = parse_csv(data, mapping)
+    assert (parsed.rows, parsed.lines_read) == ([], 6)
+    assert parsed.problems[0] == LineProblem(
+        2, "'01.03.2024' is not a date in YYYY-MM-DD", "Datum", "01.03.2024"
     )
-    error = import_error(read_data("bank_bom_semicolon_comma.csv"), mapping)
-    assert str(error) == "line 2: '-54,23' is not an amount"
+    assert [p.line for p in parsed.problems] == [2, 3, 4, 5, 6, 7]
+    mapping = replace(mapping, date_format="dmy")
+    problems = parse_csv(data, mapping).problems
+    assert problems[0] == LineProblem(2, "'-54,23' is not an amount", "Betrag", "-54,23")
+    assert len(problems) == 6
 
 
 def test_cp1252_file_with_debit_and_credit_columns():
     data = read_data("bank_cp1252_debit_credit.csv")
     preview = sniff_csv(data)
     assert preview.encoding == "cp1252"
-    assert preview.headers == ["Date", "Description", "Debit", "Credit", "Balance"]
-    assert preview.suggested == CsvMapping(
-        date="Date", description="Description", debit="Debit", credit="Credit", date_format="dmy"
+    assert preview.columns == ["Date", "Description", "Debit", "Credit", "Balance"]
+    assert preview.suggested == headed(
+        CsvMapping(
+            date="Date",
+            description="Description",
+            debit="Debit",
+            credit="Credit",
+            date_format="dmy",
+        )
     )
-    assert summary(parse_csv(data, preview.suggested)) == [
+    assert summary(rows_of(data, preview.suggested)) == [
         (2, date(2024, 3, 1), "Café Nero Victoria", Decimal("-3.45")),
         (3, date(2024, 3, 2), "Transfer from £ Saver", Decimal("250.00")),
         (4, date(2024, 3, 4), "Caffè Concerto €12 voucher", Decimal("-12.00")),
@@ -120,21 +153,21 @@ def test_cp1252_file_with_debit_and_credit_columns():
 def test_debit_column_sign_does_not_matter_and_both_columns_net_off():
     data = b"Date,Details,Money Out,Money In\n2024-03-01,A,-3.45,\n2024-03-02,B,10.00,2.50\n"
     preview = sniff_csv(data)
-    assert preview.suggested == CsvMapping(
-        date="Date", description="Details", debit="Money Out", credit="Money In"
+    assert preview.suggested == headed(
+        CsvMapping(date="Date", description="Details", debit="Money Out", credit="Money In")
     )
-    assert [r.amount for r in parse_csv(data, preview.suggested)] == [
+    assert [r.amount for r in rows_of(data, preview.suggested)] == [
         Decimal("-3.45"),
         Decimal("-7.50"),
     ]
 
 
-def test_a_row_with_neither_debit_nor_credit_is_an_error():
+def test_a_row_with_neither_debit_nor_credit_is_named():
     data = b"Date,Details,Debit,Credit\n2024-03-01,A,3.45,\n2024-03-02,B,,\n"
     mapping = CsvMapping(date="Date", description="Details", debit="Debit", credit="Credit")
-    error = import_error(data, mapping)
-    assert str(error) == "line 3: there is no amount in 'Debit' or 'Credit'"
-    assert error.line == 3
+    assert only_problem(data, mapping) == LineProblem(
+        3, "there is no amount in 'Debit' or 'Credit'", "Debit", ""
+    )
 
 
 def test_ambiguous_day_month_file_makes_the_user_choose():
@@ -146,14 +179,14 @@ def test_ambiguous_day_month_file_makes_the_user_choose():
 
     as_mdy = CsvMapping(date="Posted Date", description="Payee", amount="Amount", date_format="mdy")
     as_dmy = CsvMapping(date="Posted Date", description="Payee", amount="Amount", date_format="dmy")
-    assert [r.date for r in parse_csv(data, as_mdy)] == [
+    assert [r.date for r in rows_of(data, as_mdy)] == [
         date(2024, 3, 1),
         date(2024, 3, 4),
         date(2024, 3, 5),
         date(2024, 3, 11),
         date(2024, 3, 12),
     ]
-    assert [r.date for r in parse_csv(data, as_dmy)] == [
+    assert [r.date for r in rows_of(data, as_dmy)] == [
         date(2024, 1, 3),
         date(2024, 4, 3),
         date(2024, 5, 3),
@@ -166,14 +199,16 @@ def test_month_first_file_is_recognised_by_a_day_over_twelve():
     data = read_data("bank_mdy.csv")
     preview = sniff_csv(data)
     assert preview.date_format_candidates == ["mdy"]
-    assert preview.suggested == CsvMapping(
-        date="Transaction Date",
-        description="Description",
-        amount="Amount",
-        category="Category",
-        date_format="mdy",
+    assert preview.suggested == headed(
+        CsvMapping(
+            date="Transaction Date",
+            description="Description",
+            amount="Amount",
+            category="Category",
+            date_format="mdy",
+        )
     )
-    rows = parse_csv(data, preview.suggested)
+    rows = rows_of(data, preview.suggested)
     assert [(r.date, r.description, r.category, r.amount) for r in rows[1:3]] == [
         (date(2024, 3, 4), "SAFEWAY #1523", "Groceries", Decimal("-84.12")),
         (date(2024, 3, 15), "PG&E WEB ONLINE", "Utilities", Decimal("-132.08")),
@@ -181,7 +216,7 @@ def test_month_first_file_is_recognised_by_a_day_over_twelve():
 
 
 def test_identical_rows_are_all_kept():
-    rows = parse_csv(read_data("bank_repeats.csv"), BASIC)
+    rows = rows_of(read_data("bank_repeats.csv"), BASIC)
     assert summary(rows) == [
         (2, date(2024, 3, 5), "PRET A MANGER LIVERPOOL ST", Decimal("-3.20")),
         (3, date(2024, 3, 5), "PRET A MANGER LIVERPOOL ST", Decimal("-3.20")),
@@ -199,12 +234,18 @@ def test_ten_thousand_rows():
     data = "\n".join(lines).encode()
 
     preview = sniff_csv(data)
-    assert preview.row_count == 10_000
+    assert preview.lines_read == 10_000
     assert len(preview.sample_rows) == 20
-    assert preview.suggested == CsvMapping(
-        date="Date", description="Description", amount="Amount", owner="Owner", account="Account"
+    assert preview.suggested == headed(
+        CsvMapping(
+            date="Date",
+            description="Description",
+            amount="Amount",
+            owner="Owner",
+            account="Account",
+        )
     )
-    rows = parse_csv(data, preview.suggested)
+    rows = rows_of(data, preview.suggested)
     assert len(rows) == 10_000
     assert (rows[-1].line, rows[-1].date, rows[-1].description) == (
         10_001,
@@ -233,16 +274,18 @@ def test_bank_preamble_above_the_header_is_skipped():
     )
     preview = sniff_csv(data)
     assert preview.encoding == "cp1252"
-    assert preview.headers[:3] == ["Date", "Transaction type", "Description"]
+    assert preview.columns[:3] == ["Date", "Transaction type", "Description"]
     assert preview.date_format_candidates == ["dmy"]
-    assert preview.suggested == CsvMapping(
-        date="Date",
-        description="Description",
-        debit="Paid out",
-        credit="Paid in",
-        date_format="dmy",
+    assert preview.suggested == headed(
+        CsvMapping(
+            date="Date",
+            description="Description",
+            debit="Paid out",
+            credit="Paid in",
+            date_format="dmy",
+        )
     )
-    assert summary(parse_csv(data, preview.suggested)) == [
+    assert summary(rows_of(data, preview.suggested)) == [
         (5, date(2024, 3, 5), "Tesco Stores", Decimal("-42.17")),
         (6, date(2024, 3, 6), "ACME Ltd", Decimal("2450.00")),
     ]
@@ -254,14 +297,22 @@ def test_other_delimiters(delimiter, name):
     data += delimiter.join(["2024-03-05", f"{name} row", "-1,234.50"]) + "\n"
     preview = sniff_csv(data.encode())
     assert preview.delimiter == delimiter
-    rows = parse_csv(data.encode(), preview.suggested)
+    rows = rows_of(data.encode(), preview.suggested)
     assert summary(rows) == [(2, date(2024, 3, 5), f"{name} row", Decimal("-1234.50"))]
 
 
-def test_headers_without_known_names_give_no_suggestion_but_still_detect_formats():
+def test_headers_without_known_names_are_placed_by_what_the_columns_hold():
     data = b'When,What,How much\n13/03/2024,Coffee,"3,20"\n14/03/2024,Lunch,"12,50"\n'
     preview = sniff_csv(data)
-    assert preview.suggested is None
+    assert preview.found == {"date": "When", "amount": "How much", "description": "What"}
+    assert preview.suggested == CsvMapping(
+        date="When",
+        description="What",
+        amount="How much",
+        date_format="dmy",
+        decimal_separator=",",
+        has_header=True,
+    )
     assert preview.date_format_candidates == ["dmy"]
     assert preview.decimal_separator == ","
     mapping = CsvMapping(
@@ -271,19 +322,19 @@ def test_headers_without_known_names_give_no_suggestion_but_still_detect_formats
         date_format="dmy",
         decimal_separator=",",
     )
-    assert [r.amount for r in parse_csv(data, mapping)] == [Decimal("3.20"), Decimal("12.50")]
+    assert [r.amount for r in rows_of(data, mapping)] == [Decimal("3.20"), Decimal("12.50")]
 
 
 def test_mapping_columns_match_headers_ignoring_case_and_spacing():
     mapping = CsvMapping(date="DATE", description=" description ", amount="amount")
-    assert len(parse_csv(read_data("bank_basic.csv"), mapping)) == 7
+    assert len(rows_of(read_data("bank_basic.csv"), mapping)) == 7
 
 
 def test_a_quoted_line_break_keeps_physical_line_numbers():
     data = (
         b'Date,Description,Amount\n2024-03-01,"CARD PAYMENT\nCONTACTLESS",-3.20\n2024-03-02,B,x\n'
     )
-    rows_before_error = parse_csv(data.replace(b",x", b",1"), BASIC)
+    rows_before_error = rows_of(data.replace(b",x", b",1"), BASIC)
     assert summary(rows_before_error)[0] == (
         2,
         date(2024, 3, 1),
@@ -291,12 +342,17 @@ def test_a_quoted_line_break_keeps_physical_line_numbers():
         Decimal("-3.20"),
     )
     assert rows_before_error[1].line == 4
-    assert str(import_error(data)) == "line 4: 'x' is not an amount"
+    assert only_problem(data) == LineProblem(4, "'x' is not an amount", "Amount", "x")
 
 
-def test_a_row_wider_than_the_header_is_refused():
-    data = b"Date,Description,Amount\n2024-03-01,RENT,-1,200.00\n"
-    assert str(import_error(data)) == "line 2: this row has 4 columns but the header has 3"
+def test_a_row_wider_than_the_header_is_named():
+    data = b"Date,Description,Amount\n2024-03-01,RENT,-1,200.00\n2024-03-02,TEA,-2.00\n"
+    assert only_problem(data) == LineProblem(
+        2,
+        "this row has 4 columns but the file's table has 3",
+        None,
+        "2024-03-01,RENT,-1,200.00",
+    )
 
 
 # --- bad files -------------------------------------------------------------------------------
@@ -341,22 +397,24 @@ def test_bad_date_names_its_line_after_a_blank_line():
     # One impossible date must not hide the format the other rows share.
     assert preview.date_format_candidates == ["dmy", "mdy"]
     mapping = CsvMapping(date="Date", description="Description", amount="Amount", date_format="dmy")
-    error = import_error(data, mapping)
-    assert str(error) == "line 5: '31/31/2024' is not a date in DD/MM/YYYY"
-    assert error.line == 5
+    assert only_problem(data, mapping) == LineProblem(
+        5, "'31/31/2024' is not a real date (there is no month 31)", "Date", "31/31/2024"
+    )
 
 
 def test_bad_amount_names_its_line():
-    error = import_error(read_data("bad_amount.csv"))
-    assert str(error) == "line 6: 'MCT' is not an amount"
-    assert (error.line, error.message) == (6, "'MCT' is not an amount")
+    assert only_problem(read_data("bad_amount.csv")) == LineProblem(
+        6, "'MCT' is not an amount", "Amount", "MCT"
+    )
 
 
 def test_empty_amount_and_empty_date_are_named():
-    assert str(import_error(b"Date,Description,Amount\n2024-03-01,A,\n")) == (
-        "line 2: the amount is empty"
+    assert only_problem(b"Date,Description,Amount\n2024-03-01,A,\n") == LineProblem(
+        2, "the amount is empty", "Amount", ""
     )
-    assert str(import_error(b"Date,Description,Amount\n,A,1.00\n")) == "line 2: the date is empty"
+    assert only_problem(b"Date,Description,Amount\n,A,1.00\n") == LineProblem(
+        2, "the date is empty", "Date", ""
+    )
 
 
 # --- mapping profiles ------------------------------------------------------------------------

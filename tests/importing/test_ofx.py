@@ -18,7 +18,7 @@ def ofx_error(data: bytes) -> str:
 
 
 def test_ofx_1_sgml_statement():
-    rows = parse_ofx(read_data("statement.ofx"))
+    rows = parse_ofx(read_data("statement.ofx")).rows
     assert [(r.line, r.date, r.description, r.amount, r.bank_id) for r in rows] == [
         (
             1,
@@ -66,18 +66,18 @@ def test_ofx_warnings_about_long_names_and_private_tags_do_not_reject_files():
     # statement.ofx has a 35-character NAME and the QFX an <INTU.BID>; ofxtools warns on both.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert len(parse_ofx(read_data("statement.ofx"))) == 6
-        assert len(parse_ofx(read_data("statement_v2.qfx"))) == 4
+        assert len(parse_ofx(read_data("statement.ofx")).rows) == 6
+        assert len(parse_ofx(read_data("statement_v2.qfx")).rows) == 4
 
 
 def test_ofx_keeps_the_date_the_bank_printed_not_the_utc_date():
     # 20240305000000.000[+1:CET] is 2024-03-04 23:00 UTC; ofxtools' own datetime says the 4th.
-    row = parse_ofx(read_data("statement.ofx"))[3]
+    row = parse_ofx(read_data("statement.ofx")).rows[3]
     assert (row.description, row.date) == ("Café Müller", date(2024, 3, 5))
 
 
 def test_ofx_2_xml_credit_card_qfx():
-    rows = parse_ofx(read_data("statement_v2.qfx"))
+    rows = parse_ofx(read_data("statement_v2.qfx")).rows
     assert rows == [
         ParsedRow(
             line=1,
@@ -126,17 +126,17 @@ def test_ofx_2_xml_credit_card_qfx():
 )
 def test_ofx_1_header_quirks_from_real_banks_are_tolerated(old, new):
     data = read_data("statement.ofx").replace(old, new, 9)
-    assert parse_ofx(data)[3].description == "Café Müller"
+    assert parse_ofx(data).rows[3].description == "Café Müller"
 
 
 def test_utf8_body_labelled_1252_is_read_as_utf8():
     data = read_data("statement.ofx").decode("cp1252").encode("utf-8")
     assert b"CHARSET:1252" in data
-    assert parse_ofx(data)[2].description == "Hausverwaltung Weber & Söhne - Miete März"
+    assert parse_ofx(data).rows[2].description == "Hausverwaltung Weber & Söhne - Miete März"
 
 
 def test_utf8_bom_before_the_header():
-    assert len(parse_ofx(b"\xef\xbb\xbf" + read_data("statement.ofx"))) == 6
+    assert len(parse_ofx(b"\xef\xbb\xbf" + read_data("statement.ofx")).rows) == 6
 
 
 def test_truncated_ofx():

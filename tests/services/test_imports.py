@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from homeledger import tenancy
 from homeledger.models import ImportBatch, Rule, Transaction
-from homeledger.services import imports, rules, transactions
+from homeledger.services import import_profiles, imports, rules, transactions
 from homeledger.services.errors import ValidationError
-from homeledger.services.importing import CsvMapping, ImportFileError
+from homeledger.services.importing import MAX_IMPORT_BYTES, CsvMapping, ImportFileError
 from homeledger.services.transactions import TransactionInput
 from tests.factories import category_id, make_user
 
@@ -152,15 +152,16 @@ def test_a_binary_file_named_csv_is_refused(session, alex):
 
 def test_a_bad_date_names_its_line(session, alex):
     mapping = CsvMapping(date="Date", description="Description", amount="Amount", date_format="dmy")
-    with pytest.raises(ImportFileError, match=r"line 5: '31/31/2024'"):
+    with pytest.raises(imports.BadLines, match=r"line 5, column 'Date': '31/31/2024'") as raised:
         imports.commit(session, "d.csv", (DATA / "bad_date.csv").read_bytes(), mapping=mapping)
+    assert [p.line for p in raised.value.problems] == [5]
     session.rollback()
     assert _count(session) == 0
 
 
 def test_a_file_over_the_limit_is_refused(session, alex):
     with pytest.raises(ImportFileError, match="larger than"):
-        imports.plan(session, "big.csv", b"x" * (imports.MAX_IMPORT_BYTES + 1))
+        imports.plan(session, "big.csv", b"x" * (MAX_IMPORT_BYTES + 1))
 
 
 def test_ambiguous_dates_need_a_choice(session, alex):
@@ -198,9 +199,10 @@ def test_saved_profiles_round_trip(session, alex):
     mapping = CsvMapping(
         date="Datum", description="Text", amount="Betrag", date_format="dmy", decimal_separator=","
     )
-    imports.save_profile(session, "Sparkasse", mapping)
-    imports.save_profile(session, "Sparkasse", mapping)  # same name: replaced, not doubled
-    (profile,) = imports.list_profiles(session)
+    import_profiles.save_profile(session, "Sparkasse", mapping)
+    # The same name: replaced, not doubled.
+    import_profiles.save_profile(session, "Sparkasse", mapping)
+    (profile,) = import_profiles.list_profiles(session)
     assert CsvMapping.from_dict(profile.mapping) == mapping
 
 
@@ -225,26 +227,40 @@ def test_identical_purchases_on_two_accounts_are_both_kept(session, alex):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "problem"),
     [
-        (b"Date,Description,Amount\n2024-03-05,Huge,999999999999999.99\n", "line 2"),
         (
-            b"Date,Description,Amount,Category\n2024-03-05,X,-1.00," + b"c" * 80 + b"\n",
-            "line 2: the category name",
+            b"Date,Description,Amount\n2024-03-05,Huge,999999999999999.99\n2024-03-06,Tea,-2.00\n",
+            ("Amount", "999999999999999.99 is not a plausible amount"),
         ),
-        (b"Description,Amount,Date\nCoffee,1.00\nTea,2.00,01/02/2023\n", "day-first"),
+        (
+            b"Date,Description,Amount,Category\n2024-03-05,X,-1.00," + b"c" * 80 + b"\n"
+            b"2024-03-06,Tea,-2.00,Drinks\n",
+            ("Category", "the category name is too long or has characters that cannot be typed"),
+        ),
     ],
 )
 def test_rows_the_ledger_would_refuse_are_named_before_anything_is_written(
-    session, alex, content, message
+    session, alex, content, problem
 ):
     mapping = None
     if b"Category" in content:
         mapping = CsvMapping(
             date="Date", description="Description", amount="Amount", category="Category"
         )
-    with pytest.raises(ImportFileError, match=message):
-        imports.plan(session, "x.csv", content, mapping=mapping)
+    plan = imports.plan(session, "x.csv", content, mapping=mapping)
+    assert [(p.line, p.column, p.reason) for p in plan.problems] == [(2, *problem)]
+    assert [r.row.description for r in plan.rows] == ["Tea"]
+    with pytest.raises(imports.BadLines):
+        imports.commit(session, "x.csv", content, mapping=mapping)
+    session.rollback()
+    assert _count(session) == 0
+
+
+def test_a_file_whose_dates_read_both_ways_needs_a_choice(session, alex):
+    content = b"Description,Amount,Date\nCoffee,1.00,01/02/2023\nTea,2.00,01/03/2023\n"
+    with pytest.raises(ImportFileError, match="day-first"):
+        imports.plan(session, "x.csv", content)
 
 
 def test_a_row_cannot_move_into_an_account_that_holds_its_bank_transaction(session, alex):

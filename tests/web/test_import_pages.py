@@ -58,6 +58,7 @@ def _form_fields(html: str) -> dict[str, str]:
         unescape(m.group(1)): unescape(m.group(2))
         for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
         if 'type="submit"' not in m.group(0)
+        and not ('type="checkbox"' in m.group(0) and "checked" not in m.group(0))
     }
     for menu in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', menu.group(2))
@@ -180,11 +181,29 @@ def test_no_file_is_a_400(signed_in):
     assert "Choose a file to import." in response.get_data(as_text=True)
 
 
-def test_a_line_that_does_not_read_is_named_on_the_mapping_form(session, signed_in, alex):
+def test_a_line_that_does_not_read_is_named_and_only_skipped_when_asked(session, signed_in, alex):
     response = _upload(signed_in, "bad.csv", (DATA / "bad_amount.csv").read_bytes())
-    assert response.status_code == 400
-    assert "Line 6: &#39;MCT&#39; is not an amount." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    bad_lines = html[html.index('data-testid="bad-lines"') :]
+    assert "<strong>Line 6</strong> · Amount · <code>MCT</code>" in bad_lines
+    assert "&#39;MCT&#39; is not an amount" in bad_lines
+    assert 'value="Import 4 transactions and skip 1 bad line"' in html
+
+    # The plain Import button is not on the page; sending it anyway imports nothing.
+    bypass = _confirm(signed_in, html)
+    assert bypass.status_code == 400
+    assert "1 line cannot be imported (line 6, column &#39;Amount&#39;" in bypass.get_data(
+        as_text=True
+    )
     assert _rows(session, alex) == []
+
+    done = signed_in.post("/imports/preview", data=_form_fields(html) | {"confirm_skipping": "x"})
+    assert done.status_code == 302
+    assert len(_rows(session, alex)) == 4
+    page = _flash(signed_in)
+    assert "Imported 4 transactions, skipped 0 duplicates and 1 unreadable line." in page
+    assert "Line 6 (Amount): &#39;MCT&#39; is not an amount" in page
 
 
 def test_ambiguous_dates_need_a_chosen_date_format(session, signed_in, alex):

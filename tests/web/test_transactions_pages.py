@@ -126,7 +126,7 @@ def test_next_page_link_carries_the_cursor_and_the_filter(session, signed_in, al
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("amount_min=abc", "Write an amount like -12.34."),
+        ("amount_min=abc", "&#39;abc&#39; is not an amount. Write it like -1,234.50."),
         ("cursor=not-a-cursor", "Is not a cursor from this listing."),
         ("date_from=2024-02-30", "Not a valid date value."),
         ("month=2024-03&date_from=2024-03-01", "Choose a month or a date range, not both."),
@@ -158,6 +158,40 @@ def test_record_a_transaction_with_an_exact_amount(session, signed_in, alex):
     assert "Corner shop" in signed_in.get("/transactions").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("locale", "typed", "stored"),
+    [
+        ("en", "-$1,234.50", "-1234.50"),
+        ("en", "1,234", "1234.00"),
+        ("en", "EUR 12,30", "12.30"),
+        ("en-GB", "£ 7.5", "7.50"),
+        ("de", "-1.234,50 €", "-1234.50"),
+        ("fr", "1 234,50", "1234.50"),
+        ("de", "1.234", "1234.00"),
+        ("nl", "EUR -12,30", "-12.30"),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(session, signed_in, alex, locale, typed, stored):
+    """The text's own separator wins; where it could be either ("1,234", "1.234") the
+    ledger's language decides: a thousands separator in both of these cases."""
+    with tenancy.acting_as(session, alex.id):
+        session.scalars(select(UserSettings)).one().locale = locale
+        session.commit()
+    response = signed_in.post(
+        "/transactions/new",
+        data={
+            "date": "2024-03-02",
+            "description": "Typed",
+            "amount": typed,
+            "category": "",
+            "csrf_token": _csrf(signed_in),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    (row,) = _rows(session, alex)
+    assert row.amount == Decimal(stored)
+
+
 def _category(session, user, name: str) -> int:
     with tenancy.acting_as(session, user.id):
         return category_id(session, name)
@@ -166,9 +200,10 @@ def _category(session, user, name: str) -> int:
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("amount", "12.345", "Write an amount like -12.34."),
-        ("amount", "1e3", "Write an amount like -12.34."),
-        ("amount", "NaN", "Write an amount like -12.34."),
+        ("amount", "12.345", "&#39;12.345&#39; has more than 2 decimal places. Write it like"),
+        ("amount", "1e3", "&#39;1e3&#39; is not an amount. Write it like -1,234.50."),
+        ("amount", "NaN", "&#39;NaN&#39; is not an amount. Write it like -1,234.50."),
+        ("amount", "$5 €", "&#39;$5 €&#39; is not an amount. Write it like -1,234.50."),
         ("amount", "", "Enter an amount."),
         ("amount", "99999999999", "Is implausibly large."),
         ("date", "2024-02-30", "Enter a real date."),

@@ -30,10 +30,13 @@ def error_body(
     code: str | None = None,
     fields: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict | None = None,
 ):
+    """The JSON error; ``extra`` adds keys beside code and message (documented per route)."""
     body = {"error": {"code": code or _CODES.get(status, "error"), "message": message}}
     if fields:
         body["error"]["fields"] = fields
+    body["error"].update(extra or {})
     response = jsonify(body)
     response.status_code = status
     if status == 401:

@@ -7,18 +7,28 @@ import json
 from flask_smorest import Blueprint
 
 from homeledger.api.errors import error_body
-from homeledger.api.ledger_schemas import (
-    CountSchema,
+from homeledger.api.import_schemas import (
     ImportBatchSchema,
+    ImportErrorSchema,
     ImportOptionsSchema,
     ImportPreviewSchema,
     ImportProfileSchema,
     ImportUploadSchema,
 )
+from homeledger.api.ledger_schemas import CountSchema
 from homeledger.api.security import documented
 from homeledger.extensions import db
-from homeledger.services import imports
-from homeledger.services.importing import CsvMapping, ImportFileError
+from homeledger.services import import_profiles, imports
+from homeledger.services.importing import (
+    DATE_FORMAT_LABELS,
+    MAX_IMPORT_BYTES,
+    ROLE_LABELS,
+    BadLines,
+    ChoiceNeeded,
+    CsvMapping,
+    CsvPreview,
+    ImportFileError,
+)
 
 blp = Blueprint("api_imports", __name__, description="Bring in CSV, OFX/QFX and QIF files.")
 
@@ -45,13 +55,66 @@ def _mapping(form: dict) -> CsvMapping | None:
     return CsvMapping.from_dict(raw)
 
 
+_REFUSED = (
+    "The file cannot be imported as sent; `error.code` says what to do next: "
+    "`choose_columns`, `choose_date_format`, `mapping_does_not_fit`, `bad_lines`, "
+    "or `validation_error`."
+)
+_SHOWN_BAD_LINES = 100
+
+
+def csv_layout(preview: CsvPreview) -> dict:
+    """A CSV's layout as the phone app needs it to let a person pick the columns."""
+    return {
+        "encoding": preview.encoding,
+        "delimiter": preview.delimiter,
+        "has_header": preview.has_header,
+        "header_line": preview.header_line,
+        "columns": preview.columns,
+        "sample_rows": preview.sample_rows,
+        "lines_read": preview.lines_read,
+        "lines_above": [{"line": line, "text": text} for line, text in preview.lines_above],
+        "decimal_separator": preview.decimal_separator,
+        "date_format_candidates": preview.date_format_candidates,
+        "date_formats": dict(DATE_FORMAT_LABELS),
+        "found": preview.found,
+        "missing": preview.missing,
+        "suggested": preview.suggested.to_dict() if preview.suggested else None,
+        "needs": preview.needs,
+        "roles": [
+            {"name": name, "label": label, "required": name in ("date", "description", "amount")}
+            for name, label in ROLE_LABELS.items()
+        ],
+    }
+
+
 def _file_error(exc: ImportFileError):
+    """422 for a file that cannot be imported as sent, saying what the client can do."""
+    if isinstance(exc, ChoiceNeeded):
+        return error_body(
+            422,
+            "Choose how to read this file's columns.",
+            code=exc.code,
+            fields={"mapping": str(exc)},
+            extra={"csv": csv_layout(exc.preview)},
+        )
+    if isinstance(exc, BadLines):
+        return error_body(
+            422,
+            "Some lines of the file cannot be read.",
+            code="bad_lines",
+            fields={"file": str(exc)},
+            extra={
+                "lines": [p.to_dict() for p in exc.problems[:_SHOWN_BAD_LINES]],
+                "bad_line_count": len(exc.problems),
+            },
+        )
     return error_body(422, "The file cannot be imported.", fields={"file": str(exc)})
 
 
 def _upload(files: dict) -> tuple[str, bytes]:
     upload = files["file"]
-    return upload.filename or "upload", upload.read(imports.MAX_IMPORT_BYTES + 1)
+    return upload.filename or "upload", upload.read(MAX_IMPORT_BYTES + 1)
 
 
 @blp.post("/imports/preview")
@@ -59,9 +122,15 @@ def _upload(files: dict) -> tuple[str, bytes]:
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(200, ImportPreviewSchema)
+@blp.alt_response(422, schema=ImportErrorSchema, description=_REFUSED)
 def preview(files, form):
-    """What importing the file would do: rows, duplicates, totals, the CSV mapping used.
-    Writes nothing. 422 names the problem and the line of a bad file."""
+    """What importing the file would do: rows, duplicates, totals, the lines that cannot
+    be read, the CSV mapping used and the file's layout. Writes nothing.
+
+    A CSV whose columns or date format cannot be guessed is answered 422 with
+    `code` `choose_columns` or `choose_date_format` and `csv`: the columns, the
+    first rows as written, delimiter, encoding, decimal separator and candidate
+    date orders. Send the mapping built from them as `mapping` and preview again."""
     filename, data = _upload(files)
     try:
         plan = imports.plan(db.session, filename, data, **_read_options(form))
@@ -69,6 +138,10 @@ def preview(files, form):
         return _file_error(exc)
     return {
         "format": plan.format,
+        "lines_read": plan.lines_read,
+        "bad_line_count": len(plan.problems),
+        "bad_lines": [p.to_dict() for p in plan.problems[:_SHOWN_BAD_LINES]],
+        "csv": csv_layout(plan.csv) if plan.csv else None,
         "row_count": len(plan.rows),
         "new_count": len(plan.new_rows),
         "duplicate_count": plan.duplicate_count,
@@ -76,7 +149,7 @@ def preview(files, form):
         "spending": plan.spending,
         "new_categories": plan.new_categories,
         "new_owners": plan.new_owners,
-        "headers": plan.csv.headers if plan.csv else None,
+        "headers": plan.csv.columns if plan.csv else None,
         "mapping": plan.mapping.to_dict() if plan.mapping else None,
         "date_format_candidates": plan.csv.date_format_candidates if plan.csv else None,
         "rows": [
@@ -100,8 +173,12 @@ def preview(files, form):
 @blp.arguments(ImportUploadSchema, location="files")
 @blp.arguments(ImportOptionsSchema, location="query")
 @blp.response(201, ImportBatchSchema)
+@blp.alt_response(422, schema=ImportErrorSchema, description=_REFUSED)
 def commit(files, form):
-    """Import the file's new rows as one batch, all or nothing; duplicates are left out."""
+    """Import the file's new rows as one batch, all or nothing; duplicates are left out.
+
+    A file with lines that cannot be read is refused (`bad_lines`, naming them all)
+    unless `skip_bad_lines` is true; the batch then lists them in `skipped_lines`."""
     filename, data = _upload(files)
     try:
         batch = imports.commit(
@@ -110,6 +187,7 @@ def commit(files, form):
             data,
             **_read_options(form),
             save_mapping_as=form.get("save_profile_as"),
+            skip_bad_lines=form["skip_bad_lines"],
         )
     except ImportFileError as exc:
         db.session.rollback()
@@ -141,7 +219,7 @@ def undo(batch_id):
 @blp.response(200, ImportProfileSchema(many=True))
 def list_profiles():
     """Saved CSV column mappings, one per bank."""
-    return imports.list_profiles(db.session)
+    return import_profiles.list_profiles(db.session)
 
 
 @blp.post("/import-profiles")
@@ -154,7 +232,7 @@ def save_profile(body):
         mapping = CsvMapping.from_dict(body["mapping"])
     except ImportFileError as exc:
         return error_body(422, "The mapping is not valid.", fields={"mapping": str(exc)})
-    profile = imports.save_profile(db.session, body["name"], mapping)
+    profile = import_profiles.save_profile(db.session, body["name"], mapping)
     db.session.commit()
     return profile
 
@@ -164,5 +242,5 @@ def save_profile(body):
 @blp.response(204)
 def delete_profile(profile_id):
     """Forget a saved mapping."""
-    imports.delete_profile(db.session, profile_id)
+    import_profiles.delete_profile(db.session, profile_id)
     db.session.commit()

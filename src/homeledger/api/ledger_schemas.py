@@ -1,10 +1,9 @@
-"""API bodies for the ledger: transactions, categories, owners, rules, imports."""
+"""API bodies for the ledger: transactions, categories, owners, rules."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from homeledger.models.base import MAX_ID
@@ -159,14 +158,14 @@ class SkippedRuleSchema(Schema):
     reason = fields.String(metadata={"description": "Why it was left out, for a person."})
 
 
-_SKIPPED_RULES = {
+SKIPPED_RULES = {
     "description": "Rules left out of this run because their regular expression was too "
     "slow; rows they would have matched were matched by the next rule, or by none."
 }
 
 
 class RulesAppliedSchema(CountSchema):
-    skipped_rules = fields.List(fields.Nested(SkippedRuleSchema), metadata=_SKIPPED_RULES)
+    skipped_rules = fields.List(fields.Nested(SkippedRuleSchema), metadata=SKIPPED_RULES)
 
 
 class CategorySchema(Schema):
@@ -214,68 +213,3 @@ class ApplyRulesSchema(Schema):
     dry_run = StrictBoolean(
         load_default=True, metadata={"description": "Count what would change; write nothing."}
     )
-
-
-class ImportBatchSchema(Schema):
-    id = fields.Integer()
-    source = fields.String()
-    filename = fields.String(allow_none=True)
-    row_count = fields.Integer(metadata={"description": "Rows added."})
-    skipped_count = fields.Integer(metadata={"description": "Duplicates left out."})
-    created_at = fields.DateTime()
-    undone_at = fields.DateTime(allow_none=True)
-    summary = fields.Dict(allow_none=True)
-    skipped_rules = fields.List(
-        fields.Nested(SkippedRuleSchema),
-        attribute="summary.skipped_rules",
-        dump_only=True,
-        dump_default=list,
-        metadata=_SKIPPED_RULES,
-    )
-
-
-class ImportUploadSchema(Schema):
-    file = Upload(required=True, metadata={"description": "CSV, OFX/QFX or QIF, up to 10 MB."})
-
-
-class ImportOptionsSchema(Schema):
-    """Query-string options of an upload (the file itself is the multipart body)."""
-
-    mapping = fields.String(metadata={"description": "CSV only: JSON column mapping."})
-    profile_id = Id(metadata={"description": "CSV only: a saved mapping (instead of `mapping`)."})
-    account = fields.String(validate=validate.Length(max=100))
-    save_profile_as = fields.String(validate=validate.Length(1, 100))
-
-
-class PlannedRowSchema(Schema):
-    line = fields.Integer()
-    date = fields.Date()
-    description = fields.String()
-    amount = MoneyField()
-    duplicate = fields.Boolean()
-    category = fields.String(allow_none=True)
-    owner = fields.String(allow_none=True)
-
-
-class ImportPreviewSchema(Schema):
-    format = fields.String()
-    row_count = fields.Integer()
-    new_count = fields.Integer()
-    duplicate_count = fields.Integer()
-    income = MoneyField()
-    spending = MoneyField()
-    new_categories = fields.List(fields.String())
-    new_owners = fields.List(fields.String())
-    headers = fields.List(fields.String(), allow_none=True)
-    mapping = fields.Dict(allow_none=True)
-    date_format_candidates = fields.List(fields.String(), allow_none=True)
-    rows = fields.List(
-        fields.Nested(PlannedRowSchema), metadata={"description": "The first 100 rows."}
-    )
-    skipped_rules = fields.List(fields.Nested(SkippedRuleSchema), metadata=_SKIPPED_RULES)
-
-
-class ImportProfileSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 100))
-    mapping = fields.Dict(required=True)

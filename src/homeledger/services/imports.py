@@ -19,28 +19,28 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homeledger.models import Category, ImportBatch, ImportProfile, Owner, Transaction
+from homeledger.models import Category, ImportBatch, Owner, Transaction
 from homeledger.models.types import utcnow
-from homeledger.services import categories, transactions
+from homeledger.services import categories, import_profiles, transactions
 from homeledger.services.amounts import is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.importing import (
+    BadLines,
     CsvMapping,
     CsvPreview,
     ImportFileError,
+    LineProblem,
     ParsedRow,
-    detect_format,
-    parse_csv,
-    parse_ofx,
-    parse_qif,
-    sniff_csv,
+    read_file,
 )
 from homeledger.services.lookup import fetch
 from homeledger.services.rules import Matcher, SkippedRule
 from homeledger.services.text import collapse
 from homeledger.services.writes import insert_new
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# Lines that cannot be read are all named up to this many; more than this cannot be skipped
+# (that many bad lines means the columns or formats are wrong, not the lines).
+MAX_BAD_LINES = 100
 _CHUNK = 500
 
 
@@ -62,18 +62,31 @@ def _stored_label(row: ParsedRow, account: str | None) -> str | None:
     return label[:100] if label else None
 
 
-def _check_row(row: ParsedRow) -> None:
-    """Rows must fit what the ledger accepts from a person typing them in."""
+def _row_problem(row: ParsedRow, columns: dict[str, str | None]) -> LineProblem | None:
+    """Why the ledger would refuse this row from a person typing it in, or None."""
+
+    def problem(role: str, reason: str, value: object) -> LineProblem:
+        return LineProblem(row.line, reason, columns.get(role), str(value))
+
     if not is_plausible_amount(row.amount):
-        raise ImportFileError(f"{row.amount} is not a plausible amount", row.line)
+        return problem("amount", f"{row.amount} is not a plausible amount", row.amount)
     if not transactions.EARLIEST <= row.date <= transactions.LATEST:
-        raise ImportFileError(f"{row.date} is not a plausible date", row.line)
-    for what, name in (("category", row.category), ("owner", row.owner)):
+        return problem("date", f"{row.date} is not a plausible date", row.date)
+    for role, name in (("category", row.category), ("owner", row.owner)):
         if name is not None and (len(collapse(name)) > 64 or not name.isprintable()):
-            raise ImportFileError(
-                f"the {what} name {name[:30]!r} is too long or has unprintable characters",
-                row.line,
-            )
+            reason = f"the {role} name is too long or has characters that cannot be typed"
+            return problem(role, reason, name[:64])
+    return None
+
+
+def _columns(kind: str, mapping: CsvMapping | None) -> dict[str, str | None]:
+    """Where each part of a row came from, to name it in a problem."""
+    if mapping is not None:
+        amount = mapping.amount or mapping.debit or mapping.credit
+        return {**mapping.to_dict(), "amount": amount}
+    if kind == "qif":
+        return {"date": "D", "amount": "T", "category": "L"}
+    return {"date": "DTPOSTED", "amount": "TRNAMT"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,9 @@ class ImportPlan:
     format: str
     filename: str
     rows: list[PlannedRow]
+    # The file's transaction lines; each became a row above or is named in ``problems``.
+    lines_read: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
     csv: CsvPreview | None = None
     mapping: CsvMapping | None = None
     new_categories: list[str] = field(default_factory=list)
@@ -117,39 +133,6 @@ class ImportPlan:
     @property
     def spending(self) -> Decimal:
         return -sum((r.row.amount for r in self.new_rows if r.row.amount < 0), Decimal("0.00"))
-
-
-def read_file(
-    filename: str, data: bytes, mapping: CsvMapping | None = None
-) -> tuple[str, list[ParsedRow], CsvPreview | None, CsvMapping | None]:
-    """Parse a whole upload, or raise ImportFileError naming what is wrong (and the line)."""
-    if not data:
-        raise ImportFileError("the file is empty")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError(
-            f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it"
-        )
-    kind = detect_format(filename, data)
-    if kind == "ofx":
-        return kind, parse_ofx(data), None, None
-    if kind == "qif":
-        return kind, parse_qif(data), None, None
-    preview = sniff_csv(data)
-    if mapping is None:
-        if preview.suggested is None:
-            raise ImportFileError("choose which columns hold the date, description and amount")
-        if len(preview.date_format_candidates) > 1:
-            column = preview.headers.index(preview.suggested.date)
-            example = next(
-                (row[column] for row in preview.sample_rows if len(row) > column and row[column]),
-                "",
-            )
-            raise ImportFileError(
-                f"dates such as {example!r} could be day-first or month-first: "
-                "choose the date format"
-            )
-        mapping = preview.suggested
-    return kind, parse_csv(data, mapping), preview, mapping
 
 
 def _existing(session: Session, column, values: Iterable[str]) -> set[str]:
@@ -192,12 +175,21 @@ def plan(
     if profile_id is not None:
         if mapping is not None:
             raise ValidationError({"profile_id": "give a mapping or a saved mapping, not both"})
-        mapping = profile_mapping(session, profile_id)
-    kind, parsed, preview, used_mapping = read_file(filename, data, mapping)
+        mapping = import_profiles.profile_mapping(session, profile_id)
+    kind, parsed_file, preview, used_mapping = read_file(filename, data, mapping)
+    problems = list(parsed_file.problems)
+    parsed: list[ParsedRow] = []
+    columns = _columns(kind, used_mapping)
+    for row in parsed_file.rows:
+        problem = _row_problem(row, columns)
+        if problem is None:
+            parsed.append(row)
+        else:
+            problems.append(problem)
+    problems.sort(key=lambda p: p.line or 0)
     occurrences: Counter[tuple] = Counter()
     prints: list[str] = []
     for row in parsed:
-        _check_row(row)
         label = row.account or account
         # Counted on what the fingerprint sees, so rows of one file never share one.
         key = (row.date, row.amount, *_look(row, label))
@@ -251,6 +243,8 @@ def plan(
         kind,
         filename,
         planned,
+        parsed_file.lines_read,
+        problems,
         preview,
         used_mapping,
         sorted(new_categories.values()),
@@ -268,15 +262,29 @@ def commit(
     profile_id: int | None = None,
     account: str | None = None,
     save_mapping_as: str | None = None,
+    skip_bad_lines: bool = False,
 ) -> ImportBatch:
     """Import the file's new rows as one batch. The caller commits once, so a failure
     anywhere leaves nothing behind.
 
+    A file with lines that give no transaction raises BadLines, unless
+    ``skip_bad_lines``: then the other rows go in and the batch records the
+    skipped lines (at most MAX_BAD_LINES; more means the mapping is wrong).
     With ``save_mapping_as``, a CSV's column mapping is also saved under that name.
     """
     the_plan = plan(
         session, filename, data, mapping=mapping, profile_id=profile_id, account=account
     )
+    if the_plan.problems:
+        if not skip_bad_lines:
+            raise BadLines(the_plan.problems)
+        if len(the_plan.problems) > MAX_BAD_LINES:
+            raise ImportFileError(
+                f"{len(the_plan.problems)} lines cannot be read, too many to skip "
+                f"(at most {MAX_BAD_LINES}): check the columns and formats"
+            )
+        if not the_plan.rows:
+            raise ImportFileError("no line of the file can be imported")
     # Another import may be creating the same names right now; either way they exist after.
     created_categories = categories.ensure_named(session, Category, the_plan.new_categories)
     created_owners = categories.ensure_named(session, Owner, the_plan.new_owners)
@@ -323,9 +331,11 @@ def commit(
         "new_owners": the_plan.new_owners,
         "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
         "skipped_rules": [rule.to_dict() for rule in the_plan.skipped_rules],
+        "lines_read": the_plan.lines_read,
+        "skipped_lines": [problem.to_dict() for problem in the_plan.problems],
     }
     if save_mapping_as and the_plan.mapping is not None:
-        save_profile(session, save_mapping_as, the_plan.mapping)
+        import_profiles.save_profile(session, save_mapping_as, the_plan.mapping)
     session.flush()
     return batch
 
@@ -356,39 +366,3 @@ def undo(session: Session, batch_id: int) -> int:
     batch.undone_at = utcnow()
     session.flush()
     return removed
-
-
-def save_profile(session: Session, name: str, mapping: CsvMapping) -> ImportProfile:
-    """Remember a column mapping under a bank's name (replacing one of the same name)."""
-    name = collapse(name or "")
-    if not name or len(name) > 100:
-        raise ValidationError({"name": "is required (at most 100 characters)"})
-    profile = session.scalars(select(ImportProfile).where(ImportProfile.name == name)).first()
-    if profile is None:
-        profile = ImportProfile(name=name, mapping=mapping.to_dict())
-        session.add(profile)
-    else:
-        profile.mapping = mapping.to_dict()
-    session.flush()
-    return profile
-
-
-def list_profiles(session: Session) -> list[ImportProfile]:
-    return list(session.scalars(select(ImportProfile).order_by(ImportProfile.name)))
-
-
-def get_profile(session: Session, profile_id: int) -> ImportProfile:
-    profile = fetch(session, ImportProfile, profile_id)
-    if profile is None:
-        raise NotFound(f"no import profile {profile_id}")
-    return profile
-
-
-def profile_mapping(session: Session, profile_id: int) -> CsvMapping:
-    """The CSV mapping saved as ``profile_id``; ImportFileError if it no longer makes sense."""
-    return CsvMapping.from_dict(get_profile(session, profile_id).mapping)
-
-
-def delete_profile(session: Session, profile_id: int) -> None:
-    session.delete(get_profile(session, profile_id))
-    session.flush()

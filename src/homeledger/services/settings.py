@@ -11,12 +11,25 @@ from sqlalchemy.orm import Session
 from homeledger.models import UserSettings
 from homeledger.services.periods import Period, budget_month, budget_month_containing
 
+# Languages writing amounts as "1.234,50" (or "1 234,50"): a comma before the cents.
+_DECIMAL_COMMA_LANGUAGES = {
+    "bg", "ca", "cs", "da", "de", "el", "es", "et", "fi", "fr", "hr", "hu", "id", "is", "it",
+    "lt", "lv", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv", "tr",
+    "uk", "vi",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class LedgerSettings:
     currency: str = "USD"
     month_start_day: int = 1
     locale: str = "en"
+
+    @property
+    def decimal_separator(self) -> str:
+        """ "," where the ledger's language writes "12,50", else "."."""
+        language = self.locale.replace("_", "-").split("-")[0].casefold()
+        return "," if language in _DECIMAL_COMMA_LANGUAGES else "."
 
     def budget_month(self, year: int, month: int) -> Period:
         """The budgeting month named (year, month), starting on this ledger's start day."""

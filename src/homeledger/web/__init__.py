@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user
 from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import settings, web_sessions
+from homeledger.services import web_sessions
 from homeledger.web.formats import format_date, format_money
+from homeledger.web.forms import current_ledger
 
 # Where the browser's server-side session token lives inside the signed cookie.
 WEB_SESSION_KEY = "wsid"
@@ -82,18 +83,17 @@ def register_web(app: Flask) -> None:
         """Every page of a signed-in ledger knows its settings: ``ledger`` and ``currency``."""
         if not tenancy.has_ledger(db.session):
             return {}
-        ledger = g.get("ledger_settings")
-        if ledger is None:
-            try:
-                ledger = g.ledger_settings = settings.read(db.session)
-            except SQLAlchemyError:
-                # An error page must still render when the database is what failed.
-                db.session.rollback()
-                return {}
+        try:
+            ledger = current_ledger()
+        except SQLAlchemyError:
+            # An error page must still render when the database is what failed.
+            db.session.rollback()
+            return {}
         return {"ledger": ledger, "currency": ledger.currency}
 
     app.add_template_filter(format_money, "money")
     app.add_template_filter(_day, "day")
+    app.add_template_filter(lambda count: f"{count:,}", "thousands")
     app.add_template_global(timedelta(days=1), "one_day")
 
 

@@ -4,21 +4,19 @@ the save-commit-redirect step."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
 
+from homeledger import tenancy
 from homeledger.extensions import db
 from homeledger.models.base import MAX_ID
 from homeledger.services import errors as service_errors
-
-# Digits with optional thousands commas and at most two decimals: "-1,234.56", "12", "+0.5".
-_AMOUNT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")
+from homeledger.services import importing, settings
 
 
 class WebForm(FlaskForm):
@@ -44,16 +42,25 @@ def printable(form, field) -> None:
         raise ValidationError("Contains characters that cannot be typed.")
 
 
-def parse_amount(text: str) -> Decimal:
-    """Exact Decimal from text like "-12.34"; ValueError for anything else (floats never).
+def current_ledger() -> settings.LedgerSettings | None:
+    """The signed-in ledger's settings, read once a request; None outside a ledger."""
+    if not tenancy.has_ledger(db.session):
+        return None
+    if "ledger_settings" not in g:
+        g.ledger_settings = settings.read(db.session)
+    return g.ledger_settings
 
-    Only the writing is checked here; whether the ledger accepts the amount is the
-    services' rule (``services.amounts``).
+
+def parse_amount(text: str, decimal_separator: str = ".") -> Decimal:
+    """An exact amount as a person types it ("-1,234.50", "-$1,234.50", "EUR 12,30",
+    "1 234,50"), by the same reader as bank files; ValueError naming what is wrong.
+
+    The separator the text shows wins; where it could be either ("1,234"), the
+    ledger's ``decimal_separator`` decides. Only the writing is checked here;
+    whether the ledger accepts the amount is the services' rule (``services.amounts``).
     """
-    cleaned = "".join(text.split())
-    if not _AMOUNT.fullmatch(cleaned):
-        raise ValueError(text)
-    return Decimal(cleaned.replace(",", ""))
+    separator = importing.guess_decimal_separator(text) or decimal_separator
+    return importing.parse_amount(text, separator)
 
 
 class MoneyField(StringField):
@@ -63,10 +70,13 @@ class MoneyField(StringField):
         self.raw = valuelist[0].strip() if valuelist else ""
         self.data = None
         if self.raw:
+            ledger = current_ledger()
+            separator = ledger.decimal_separator if ledger else "."
             try:
-                self.data = parse_amount(self.raw)
-            except ValueError:
-                raise ValueError("Write an amount like -12.34.") from None
+                self.data = parse_amount(self.raw, separator)
+            except ValueError as exc:
+                example = "-1.234,50" if separator == "," else "-1,234.50"
+                raise ValueError(f"{sentence(str(exc))} Write it like {example}.") from None
 
     def _value(self) -> str:
         if self.raw_data:

@@ -1,4 +1,5 @@
-"""CSV bank exports: sniffing a preview with a suggested column mapping, and parsing rows."""
+"""CSV bank exports: reading the table (with or without a header row), a preview with a
+suggested column mapping, and parsing rows with every bad line named, none lost."""
 
 from __future__ import annotations
 
@@ -6,131 +7,89 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 
+from homeledger.services.importing.csv_mapping import (
+    COLUMN_FIELDS,
+    POSITION_NAME,
+    CsvMapping,
+    find_column,
+    money_in,
+    suggest_columns,
+)
 from homeledger.services.importing.values import (
     DATE_FORMATS,
-    DECIMAL_SEPARATORS,
+    CellError,
     ImportFileError,
+    LineProblem,
+    ParsedFile,
     ParsedRow,
     decode_text,
     detect_date_format,
     detect_decimal_separator,
     parse_amount,
     parse_date,
+    quoted,
     try_date,
 )
 from homeledger.services.text import collapse
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_SIZE = 20
+# Rows looked at to place columns by content: enough to be sure, cheap on a 10 MB file.
+_GUESS_ROWS = 500
 ZERO = Decimal("0.00")
 _SNIFF_RECORDS = 50
-# Header names we recognise, best first, "|" between; compared after _normalise_header().
-_HEADER_NAMES = {
-    field: names.split("|")
-    for field, names in {
-        "date": "date|transaction date|posted|posted date|posting date|trans date|booking date"
-        "|value date|datum|buchungstag|buchungsdatum",
-        "description": "description|payee|details|narrative|transaction description"
-        "|transaction details|merchant|name|verwendungszweck|buchungstext|beschreibung|memo",
-        "amount": "amount|transaction amount|value|betrag|umsatz",
-        "debit": "debit|debits|debit amount|withdrawal|withdrawals|money out|paid out",
-        "credit": "credit|credits|credit amount|deposit|deposits|money in|paid in",
-        "category": "category|kategorie",
-        "owner": "owner",
-        "account": "account|account name|account number",
-        "notes": "notes|note|memo",
-    }.items()
-}
-_COLUMN_FIELDS = tuple(_HEADER_NAMES)  # every CsvMapping field that names a column
-
-
-@dataclass(frozen=True)
-class CsvMapping:
-    """Which CSV columns hold what, and how dates and amounts are written; saved as a profile."""
-
-    date: str
-    description: str
-    amount: str | None = None
-    debit: str | None = None
-    credit: str | None = None
-    category: str | None = None
-    owner: str | None = None
-    account: str | None = None
-    notes: str | None = None
-    date_format: str = "iso"
-    decimal_separator: str = "."
-
-    def __post_init__(self) -> None:
-        if self.date_format not in DATE_FORMATS:
-            raise ImportFileError(f"the mapping has an unknown date format '{self.date_format}'")
-        if self.decimal_separator not in DECIMAL_SEPARATORS:
-            raise ImportFileError(
-                f"the mapping has an unknown decimal separator '{self.decimal_separator}'"
-            )
-        if not self.date or not self.description:
-            raise ImportFileError("the mapping needs a date column and a description column")
-        if self.amount and (self.debit or self.credit):
-            raise ImportFileError(
-                "the mapping has an amount column and debit/credit columns; use one or the other"
-            )
-        if not (self.amount or self.debit or self.credit):
-            raise ImportFileError(
-                "the mapping needs an amount column, or debit and/or credit columns"
-            )
-
-    def to_dict(self) -> dict[str, str | None]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> CsvMapping:
-        """Rebuild a saved profile, naming the first bad key or value."""
-        if not isinstance(data, Mapping):
-            raise ImportFileError("the mapping profile is not a JSON object")
-        known = {f.name for f in fields(cls)}
-        for key in data:
-            if key not in known:
-                raise ImportFileError(f"the mapping profile has an unknown key '{key}'")
-        values: dict[str, str | None] = {}
-        for key in _COLUMN_FIELDS:
-            value = data.get(key)
-            if value is not None and not isinstance(value, str):
-                raise ImportFileError(f"the mapping profile's '{key}' must be a column name")
-            values[key] = value or None
-        for key in ("date", "description"):
-            if values[key] is None:
-                raise ImportFileError(f"the mapping profile has no '{key}' column")
-        for key, default in (("date_format", "iso"), ("decimal_separator", ".")):
-            value = data.get(key, default)
-            if not isinstance(value, str):
-                raise ImportFileError(f"the mapping profile's '{key}' must be text")
-            values[key] = value
-        return cls(**values)  # type: ignore[arg-type]  # date/description checked above
+# The roles a mapping cannot do without; an amount may instead be debit and/or credit columns.
+REQUIRED_ROLES = ("date", "description", "amount")
 
 
 @dataclass(frozen=True)
 class CsvPreview:
-    """What an upload looks like, so a person can confirm or fix the mapping."""
+    """What an upload looks like, so a person (or the phone app) can confirm or build the
+    mapping: the columns, the first rows as written, and what the file could not decide."""
 
     encoding: str
     delimiter: str
-    headers: list[str]
+    has_header: bool
+    header_line: int | None  # the line holding the column names; None without one
+    columns: list[str]  # the header's names, or "Column 1", "Column 2"... without a header
     sample_rows: list[list[str]]
-    row_count: int
-    suggested: CsvMapping | None
+    lines_read: int  # data rows in the table (below the column names)
+    lines_above: list[tuple[int, str]]  # lines above the table (account details), left out
+    suggested: CsvMapping | None  # a complete mapping, when the file gives one
+    found: dict[str, str]  # every role we could place (by header name or by content)
     date_format_candidates: list[str]
     decimal_separator: str
+
+    @property
+    def missing(self) -> list[str]:
+        """Roles of REQUIRED_ROLES no column was found for."""
+        have = set(self.found) | ({"amount"} if {"debit", "credit"} & set(self.found) else set())
+        return [role for role in REQUIRED_ROLES if role not in have]
+
+    @property
+    def needs(self) -> str | None:
+        """The choice a person must make before importing: "columns", "date_format" or None."""
+        if self.suggested is None:
+            return "columns"
+        if len(self.date_format_candidates) > 1:
+            return "date_format"
+        return None
 
 
 @dataclass(frozen=True)
 class _Table:
     delimiter: str
-    headers: list[str]
+    width: int  # the column count most rows share
+    has_header: bool
+    header_line: int | None
+    columns: list[str]
     rows: list[tuple[int, list[str]]]  # (first physical line, cells) of non-blank data rows
+    above: list[tuple[int, list[str]]]  # non-blank lines above the table that are not data
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -170,66 +129,54 @@ def _choose_delimiter(text: str) -> tuple[str, int]:
     return chosen
 
 
-def _read_table(text: str) -> _Table:
+def _is_amount(text: str) -> bool:
+    try:
+        parse_amount(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_date(text: str) -> bool:
+    return any(try_date(text, date_format) for date_format in DATE_FORMATS)
+
+
+def looks_like_data(cells: list[str]) -> bool:
+    """A row holding a date and, in another cell, an amount is a transaction, not names."""
+    texts = [cell.strip() for cell in cells]
+    dates = {i for i, text in enumerate(texts) if text and _is_date(text)}
+    return bool(dates) and any(
+        i not in dates and text and _is_amount(text) for i, text in enumerate(texts)
+    )
+
+
+def _read_table(text: str, has_header: bool | None = None) -> _Table:
+    """The table in the file; ``has_header`` None decides from the first full-width row."""
     if not text.strip():
         raise ImportFileError("the file is empty")
     delimiter, width = _choose_delimiter(text)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for line, cells in _records(text, delimiter):
-        if _is_blank(cells):
-            continue
-        if headers is None:
-            # Some banks put account details above the header; the header has the table's width.
-            if len(cells) == width or width == 1:
-                headers = [collapse(cell) for cell in cells]
-            continue
-        rows.append((line, cells))
-    if headers is None:
-        raise ImportFileError("the file has no header row")
-    return _Table(delimiter, headers, rows)
+    records = [(line, cells) for line, cells in _records(text, delimiter) if not _is_blank(cells)]
+    # Some banks put account details above the table; the table starts at its full width.
+    first = next(i for i, (_, cells) in enumerate(records) if len(cells) == width or width == 1)
+    if has_header is None:
+        has_header = not looks_like_data(records[first][1])
+    if has_header:
+        header_line, header = records[first]
+        columns = [collapse(c) or POSITION_NAME.format(i) for i, c in enumerate(header, 1)]
+        return _Table(
+            delimiter, width, True, header_line, columns, records[first + 1 :], records[:first]
+        )
+    # Without names a short or long line above the first full one may still be a transaction.
+    above = [r for r in records[:first] if not looks_like_data(r[1])]
+    rows = [r for r in records[:first] if looks_like_data(r[1])] + records[first:]
+    columns = [POSITION_NAME.format(i) for i in range(1, width + 1)]
+    return _Table(delimiter, width, False, None, columns, rows, above)
 
 
 def _cell(cells: list[str], index: int | None) -> str:
     if index is None or index >= len(cells):
         return ""
     return cells[index].strip()
-
-
-def _normalise_header(name: str) -> str:
-    name = re.sub(r"\(.*?\)", " ", name.casefold())  # "Amount (GBP)" is still the amount
-    return collapse(re.sub(r"[^\w]+", " ", name).replace("_", " "))
-
-
-def _find_column(headers: list[str], name: str) -> int | None:
-    if name in headers:
-        return headers.index(name)
-    # Profiles outlive exports; banks change case and spacing between versions.
-    wanted = collapse(name).casefold()
-    for index, header in enumerate(headers):
-        if header.casefold() == wanted:
-            return index
-    return None
-
-
-def _suggest_columns(headers: list[str]) -> dict[str, str]:
-    normalised = [_normalise_header(h) for h in headers]
-    used: set[int] = set()
-    found: dict[str, str] = {}
-    for field, names in _HEADER_NAMES.items():
-        for name in names:
-            index = next((i for i, h in enumerate(normalised) if h == name and i not in used), None)
-            if index is not None:
-                used.add(index)
-                found[field] = headers[index]
-                break
-    if "amount" in found:
-        found.pop("debit", None)
-        found.pop("credit", None)
-    return found
-
-
-_AMOUNTISH_RE = re.compile(r"[-+(]?\s*\D{0,3}\s*[-+]?\d[\d.,' ]*\d?\)?\s*-?")
 
 
 def _column_values(table: _Table, index: int) -> list[str]:
@@ -242,44 +189,76 @@ def _date_candidates(values: list[str]) -> list[str]:
     if candidates:
         return candidates
     # One typo should not hide the format: the import itself then names the bad line.
-    fits = {f: sum(try_date(v, f) is not None for v in values if v) for f in DATE_FORMATS}
+    values = list(dict.fromkeys(v for v in values if v))
+    fits = {f: sum(try_date(v, f) is not None for v in values) for f in DATE_FORMATS}
     best = max(fits.values())
     candidates = [f for f, count in fits.items() if best and count == best]
     return [f for f in candidates if not (f == "ymd" and "iso" in candidates)]
 
 
-def sniff_csv(data: bytes) -> CsvPreview:
-    """Look at an upload: encoding, delimiter, headers, samples and a guessed mapping."""
+# Money as banks write it: two decimals, a sign, brackets or a currency symbol.
+_MONEYISH_RE = re.compile(r"[.,]\d{2}\s*\D{0,3}$|^[-+(]|[-)]$|[$£€¥₹]")
+
+
+def _guess_by_content(table: _Table, found: dict[str, str]) -> dict[str, str]:
+    """Fill in date, amount and description from what the columns hold, where the header
+    named none: the one date column, the one money column, the most varied text column."""
+    guessed = dict(found)
+    if {"date", "description"} <= found.keys() and {"amount", "debit", "credit"} & found.keys():
+        return guessed
+    taken = {find_column(table.columns, name) for name in found.values()}
+    free = [i for i in range(len(table.columns)) if i not in taken]
+    rows = table.rows[:_GUESS_ROWS]
+    filled = {i: [v for v in (_cell(cells, i) for _, cells in rows) if v] for i in free}
+    dates = [i for i in free if filled[i] and detect_date_format(filled[i])[1]]
+    money = [
+        i
+        for i in free
+        if i not in dates
+        and filled[i]
+        and all(_is_amount(v) for v in filled[i])
+        and any(_MONEYISH_RE.search(v) for v in filled[i])
+    ]
+    texts = [
+        i
+        for i in free
+        if i not in dates + money and any(re.search(r"[^\W\d_]", v) for v in filled[i])
+    ]
+    if "date" not in guessed and dates:
+        guessed["date"] = table.columns[dates[0]]
+    if not {"amount", "debit", "credit"} & guessed.keys() and len(money) == 1:
+        guessed["amount"] = table.columns[money[0]]
+    if "description" not in guessed and texts:
+        most_varied = max(texts, key=lambda i: len(set(filled[i])))
+        guessed["description"] = table.columns[most_varied]
+    return guessed
+
+
+def sniff_csv(data: bytes, has_header: bool | None = None) -> CsvPreview:
+    """Look at an upload: encoding, delimiter, columns, samples and a guessed mapping."""
     text, encoding = decode_text(data)
-    table = _read_table(text)
+    table = _read_table(text, has_header)
     if not table.rows:
         raise ImportFileError("the file has no transactions")
-    found = _suggest_columns(table.headers)
+    found = suggest_columns(table.columns) if table.has_header else {}
+    found = _guess_by_content(table, found)
 
-    date_index = _find_column(table.headers, found["date"]) if "date" in found else None
-    if date_index is None:
-        # No recognisable header: the first column whose every value reads as a date.
-        for index in range(len(table.headers)):
-            if detect_date_format(_column_values(table, index))[1]:
-                date_index = index
-                break
+    def index(role: str) -> int | None:
+        return find_column(table.columns, found[role]) if role in found else None
+
+    date_index = index("date")
     candidates = (
         _date_candidates(_column_values(table, date_index)) if date_index is not None else []
     )
-
-    money_columns = [found[f] for f in ("amount", "debit", "credit") if f in found]
+    money_columns = [index(role) for role in ("amount", "debit", "credit") if role in found]
     if money_columns:
-        amounts = [
-            value
-            for name in money_columns
-            for value in _column_values(table, table.headers.index(name))
-        ]
+        amounts = [value for i in money_columns for value in _column_values(table, i)]
     else:
         amounts = [
             cell.strip()
-            for _, cells in table.rows
+            for _, cells in table.rows[:_GUESS_ROWS]
             for i, cell in enumerate(cells)
-            if i != date_index and _AMOUNTISH_RE.fullmatch(cell.strip())
+            if i != date_index and _is_amount(cell.strip())
         ]
     decimal_separator = detect_decimal_separator(amounts)
 
@@ -289,76 +268,104 @@ def sniff_csv(data: bytes) -> CsvPreview:
             **found,
             date_format=candidates[0] if candidates else "iso",
             decimal_separator=decimal_separator,
+            has_header=table.has_header,
         )
     return CsvPreview(
         encoding=encoding,
         delimiter=table.delimiter,
-        headers=table.headers,
+        has_header=table.has_header,
+        header_line=table.header_line,
+        columns=table.columns,
         sample_rows=[[cell.strip() for cell in cells] for _, cells in table.rows[:SAMPLE_SIZE]],
-        row_count=len(table.rows),
+        lines_read=len(table.rows),
+        lines_above=[(line, table.delimiter.join(cells)) for line, cells in table.above],
         suggested=suggested,
+        found=found,
         date_format_candidates=candidates,
         decimal_separator=decimal_separator,
     )
 
 
-def parse_csv(data: bytes, mapping: CsvMapping) -> list[ParsedRow]:
-    """Every transaction in the file, or ImportFileError at the first bad line (nothing partial)."""
+def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
+    """Every transaction in the file, and every line that gives none with its reason.
+
+    Only a file that cannot be read as a table at all (or lacks a mapped column)
+    raises ImportFileError.
+    """
     text, _ = decode_text(data)
-    table = _read_table(text)
+    table = _read_table(text, mapping.has_header)
     columns: dict[str, int | None] = {}
-    for field in _COLUMN_FIELDS:
+    for field in COLUMN_FIELDS:
         name = getattr(mapping, field)
-        if name is None:
-            columns[field] = None
-            continue
-        columns[field] = _find_column(table.headers, name)
-        if columns[field] is None:
-            raise ImportFileError(f"the file has no column '{name}'")
+        columns[field] = None if name is None else find_column(table.columns, name)
+        if name is not None and columns[field] is None:
+            raise ImportFileError(f"the file has no column {quoted(name)}")
     if not table.rows:
         raise ImportFileError("the file has no transactions")
 
-    def optional(cells: list[str], field: str) -> str | None:
+    def read(field: str, reader: Callable[[str], object]):
+        """One mapped cell through its reader; a failure names the column and the text."""
+        text = _cell(cells, columns[field])
+        try:
+            return reader(text)
+        except ValueError as exc:
+            raise CellError(str(exc), getattr(mapping, field), text) from exc
+
+    def optional(field: str) -> str | None:
         return collapse(_cell(cells, columns[field])) or None
 
-    rows = []
+    parsed = ParsedFile(rows=[], lines_read=len(table.rows))
     for line, cells in table.rows:
-        if any(cell.strip() for cell in cells[len(table.headers) :]):
-            # Usually an unquoted "1,234.56" splitting a cell: every later column would shift.
-            raise ImportFileError(
-                f"this row has {len(cells)} columns but the header has {len(table.headers)}", line
-            )
         try:
-            when = parse_date(_cell(cells, columns["date"]), mapping.date_format)
-            if mapping.amount:
-                amount = parse_amount(_cell(cells, columns["amount"]), mapping.decimal_separator)
-            else:
-                amount = _debit_credit(cells, columns, mapping)
-        except ValueError as exc:
-            raise ImportFileError(str(exc), line) from exc
-        rows.append(
+            if any(cell.strip() for cell in cells[table.width :]):
+                # Usually an unquoted "1,234.56" splitting a cell: every later column would shift.
+                raise CellError(
+                    f"this row has {len(cells)} columns but the file's table has {table.width}",
+                    value=table.delimiter.join(cells),
+                )
+            when = read("date", lambda text: parse_date(text, mapping.date_format))
+            amount = _amount(mapping, read)
+        except CellError as exc:
+            parsed.problems.append(LineProblem(line, exc.reason, exc.column, exc.value))
+            continue
+        parsed.rows.append(
             ParsedRow(
                 line=line,
                 date=when,
                 description=collapse(_cell(cells, columns["description"])),
                 amount=amount,
-                category=optional(cells, "category"),
-                owner=optional(cells, "owner"),
-                account=optional(cells, "account"),
-                notes=optional(cells, "notes"),
+                category=optional("category"),
+                owner=optional("owner"),
+                account=optional("account"),
+                notes=optional("notes"),
             )
         )
-    return rows
+    return parsed
 
 
-def _debit_credit(cells: list[str], columns: dict[str, int | None], mapping: CsvMapping) -> Decimal:
-    debit = _cell(cells, columns["debit"])
-    credit = _cell(cells, columns["credit"])
-    if not debit and not credit:
-        names = " or ".join(f"'{n}'" for n in (mapping.debit, mapping.credit) if n)
-        raise ValueError(f"there is no amount in {names}")
+def _amount(mapping: CsvMapping, read: Callable) -> Decimal:
+    separator = mapping.decimal_separator
+
+    def money(text: str) -> Decimal:
+        return parse_amount(text, separator)
+
+    if mapping.amount:
+        amount = read("amount", money)
+        if mapping.direction:
+            went_in = read("direction", _direction)
+            amount = abs(amount) if went_in else -abs(amount)
+        return amount
     # Some banks print debits with a minus sign, some without: the column says which way
     # the money went, so the sign in the file is ignored.
-    money_out = abs(parse_amount(debit, mapping.decimal_separator)) if debit else ZERO
-    money_in = abs(parse_amount(credit, mapping.decimal_separator)) if credit else ZERO
-    return money_in - money_out
+    debit = read("debit", lambda t: abs(money(t)) if t else None) if mapping.debit else None
+    credit = read("credit", lambda t: abs(money(t)) if t else None) if mapping.credit else None
+    if debit is None and credit is None:
+        names = " or ".join(f"'{n}'" for n in (mapping.debit, mapping.credit) if n)
+        raise CellError(f"there is no amount in {names}", mapping.debit or mapping.credit, "")
+    return (credit or ZERO) - (debit or ZERO)
+
+
+def _direction(text: str) -> bool:
+    if not text:
+        raise ValueError("the money in/out column is empty")
+    return money_in(text)

@@ -16,6 +16,7 @@ from ofxtools.Types import OFXTypeWarning
 from homeledger.services.importing.values import (
     BINARY_MESSAGE,
     ImportFileError,
+    ParsedFile,
     ParsedRow,
     parse_amount,
 )
@@ -90,7 +91,7 @@ def _description(transaction: Element) -> str:
     return payee or memo
 
 
-def parse_ofx(data: bytes) -> list[ParsedRow]:
+def parse_ofx(data: bytes) -> ParsedFile:
     """Bank and credit-card transactions of every statement in an OFX/QFX file."""
     if not data.strip():
         raise ImportFileError("the file is empty")
@@ -143,4 +144,4 @@ def parse_ofx(data: bytes) -> list[ParsedRow]:
             )
     if not rows:
         raise ImportFileError("the file has no transactions")
-    return rows
+    return ParsedFile(rows=rows, lines_read=len(rows))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from homeledger.services.importing.values import (
+    CellError,
     ImportFileError,
+    LineProblem,
+    ParsedFile,
     ParsedRow,
     date_format_label,
     decode_text,
@@ -100,8 +103,8 @@ def _category(value: str) -> str | None:
     return value or None
 
 
-def parse_qif(data: bytes) -> list[ParsedRow]:
-    """Every transaction in a QIF file, or ImportFileError naming the first bad line."""
+def parse_qif(data: bytes) -> ParsedFile:
+    """Every transaction in a QIF file, and every record that gives none with its reason."""
     text, _ = decode_text(data)
     if not text.strip():
         raise ImportFileError("the file is empty")
@@ -117,37 +120,51 @@ def parse_qif(data: bytes) -> list[ParsedRow]:
     amounts = [r.value("T") or r.value("U") for r in records]
     decimal_separator = detect_decimal_separator(amounts)
 
-    rows = []
+    parsed = ParsedFile(rows=[], lines_read=len(records))
     for record in records:
-        if "D" not in record.fields:
-            raise ImportFileError("the record has no date (D line)", record.line)
-        date_line, date_text = record.fields["D"]
         try:
-            when = parse_date(_normalise_date(date_text), date_format)
-        except ValueError as exc:
-            message = (
-                f"{quoted(date_text)} is not a date in {date_format_label(date_format, date_text)}"
-            )
-            raise ImportFileError(message, date_line) from exc
-        amount_field = record.fields.get("T") or record.fields.get("U")
-        if amount_field is None:
-            raise ImportFileError("the record has no amount (T line)", record.line)
-        try:
-            amount = parse_amount(amount_field[1], decimal_separator)
-        except ValueError as exc:
-            raise ImportFileError(str(exc), amount_field[0]) from exc
-        payee, memo = collapse(record.value("P")), collapse(record.value("M"))
-        description = payee or memo
-        if payee and memo and memo.casefold() not in payee.casefold():
-            description = f"{payee} - {memo}"
-        rows.append(
-            ParsedRow(
-                line=record.line,
-                date=when,
-                description=description,
-                amount=amount,
-                category=_category(record.value("L")),
-                account=record.account,
-            )
-        )
-    return rows
+            parsed.rows.append(_row(record, date_format, decimal_separator))
+        except _RecordError as exc:
+            parsed.problems.append(LineProblem(exc.line, exc.reason, exc.column, exc.value))
+    return parsed
+
+
+class _RecordError(CellError):
+    def __init__(self, line: int, reason: str, column: str, value: str) -> None:
+        super().__init__(reason, column, value)
+        self.line = line
+
+
+def _row(record: _Record, date_format: str, decimal_separator: str) -> ParsedRow:
+    if "D" not in record.fields:
+        raise _RecordError(record.line, "the record has no date (D line)", "D", "")
+    date_line, date_text = record.fields["D"]
+    try:
+        when = parse_date(_normalise_date(date_text), date_format)
+    except ValueError as exc:
+        # Named as the file writes it ("2/30'24"), not as normalised for reading.
+        if "real date" in str(exc):
+            reason = quoted(date_text) + str(exc)[str(exc).index(" is not") :]
+        else:
+            label = date_format_label(date_format, date_text)
+            reason = f"{quoted(date_text)} is not a date in {label}"
+        raise _RecordError(date_line, reason, "D", date_text) from exc
+    amount_field = record.fields.get("T") or record.fields.get("U")
+    if amount_field is None:
+        raise _RecordError(record.line, "the record has no amount (T line)", "T", "")
+    try:
+        amount = parse_amount(amount_field[1], decimal_separator)
+    except ValueError as exc:
+        raise _RecordError(amount_field[0], str(exc), "T", amount_field[1]) from exc
+    payee, memo = collapse(record.value("P")), collapse(record.value("M"))
+    description = payee or memo
+    if payee and memo and memo.casefold() not in payee.casefold():
+        description = f"{payee} - {memo}"
+    return ParsedRow(
+        line=record.line,
+        date=when,
+        description=description,
+        amount=amount,
+        category=_category(record.value("L")),
+        account=record.account,
+    )

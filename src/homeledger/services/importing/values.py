@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ DATE_FORMAT_LABELS = {
 }
 DECIMAL_SEPARATORS = (".", ",")
 CENT = Decimal("0.01")
+MAX_SHOWN_CELL = 200  # characters of a cell kept in a LineProblem
 
 
 class ImportFileError(ValueError):
@@ -44,6 +46,49 @@ class ParsedRow:
     owner: str | None = None
     account: str | None = None
     notes: str | None = None
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A line of the file that gives no transaction, and why: shown to the person, who can
+    fix the file or import the rest without it."""
+
+    line: int | None
+    reason: str
+    column: str | None = None
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        # Shown on pages and kept on the batch: a megabyte cell must not come along whole.
+        for name in ("column", "value"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_SHOWN_CELL:
+                object.__setattr__(self, name, text[: MAX_SHOWN_CELL - 1] + "…")
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; carries the column it is in and the text it holds."""
+
+    def __init__(self, reason: str, column: str | None = None, value: str | None = None) -> None:
+        self.reason, self.column, self.value = reason, column, value
+        super().__init__(reason)
+
+
+@dataclass
+class ParsedFile:
+    """What a file holds: the rows that read, the lines that did not, and how many it had.
+
+    ``lines_read`` counts the file's transaction lines (for CSV, the data rows below
+    the column names), so ``lines_read == len(rows) + len(problems)``: nothing the
+    file holds goes missing without being named.
+    """
+
+    rows: list[ParsedRow]
+    problems: list[LineProblem] = field(default_factory=list)
+    lines_read: int = 0
 
 
 def quoted(text: str, limit: int = 40) -> str:
@@ -103,15 +148,17 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 # --- amounts ------------------------------------------------------------------------------------
 
+# A currency written beside an amount: a symbol ("$", "€", "R$", "kr"), or an ISO code ("EUR").
+_CURRENCY = r"[$£€¥₹₩₽₺₪₫฿₱₦₴]|[A-Z]{1,3}\$|kr\.?|Kč|zł|Fr\.|CHF|[A-Z]{3}"
 _AMOUNT_RE = re.compile(
     r"""
     (?P<lead>[-+])? \s*
-    (?P<cur1>[$£€¥₹]|[A-Z]{3})? \s*
+    (?P<cur1>{currency})? \s*
     (?P<lead2>[-+])? \s*
     (?P<number>\d(?:[\d.,' ]*\d)?|[.,]\d+)
-    \s* (?P<cur2>[$£€¥₹]|[A-Z]{3})?
+    \s* (?P<cur2>{currency})?
     \s* (?P<trail>[-+]|(?i:CR|DR))?
-    """,
+    """.replace("{currency}", _CURRENCY),
     re.VERBOSE,
 )
 _NUMBER_RE = re.compile(r"\d(?:[\d.,' ]*\d)?")
@@ -177,6 +224,13 @@ def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal:
     if negative and value:
         value = -value
     return value
+
+
+def guess_decimal_separator(text: str) -> str | None:
+    """The decimal separator an amount's text implies ("1.234,50": ","), or None when it
+    could be either ("1,234") or has none ("12")."""
+    found = _NUMBER_RE.search(text or "")
+    return _guess_decimal(found.group()) if found else None
 
 
 def detect_decimal_separator(samples: list[str]) -> str:
@@ -245,8 +299,9 @@ def _year(token: str, two_digits_ok: bool) -> int | None:
     return None
 
 
-def try_date(text: str, date_format: str) -> date | None:
-    """The date text means in date_format, or None; parse_date() explains failures."""
+def _date_fields(text: str, date_format: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as ``text`` writes them in date_format, not yet checked as a
+    calendar date; None when the text is not written that way."""
     core = _TIME_SUFFIX_RE.sub("", text.strip()).strip()
     if re.fullmatch(r"\d{8}", core) and date_format in ("iso", "ymd"):
         tokens = [core[:4], core[4:6], core[6:]]
@@ -270,10 +325,20 @@ def try_date(text: str, date_format: str) -> date | None:
         return None
     if not 1900 <= year <= 2199:
         return None  # keeps odd numbers like "01.02.0003" from passing as dates
+    return year, month, int(day_t)
+
+
+def _calendar_date(fields: tuple[int, int, int]) -> date | None:
     try:
-        return date(year, month, int(day_t))
+        return date(*fields)
     except ValueError:
-        return None
+        return None  # 30 February, month 13
+
+
+def try_date(text: str, date_format: str) -> date | None:
+    """The date text means in date_format, or None; parse_date() explains failures."""
+    fields = _date_fields(text, date_format)
+    return _calendar_date(fields) if fields else None
 
 
 def parse_date(text: str, date_format: str) -> date:
@@ -282,17 +347,31 @@ def parse_date(text: str, date_format: str) -> date:
         raise ValueError(f"unknown date format {date_format!r}")
     if not text.strip():
         raise ValueError("the date is empty")
-    parsed = try_date(text, date_format)
-    if parsed is None:
+    fields = _date_fields(text, date_format)
+    if fields is None:
         raise ValueError(
             f"{quoted(text)} is not a date in {date_format_label(date_format, text.strip())}"
+        )
+    parsed = _calendar_date(fields)
+    if parsed is None:
+        year, month, _ = fields
+        if not 1 <= month <= 12:
+            raise ValueError(f"{quoted(text)} is not a real date (there is no month {month})")
+        raise ValueError(
+            f"{quoted(text)} is not a real date ({date(year, month, 1):%B %Y} "
+            f"has {_days_in(year, month)} days)"
         )
     return parsed
 
 
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
 def detect_date_format(samples: list[str]) -> tuple[str | None, list[str]]:
     """The one format every sample fits (or None), and every format that fits them all."""
-    values = [s.strip() for s in samples if s and s.strip()]
+    # A statement repeats each date many times; each distinct text is tried once.
+    values = list(dict.fromkeys(s.strip() for s in samples if s and s.strip()))
     if not values:
         return None, []
     candidates = [f for f in DATE_FORMATS if all(try_date(v, f) for v in values)]

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
-from homeledger.services.importing import DATE_FORMAT_LABELS
+from homeledger.services.importing import DATE_FORMAT_LABELS, ROLE_LABELS
 from homeledger.web.forms import WebForm, options, printable
 
 # CsvMapping's column roles, in the order the preview form shows them.
-COLUMN_ROLES = (
-    "date",
-    "description",
-    "amount",
-    "debit",
-    "credit",
-    "category",
-    "owner",
-    "account",
-    "notes",
-)
+COLUMN_ROLES = tuple(ROLE_LABELS)
 DECIMAL_CHOICES = options([(".", "Point: 1,234.56"), (",", "Comma: 1.234,56")])
 _ACCOUNT = [Optional(), Length(max=100), printable]
 
@@ -46,6 +43,12 @@ class PreviewForm(WebForm):
     file_data = HiddenField(validators=[DataRequired()])
     filename = HiddenField(validators=[Length(max=255)])
     previewed = HiddenField()  # the mapping the shown rows were read with
+    header_shown = HiddenField()  # "1"/"0": whether the shown columns came from a header row
+    has_header = BooleanField(
+        "The first line names the columns",
+        description="Names such as Date and Amount. Untick it for a file that starts "
+        "straight with a transaction.",
+    )
     account = StringField("Account label", validators=_ACCOUNT)
     date_format = SelectField("Date format", default="")
     decimal_separator = SelectField("Decimal separator", choices=DECIMAL_CHOICES, default=".")
@@ -54,18 +57,27 @@ class PreviewForm(WebForm):
         validators=[Optional(), Length(max=100), printable],
         description="Optional: a name such as your bank's, to pick next time.",
     )
-    # One select per CsvMapping column role; "col_" keeps them apart from the account label.
-    col_date = SelectField("Date column", default="")
-    col_description = SelectField("Description column", default="")
-    col_amount = SelectField("Amount column", default="")
-    col_debit = SelectField("Debit (money out) column", default="")
-    col_credit = SelectField("Credit (money in) column", default="")
-    col_category = SelectField("Category column", default="")
-    col_owner = SelectField("Owner column", default="")
-    col_account = SelectField("Account column", default="")
-    col_notes = SelectField("Notes column", default="")
+    # One select per CsvMapping column role ("col_" keeps them apart from the account label).
+    # Their choices are the file's columns; a name the file lacks is named by the service.
+    col_date = SelectField("Date column", default="", validate_choice=False)
+    col_description = SelectField("Description column", default="", validate_choice=False)
+    col_amount = SelectField("Amount column", default="", validate_choice=False)
+    col_debit = SelectField("Debit (money out) column", default="", validate_choice=False)
+    col_credit = SelectField("Credit (money in) column", default="", validate_choice=False)
+    col_direction = SelectField(
+        "Money in/out column",
+        default="",
+        validate_choice=False,
+        description="Only with an unsigned amount: a column saying Af/Bij, S/H, Debit/Credit.",
+    )
+    col_category = SelectField("Category column", default="", validate_choice=False)
+    col_owner = SelectField("Owner column", default="", validate_choice=False)
+    col_account = SelectField("Account column", default="", validate_choice=False)
+    col_notes = SelectField("Notes column", default="", validate_choice=False)
     refresh = SubmitField("Update preview")
     confirm = SubmitField("Import")
+    # Importing a file with unreadable lines takes this second button, which names them.
+    confirm_skipping = SubmitField("Import and skip the lines that cannot be read")
 
     def columns(self) -> list:
         return [getattr(self, f"col_{role}") for role in COLUMN_ROLES]

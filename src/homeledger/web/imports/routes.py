@@ -15,9 +15,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import imports
+from homeledger.services import import_profiles, imports
 from homeledger.services.errors import ValidationError
-from homeledger.services.importing import CsvMapping, ImportFileError, detect_format, sniff_csv
+from homeledger.services.importing import (
+    MAX_IMPORT_BYTES,
+    ChoiceNeeded,
+    CsvMapping,
+    CsvPreview,
+    ImportFileError,
+    detect_format,
+    sniff_csv,
+)
 from homeledger.web.forms import flash_skipped_rules, id_choices, options, sentence, show_errors
 from homeledger.web.imports.forms import (
     COLUMN_ROLES,
@@ -30,7 +38,7 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 PREVIEW_ROWS = 100
 # Base64 of the largest accepted file, and room for the other fields.
-_CARRIED_FORM_BYTES = (imports.MAX_IMPORT_BYTES * 4) // 3 + 1024 * 1024
+_CARRIED_FORM_BYTES = (MAX_IMPORT_BYTES * 4) // 3 + 1024 * 1024
 
 
 @bp.url_value_preprocessor
@@ -46,7 +54,9 @@ def allow_the_carried_file(endpoint, values) -> None:
 
 def _upload_form() -> UploadForm:
     form = UploadForm()
-    form.profile.choices = id_choices(imports.list_profiles(db.session), "Guess from the file")
+    form.profile.choices = id_choices(
+        import_profiles.list_profiles(db.session), "Guess from the file"
+    )
     return form
 
 
@@ -55,20 +65,27 @@ def _render_upload(form: UploadForm, status: int = 200):
 
 
 def _read(filename: str, data: bytes, mapping: CsvMapping | None, account: str | None):
-    """(plan, csv preview, problem): the plan when the file reads; else a CSV's look and why.
+    """(plan, csv preview, problem, choice): the plan when the file reads; else a CSV's
+    look and why. ``choice`` means the why is a choice to make, not a mistake.
 
     Neither plan nor preview means the file cannot be read at all.
     """
     try:
         plan = imports.plan(db.session, filename, data, mapping=mapping, account=account)
-        return plan, plan.csv, None
+        return plan, plan.csv, None, False
+    except ChoiceNeeded as exc:
+        return None, exc.preview, sentence(str(exc)), mapping is None
     except ImportFileError as exc:
         problem = sentence(str(exc))
+    return None, _sniff(filename, data, mapping.has_header if mapping else None), problem, False
+
+
+def _sniff(filename: str, data: bytes, has_header: bool | None) -> CsvPreview | None:
+    """The CSV's layout, or None for another kind of file or one that cannot be read."""
     try:
-        csv = sniff_csv(data) if detect_format(filename, data) == "csv" else None
+        return sniff_csv(data, has_header) if detect_format(filename, data) == "csv" else None
     except ImportFileError:
-        csv = None
-    return None, csv, problem
+        return None
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -86,12 +103,12 @@ def upload():
     mapping = None
     if form.profile.data:
         try:
-            mapping = imports.profile_mapping(db.session, int(form.profile.data))
+            mapping = import_profiles.profile_mapping(db.session, int(form.profile.data))
         except ImportFileError as exc:
             form.profile.errors = [sentence(str(exc))]
             return _render_upload(form, 400)
     account = form.account.data or None
-    plan, csv, problem = _read(filename, data, mapping, account)
+    plan, csv, problem, choice = _read(filename, data, mapping, account)
     if plan is None and csv is None:
         form.file.errors = [problem]
         return _render_upload(form, 400)
@@ -101,47 +118,50 @@ def upload():
         filename=filename,
         account=account,
     )
-    status = 200
-    if plan is not None:
-        _fill_mapping(preview_form, plan.mapping)
-    else:
-        _fill_mapping(preview_form, mapping or csv.suggested)
-        if mapping is None and len(csv.date_format_candidates) > 1:
-            preview_form.date_format.data = ""  # a guess would silently swap days and months
-        # A choice the file cannot make for us is the next step, not a mistake.
-        if mapping is not None or not (
-            csv.suggested is None or len(csv.date_format_candidates) > 1
-        ):
-            status = 400
-    return _render_preview(preview_form, plan, csv, problem, status)
+    _fill_mapping(preview_form, plan.mapping if plan else mapping, csv)
+    # A choice the file cannot make for us is the next step, not a mistake.
+    return _render_preview(preview_form, plan, csv, problem, 200 if plan or choice else 400)
 
 
 def _mapping_from(form: PreviewForm) -> CsvMapping:
     values = {role: getattr(form, f"col_{role}").data or None for role in COLUMN_ROLES}
     return CsvMapping(
-        **values, date_format=form.date_format.data, decimal_separator=form.decimal_separator.data
+        **values,
+        date_format=form.date_format.data,
+        decimal_separator=form.decimal_separator.data,
+        has_header=form.has_header.data,
     )
 
 
-def _fill_mapping(form: PreviewForm, mapping: CsvMapping | None) -> None:
-    if mapping is None:
-        return
-    for role in COLUMN_ROLES:
-        getattr(form, f"col_{role}").data = getattr(mapping, role) or ""
-    form.date_format.data = mapping.date_format
-    form.decimal_separator.data = mapping.decimal_separator
+def _fill_mapping(form: PreviewForm, mapping: CsvMapping | None, csv: CsvPreview | None) -> None:
+    """Show ``mapping``; without one, what the file suggests (a blank where it cannot tell)."""
+    if mapping is not None:
+        for role in COLUMN_ROLES:
+            getattr(form, f"col_{role}").data = getattr(mapping, role) or ""
+        form.date_format.data = mapping.date_format
+        form.decimal_separator.data = mapping.decimal_separator
+    elif csv is not None:
+        for role in COLUMN_ROLES:
+            getattr(form, f"col_{role}").data = csv.found.get(role, "")
+        # A guess between day-first and month-first would silently swap days and months.
+        candidates = csv.date_format_candidates
+        form.date_format.data = candidates[0] if len(candidates) == 1 else ""
+        form.decimal_separator.data = csv.decimal_separator
+    if csv is not None:
+        form.has_header.data = csv.has_header
 
 
 def _set_choices(form: PreviewForm, csv) -> None:
-    headers = csv.headers if csv is not None else []
+    columns = csv.columns if csv is not None else []
     for column in form.columns():
-        column.choices = options([("", "— none —")] + [(h, h) for h in headers])
+        column.choices = options([("", "— none —")] + [(c, c) for c in columns])
     form.date_format.choices = date_format_choices(csv.date_format_candidates if csv else [])
 
 
 def _render_preview(form: PreviewForm, plan, csv, problem: str | None, status: int):
     _set_choices(form, csv)
     form.previewed.data = json.dumps(plan.mapping.to_dict()) if plan and plan.mapping else ""
+    form.header_shown.data = ("1" if csv.has_header else "0") if csv else ""
     return render_template(
         "imports/preview.html",
         form=form,
@@ -149,6 +169,8 @@ def _render_preview(form: PreviewForm, plan, csv, problem: str | None, status: i
         csv=csv,
         rows=plan.rows[:PREVIEW_ROWS] if plan else [],
         preview_rows=PREVIEW_ROWS,
+        bad_lines=plan.problems[:PREVIEW_ROWS] if plan else [],
+        max_bad_lines=imports.MAX_BAD_LINES,
         problem=problem,
         prompt=status == 200,  # a choice to make, not a mistake
     ), status
@@ -171,10 +193,8 @@ def preview():
     """
     form = PreviewForm()
     data, filename = _carried_file(form), form.filename.data or "upload"
-    try:
-        csv = sniff_csv(data) if data and detect_format(filename, data) == "csv" else None
-    except ImportFileError:
-        csv = None  # reading it below names the problem
+    has_header = bool(form.has_header.data)
+    csv = _sniff(filename, data, has_header) if data else None  # reading it names a problem
     _set_choices(form, csv)
     if not data or not form.validate_on_submit():
         if not data:
@@ -182,8 +202,17 @@ def preview():
             upload_form.file.errors = ["The file did not come through; upload it again."]
             return _render_upload(upload_form, 400)
         return _render_preview(form, None, csv, None, 400)
+    confirm = form.confirm.data or form.confirm_skipping.data
     mapping = None
     if csv is not None:
+        if form.header_shown.data != ("1" if has_header else "0"):
+            # The columns are named anew (by position, or by the first line): start again
+            # from what the file suggests for them.
+            _fill_mapping(form, None, csv)
+            confirm = False
+            if csv.needs == "columns":
+                problem = sentence(f"choose which columns hold the {' and '.join(csv.missing)}")
+                return _render_preview(form, None, csv, problem, 200)
         if not form.date_format.data:
             form.date_format.errors = ["Choose how this file writes its dates."]
             return _render_preview(form, None, csv, None, 400)
@@ -191,13 +220,13 @@ def preview():
             mapping = _mapping_from(form)
         except ImportFileError as exc:
             return _render_preview(form, None, csv, sentence(str(exc)), 400)
-        if form.confirm.data and form.previewed.data != json.dumps(mapping.to_dict()):
+        if confirm and form.previewed.data != json.dumps(mapping.to_dict()):
             # The rows on screen were read another way: show these first, import next time.
             flash("The mapping changed: check the preview, then import.", "info")
-            form.confirm.data = False
-    if form.confirm.data:
+            confirm = False
+    if confirm:
         return _commit(form, filename, data, mapping, csv)
-    plan, read_csv, problem = _read(filename, data, mapping, form.account.data or None)
+    plan, read_csv, problem, _ = _read(filename, data, mapping, form.account.data or None)
     if plan is None and read_csv is None:
         upload_form = _upload_form()
         upload_form.file.errors = [problem]
@@ -214,23 +243,31 @@ def _commit(form: PreviewForm, filename: str, data: bytes, mapping: CsvMapping |
             mapping=mapping,
             account=form.account.data or None,
             save_mapping_as=form.profile_name.data or None,
+            skip_bad_lines=bool(form.confirm_skipping.data),
         )
     except ImportFileError as exc:
         db.session.rollback()
-        return _render_preview(form, None, csv, sentence(str(exc)), 400)
+        plan, csv, _, _ = _read(filename, data, mapping, form.account.data or None)
+        return _render_preview(form, plan, csv, sentence(str(exc)), 400)
     except ValidationError as exc:
         db.session.rollback()
         show_errors(form, exc, {"name": "profile_name"})
-        plan, csv, problem = _read(filename, data, mapping, form.account.data or None)
+        plan, csv, problem, _ = _read(filename, data, mapping, form.account.data or None)
         return _render_preview(form, plan, csv, problem, 400)
     db.session.commit()
+    skipped_lines = len((batch.summary or {}).get("skipped_lines", []))
     flash(
-        f"Imported {batch.row_count} transaction{'' if batch.row_count == 1 else 's'}, "
-        f"skipped {batch.skipped_count} duplicate{'' if batch.skipped_count == 1 else 's'}.",
+        f"Imported {_count(batch.row_count, 'transaction')}, "
+        f"skipped {_count(batch.skipped_count, 'duplicate')}"
+        + (f" and {_count(skipped_lines, 'unreadable line')}." if skipped_lines else "."),
         "success",
     )
     flash_skipped_rules((batch.summary or {}).get("skipped_rules", []), "this import")
     return redirect(url_for("imports.batches"))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _summary_amount(batch, key: str) -> Decimal | None:
