@@ -90,6 +90,11 @@ def test_keyset_pages_through_the_api(client, alex):
     dates = [t["date"] for t in first["items"] + rest["items"]]
     assert dates == [f"2026-03-0{d}" for d in range(7, 0, -1)]
     assert rest["next_cursor"] is None
+    assert first["previous_cursor"] is None
+    back = client.get(
+        f"/api/v1/transactions?limit=5&cursor={rest['previous_cursor']}", headers=alex
+    ).get_json()
+    assert back["items"] == first["items"] and back["previous_cursor"] is None
     bad = client.get("/api/v1/transactions?cursor=nonsense", headers=alex)
     assert bad.status_code == 422 and "cursor" in bad.get_json()["error"]["fields"]
 

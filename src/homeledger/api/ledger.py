@@ -51,7 +51,8 @@ def filter_from(args: dict) -> TransactionFilter:
 @blp.arguments(TransactionQuery, location="query")
 @blp.response(200, TransactionPage)
 def list_transactions(args):
-    """Search and filter transactions, newest first by default; follow `next_cursor` for more."""
+    """Search and filter transactions, newest first by default; follow `next_cursor` for more
+    and `previous_cursor` back."""
     page = transactions.list_page(
         db.session,
         filter_from(args),
@@ -59,7 +60,11 @@ def list_transactions(args):
         cursor=args.get("cursor"),
         limit=args["limit"],
     )
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "previous_cursor": page.previous_cursor,
+    }
 
 
 @blp.post("/transactions")

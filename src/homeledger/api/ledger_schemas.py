@@ -119,6 +119,11 @@ class TransactionPage(Schema):
         required=True,
         metadata={"description": "Pass as `cursor` for the next page."},
     )
+    previous_cursor = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Pass as `cursor` for the page before this one."},
+    )
 
 
 class FilterSchema(TransactionQuery):
