@@ -71,6 +71,12 @@ def test_previous_leads_back_through_the_same_pages(signed_in, coffees):
     assert [_descriptions(p) for p in back] == [_descriptions(p) for p in reversed(pages)]
 
 
+def test_a_stale_page_link_offers_the_first_page_of_the_same_filter(signed_in, coffees):
+    response = signed_in.get("/transactions?search=coffee&cursor=gone")
+    assert response.status_code == 400
+    assert 'href="/transactions?search=coffee">Go to the first page' in _html(response)
+
+
 def test_totals_are_of_the_whole_filter_not_the_page(signed_in, coffees):
     html = _html(signed_in.get("/transactions?search=coffee"))
     assert len(_descriptions(html)) == 10
