@@ -142,6 +142,23 @@ def test_all_matching_with_another_count_changes_nothing(session, signed_in, ale
     assert all(t.category_id is None for t in _all(session, alex, Transaction))
 
 
+def test_the_question_names_the_filter_in_words(session, signed_in, alex, shops):
+    path = "/transactions/bulk?search=tesco&month=2024-03&category=none&amount_max=-0.50"
+    text = _text(signed_in.post(path, data=_bulk(shops, _csrf(signed_in))))
+    assert "Change 7 transactions?" in text
+    assert "Month March 2024" in text and "Category Uncategorised" in text
+    assert "Amount to -$0.50" in text
+
+
+def test_a_filter_the_ledger_refuses_is_a_400_not_a_question(session, signed_in, alex, shops):
+    response = signed_in.post(
+        "/transactions/bulk?month=1800-01", data=_bulk(shops, _csrf(signed_in))
+    )
+    assert response.status_code == 400
+    assert "Choose a month between 1900 and 2199." in _text(response)
+    assert all(t.category_id is None for t in _all(session, alex, Transaction))
+
+
 def test_the_whole_ledger_needs_its_own_tick(session, signed_in, alex, shops):
     token = _csrf(signed_in)
     question = signed_in.post("/transactions/bulk", data=_bulk(shops, token))

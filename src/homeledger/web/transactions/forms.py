@@ -65,6 +65,7 @@ class BulkForm(WebForm):
     # The second step of "all matching": the count the person was shown and agreed to.
     confirm_count = HiddenField()
     whole_ledger = BooleanField("Yes, change every transaction in the ledger")
+    matching = 0  # how many rows "all matching" means right now (the view counts them)
 
 
 class TransactionForm(WebForm):

@@ -52,6 +52,13 @@ _MORE_FILTERS = {
     "review",
 }
 _MENUS = {"category", "owner", "account"}
+_FACT_KINDS = {
+    "month": "month",
+    "date_from": "date",
+    "date_to": "date",
+    "amount_min": "money",
+    "amount_max": "money",
+}
 # Service field names -> form field names, where they differ.
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 
@@ -190,7 +197,9 @@ def bulk():
         bulk_form.category.errors = ["Choose a category or an owner to set."]
     elif not bulk_form.apply_all.data and not ids:
         bulk_form.apply_selected.errors = ["Tick at least one transaction."]
-    elif bulk_form.apply_all.data and not _all_confirmed(bulk_form, filter_form):
+    elif bulk_form.apply_all.data and not (asked := _all_confirmed(bulk_form, filter_form)):
+        if asked is None:  # the filter itself was refused
+            return _render_list(lists, filter_form, bulk_form, 400)
         return _render_bulk_confirm(lists, filter_form, bulk_form, changes)
     else:
         selection = (
@@ -208,10 +217,18 @@ def bulk():
     return _render_list(lists, filter_form, bulk_form, 400)
 
 
-def _all_confirmed(bulk_form: BulkForm, filter_form: FilterForm) -> bool:
+def _all_confirmed(bulk_form: BulkForm, filter_form: FilterForm) -> bool | None:
     """Whether the person saw how many rows "all matching" means and said yes to that number
-    (and, with no filter at all, ticked that the whole ledger changes)."""
-    count = transactions.totals(db.session, _criteria(filter_form)).count
+    (and, with no filter at all, ticked that the whole ledger changes).
+
+    None when the service refuses the filter (its fields are marked).
+    """
+    try:
+        count = transactions.totals(db.session, _criteria(filter_form)).count
+    except ValidationError as exc:
+        show_errors(filter_form, exc)
+        return None
+    bulk_form.matching = count
     if bulk_form.confirm_count.data != str(count):
         if bulk_form.confirm_count.data:
             flash("The number of matching transactions changed since you were asked.", "warning")
@@ -224,7 +241,7 @@ def _all_confirmed(bulk_form: BulkForm, filter_form: FilterForm) -> bool:
 
 def _render_bulk_confirm(lists: _Lists, filter_form, bulk_form, changes: dict):
     """The second step of "apply to all matching": what changes, on exactly how many rows."""
-    count = transactions.totals(db.session, _criteria(filter_form)).count
+    count = bulk_form.matching
     bulk_form.confirm_count.data = str(count)
     names = {"category_id": lists.category_names, "owner_id": lists.owner_names}
     blanks = {"category_id": "Uncategorised", "owner_id": "no owner"}
@@ -243,17 +260,24 @@ def _render_bulk_confirm(lists: _Lists, filter_form, bulk_form, changes: dict):
     ), 400 if bulk_form.whole_ledger.errors else 200
 
 
-def _filter_facts(form: FilterForm) -> list[tuple[str, str]]:
-    """The filter in words: (label, value) of each field in use."""
+def _filter_facts(form: FilterForm) -> list[tuple[str, object, str]]:
+    """The filter in words: (label, value, kind) of each field in use; the template writes
+    a value by its kind ("month", "date", "money" or "text")."""
     facts = []
     for name in _FILTER_FIELDS:
         field = getattr(form, name)
         if name in ("sort", "batch") or not field.data:
             continue
-        value = dict(field.choices).get(field.data, field.data) if name in _MENUS else field.data
-        facts.append((field.label.text, "yes" if value is True else str(value)))
+        if name in _MENUS:
+            labels = {choice.value: choice.label for choice in field.choices}
+            facts.append((field.label.text, labels.get(field.data, field.data), "text"))
+        elif name == "review":
+            facts.append((field.label.text, "yes", "text"))
+        else:
+            kind = _FACT_KINDS.get(name, "text")
+            facts.append((field.label.text, field.data, kind))
     if form.batch.data:
-        facts.append(("Import", "one import's rows"))
+        facts.append(("Import", "one import's rows", "text"))
     return facts
 
 
