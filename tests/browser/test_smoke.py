@@ -36,7 +36,9 @@ from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[1] / "data" / "axe-core-4.14.1" / "axe.min.js"
+DATA = Path(__file__).resolve().parents[1] / "data"
+AXE = DATA / "axe-core-4.14.1" / "axe.min.js"
+BANK_FILE = DATA / "bank_basic.csv"
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Rules that are not pages: the API's JSON (the reading page /api/v1/docs is one),
 # static files, and redirects.
@@ -168,7 +170,7 @@ class Visit:
         self.page.fill("input[name=username]", "alex")
         self.page.fill("input[name=password]", DEFAULT_PASSWORD)
         with self.page.expect_navigation():
-            self.page.click("form [type=submit]")
+            self.page.click("main form [type=submit]")
         assert self.page.url == self.base + "/", "signing in did not reach the overview"
 
     def check(self, path: str, width: int) -> list[str]:
@@ -176,6 +178,20 @@ class Visit:
         response = self.page.goto(self.base + path, wait_until="load")
         if response is None or response.status != 200:
             self.problems.append(f"status {response.status if response else 'none'}")
+        return self.look(path, width)
+
+    def check_posted(self, start: str, send, width: int) -> list[str]:
+        """The page a form on ``start`` leads to (``send`` fills and sends it)."""
+        self.page.goto(self.base + start)
+        self.problems = []
+        with self.page.expect_navigation() as navigation:
+            send(self.page)
+        response = navigation.value
+        if response is None or response.status != 200:
+            self.problems.append(f"status {response.status if response else 'none'}")
+        return self.look(self.page.url, width)
+
+    def look(self, path: str, width: int) -> list[str]:
         if path.endswith("/docs"):  # the API reading page renders after load
             self.page.wait_for_selector(".api-content", timeout=10_000)
         wide = self.page.evaluate("document.documentElement.scrollWidth")
@@ -199,11 +215,32 @@ class Visit:
         ]
 
 
+def _preview(page) -> None:
+    page.set_input_files("input[type=file]", str(BANK_FILE))
+    page.click("main form [type=submit]")
+
+
+def _bulk_question(page) -> None:
+    panel = page.locator("details:has(#bulk-category)")
+    if not panel.evaluate("details => details.open"):
+        panel.locator("summary").click()  # folded on a phone
+    page.select_option("#bulk-category", label="Groceries")
+    page.click("#bulk-apply_all")
+
+
+# Pages that only a posted form leads to: (the page with the form, how to send it).
+POSTED = {
+    "import preview": ("/imports", _preview),
+    "bulk question": ("/transactions?search=shop", _bulk_question),
+}
+
+
 @pytest.mark.parametrize("device", list(WIDTHS))
 def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_factory):
     base, app, sample = live_server
     width = WIDTHS[device]
     context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(10_000)
     try:
         visit = Visit(context.new_page(), base)
         failures = visit.check("/login", width)  # the one page seen signed out
@@ -211,12 +248,17 @@ def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_fac
         visit.sign_in()
         shots = tmp_path_factory.mktemp(f"screens-{device}")
         pages = _pages(app, sample)
-        for path in pages:
-            problems = visit.check(path, width)
+        checks = [(path, lambda path=path: visit.check(path, width)) for path in pages]
+        checks += [
+            (name, lambda start=start, send=send: visit.check_posted(start, send, width))
+            for name, (start, send) in POSTED.items()
+        ]
+        for name, check in checks:
+            problems = check()
             if problems:
-                shot = shots / (path.strip("/").replace("/", "_") or "overview")
+                shot = shots / (name.strip("/").replace("/", "_").replace(" ", "_") or "overview")
                 visit.page.screenshot(path=f"{shot}.png", full_page=True)
-                failures += [f"{path}: {p} (screenshot {shot}.png)" for p in problems]
+                failures += [f"{name}: {p} (screenshot {shot}.png)" for p in problems]
     finally:
         context.close()
     assert len(pages) > 10

@@ -1,6 +1,7 @@
 /* Homeledger's only script, and optional: every page works without it.
    On a phone, panels marked data-phone-closed (filters, bulk edit, the menu) start folded
-   so the list comes first; on a wide screen they stay open (their toggle is hidden). */
+   so the list comes first; on a wide screen they stay open (their toggle is hidden).
+   A table that has to scroll sideways gets a keyboard stop. */
 (function () {
   "use strict";
   var phone = window.matchMedia("(max-width: 640px)");
@@ -9,6 +10,21 @@
       panel.open = !phone.matches;
     });
   }
-  fit();
-  phone.addEventListener("change", fit);
+  /* A table too wide for its box scrolls sideways: make that box reachable by keyboard. */
+  function scrollers() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table, scrolls sideways");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  function layout() { fit(); scrollers(); }
+  layout();
+  phone.addEventListener("change", layout);
 })();
