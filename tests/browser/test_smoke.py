@@ -156,14 +156,16 @@ class Visit:
             lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"),
         )
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        page.on(
-            "requestfailed",
-            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
-        )
+        page.on("requestfailed", self._failed)
         page.on(
             "response",
             lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"),
         )
+
+    def _failed(self, request) -> None:
+        # Leaving a page cancels what it was still fetching (its icon, say): not a failure.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def sign_in(self) -> None:
         self.page.goto(self.base + "/login")
