@@ -361,6 +361,8 @@ def test_a_row_wider_than_the_header_is_named():
 def test_empty_file():
     assert str(import_error(read_data("bad_empty.csv"))) == "the file is empty"
     assert str(import_error(b" \r\n\r\n")) == "the file is empty"
+    # Only delimiters (a spreadsheet saved with nothing in its cells) holds nothing either.
+    assert str(import_error(b"\n , ,\n,,\n")) == "the file is empty"
     with pytest.raises(ImportFileError, match=r"^the file is empty$"):
         sniff_csv(read_data("bad_empty.csv"))
 

@@ -156,6 +156,8 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
         raise ImportFileError("the file is empty")
     delimiter, width = _choose_delimiter(text)
     records = [(line, cells) for line, cells in _records(text, delimiter) if not _is_blank(cells)]
+    if not records:
+        raise ImportFileError("the file is empty")  # only delimiters: ",,\n,,"
     # Some banks put account details above the table; the table starts at its full width.
     first = next(i for i, (_, cells) in enumerate(records) if len(cells) == width or width == 1)
     if has_header is None:
