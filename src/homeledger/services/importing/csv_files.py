@@ -101,6 +101,12 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                "a cell starting on this line runs on for more than 128 kB: "
+                'check for a quote (") that is never closed',
+                start,
+            ) from exc
         raise ImportFileError(f"this is not a readable CSV file ({exc})", start) from exc
 
 
@@ -173,6 +179,17 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
     rows = [r for r in records[:first] if looks_like_data(r[1])] + records[first:]
     columns = [POSITION_NAME.format(i) for i in range(1, width + 1)]
     return _Table(delimiter, width, False, None, columns, rows, above)
+
+
+def _swallows_rows(cells: list[str], table: _Table) -> bool:
+    """Whether a quoted cell runs on over lines that are transactions of their own: a quote
+    left open, not a description written over two lines."""
+    for cell in (c for c in cells if "\n" in c or "\r" in c):
+        for text in cell.splitlines()[1:]:
+            inner = next(csv.reader([text], delimiter=table.delimiter), [])
+            if len(inner) >= table.width and looks_like_data(inner):
+                return True
+    return False
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -323,6 +340,12 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
                 # Usually an unquoted "1,234.56" splitting a cell: every later column would shift.
                 raise CellError(
                     f"this row has {len(cells)} columns but the file's table has {table.width}",
+                    value=table.delimiter.join(cells),
+                )
+            if _swallows_rows(cells, table):
+                raise CellError(
+                    'a quote (") opened on this line is never closed, so the lines below it '
+                    "were read as part of this one",
                     value=table.delimiter.join(cells),
                 )
             when = read("date", lambda text: parse_date(text, mapping.date_format))
