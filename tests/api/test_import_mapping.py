@@ -178,3 +178,23 @@ def test_the_openapi_document_describes_the_column_picker_and_skipping(client):
     assert "date_format_candidates" in layout and "needs" in layout
     commit = spec["paths"]["/api/v1/imports"]["post"]
     assert "skip_bad_lines" in {p["name"] for p in commit["parameters"]}
+
+
+def test_more_bad_lines_than_can_be_skipped_are_not_offered_for_skipping(client, alex):
+    data = b"Date,Description,Amount\n2026-02-01,Rent,-1200.00\n" + b"2026-02-02,Gym,x\n" * 101
+    refused = _upload(client, alex, "/api/v1/imports", data).get_json()["error"]
+    assert (refused["code"], refused["bad_line_count"], refused["can_skip"]) == (
+        "bad_lines",
+        101,
+        False,
+    )
+    assert refused["fields"]["file"].endswith(
+        "Too many to skip (at most 100): check the columns and formats"
+    )
+    # At the cap, skipping is offered, and taken.
+    at_cap = data.replace(b"2026-02-02,Gym,x\n", b"", 1)
+    offered = _upload(client, alex, "/api/v1/imports", at_cap).get_json()["error"]
+    assert (offered["bad_line_count"], offered["can_skip"]) == (100, True)
+    assert offered["fields"]["file"].endswith("or import the other rows and skip these lines")
+    done = _upload(client, alex, "/api/v1/imports", at_cap, skip_bad_lines="true")
+    assert (done.status_code, len(done.get_json()["skipped_lines"])) == (201, 100)

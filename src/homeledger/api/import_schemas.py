@@ -188,12 +188,16 @@ class ImportPreviewSchema(Schema):
 class ImportErrorDetail(ErrorDetail):
     """A refused upload. `code` says what to do next: `choose_columns`,
     `choose_date_format` or `mapping_does_not_fit` (with `csv`, to build a mapping),
-    `bad_lines` (with `lines`; retry with `skip_bad_lines=true` to leave them out),
+    `bad_lines` (with `lines`; when `can_skip`, retry with `skip_bad_lines=true` to
+    leave them out),
     or `validation_error` (the file cannot be read; `fields.file` says why)."""
 
     csv = fields.Nested(CsvLayoutSchema)
     lines = fields.List(fields.Nested(LineProblemSchema))
     bad_line_count = fields.Integer()
+    can_skip = fields.Boolean(
+        metadata={"description": "Whether `skip_bad_lines` can leave them out (at most 100)."}
+    )
 
 
 class ImportErrorSchema(Schema):

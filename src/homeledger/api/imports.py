@@ -107,6 +107,7 @@ def _file_error(exc: ImportFileError):
             extra={
                 "lines": [p.to_dict() for p in exc.problems[:_SHOWN_BAD_LINES]],
                 "bad_line_count": len(exc.problems),
+                "can_skip": exc.can_skip,
             },
         )
     return error_body(422, "The file cannot be imported.", fields={"file": str(exc)})
