@@ -198,3 +198,23 @@ def test_more_bad_lines_than_can_be_skipped_are_not_offered_for_skipping(client,
     assert offered["fields"]["file"].endswith("or import the other rows and skip these lines")
     done = _upload(client, alex, "/api/v1/imports", at_cap, skip_bad_lines="true")
     assert (done.status_code, len(done.get_json()["skipped_lines"])) == (201, 100)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("{", "the mapping is not valid JSON"),
+        ('["Date"]', "the mapping must be a JSON object"),
+        (
+            '{"date": "Date", "description": "Description", "amount": "Amount", '
+            '"has_header": "yes"}',
+            "the mapping profile's 'has_header' must be true, false or null",
+        ),
+    ],
+)
+def test_a_bad_mapping_is_named_as_the_mapping_not_the_file(client, alex, mapping, message):
+    data = b"Date,Description,Amount\n2026-03-01,Rent,-900.00\n"
+    for path in ("/api/v1/imports/preview", "/api/v1/imports"):
+        refused = _upload(client, alex, path, data, mapping=mapping)
+        assert refused.status_code == 422
+        assert refused.get_json()["error"]["fields"] == {"mapping": message}

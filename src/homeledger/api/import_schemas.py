@@ -190,7 +190,8 @@ class ImportErrorDetail(ErrorDetail):
     `choose_date_format` or `mapping_does_not_fit` (with `csv`, to build a mapping),
     `bad_lines` (with `lines`; when `can_skip`, retry with `skip_bad_lines=true` to
     leave them out),
-    or `validation_error` (the file cannot be read; `fields.file` says why)."""
+    or `validation_error` (`fields.file` says why the file cannot be read, or
+    `fields.mapping` what is wrong with the mapping sent)."""
 
     csv = fields.Nested(CsvLayoutSchema)
     lines = fields.List(fields.Nested(LineProblemSchema))
