@@ -467,6 +467,18 @@ def test_mapping_from_dict_fills_defaults():
     ) == (BASIC)
 
 
+def test_a_bad_key_or_format_is_named_in_a_message_of_readable_length():
+    mapping = {"date": "Date", "description": "D", "amount": "A"}
+    for extra, start in (
+        ({"x" * 5000: 1}, "the mapping profile has an unknown key 'xxx"),
+        ({"date_format": "y" * 5000}, "the mapping has an unknown date format 'yyy"),
+        ({"decimal_separator": "z" * 5000}, "the mapping has an unknown decimal separator 'zzz"),
+    ):
+        with pytest.raises(ImportFileError) as raised:
+            CsvMapping.from_dict(mapping | extra)
+        assert str(raised.value).startswith(start) and len(str(raised.value)) < 100
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

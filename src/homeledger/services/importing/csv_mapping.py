@@ -12,6 +12,7 @@ from homeledger.services.importing.values import (
     DATE_FORMATS,
     DECIMAL_SEPARATORS,
     ImportFileError,
+    quoted,
 )
 from homeledger.services.text import collapse
 
@@ -92,10 +93,12 @@ class CsvMapping:
 
     def __post_init__(self) -> None:
         if self.date_format not in DATE_FORMATS:
-            raise ImportFileError(f"the mapping has an unknown date format '{self.date_format}'")
+            raise ImportFileError(
+                f"the mapping has an unknown date format {quoted(self.date_format)}"
+            )
         if self.decimal_separator not in DECIMAL_SEPARATORS:
             raise ImportFileError(
-                f"the mapping has an unknown decimal separator '{self.decimal_separator}'"
+                f"the mapping has an unknown decimal separator {quoted(self.decimal_separator)}"
             )
         if not self.date or not self.description:
             raise ImportFileError("the mapping needs a date column and a description column")
@@ -123,7 +126,7 @@ class CsvMapping:
         known = {f.name for f in fields(cls)}
         for key in data:
             if key not in known:
-                raise ImportFileError(f"the mapping profile has an unknown key '{key}'")
+                raise ImportFileError(f"the mapping profile has an unknown key {quoted(key)}")
         values: dict[str, object] = {}
         for key in COLUMN_FIELDS:
             value = data.get(key)
