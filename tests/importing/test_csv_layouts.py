@@ -50,6 +50,24 @@ def test_the_person_can_say_whether_the_first_line_names_the_columns():
     ]
 
 
+@pytest.mark.parametrize(
+    ("first", "reason"),
+    [
+        (b"2026-02-30,-4.50,Coffee", "'2026-02-30' is not a real date (February 2026 has 28 days)"),
+        (b"2026-02-28,twelve,Coffee", "'twelve' is not an amount"),
+        (b"2026-02-28,,Coffee", "the amount is empty"),
+    ],
+)
+def test_a_first_transaction_with_a_bad_cell_is_a_bad_line_not_the_column_names(first, reason):
+    data = first + b"\n2026-03-01,2450.00,Salary ACME\n2026-03-02,-61.07,Tesco\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_read) == (False, 3)
+    by_position = CsvMapping(date="Column 1", description="Column 3", amount="Column 2")
+    parsed = parse_csv(data, by_position)
+    assert (parsed.lines_read, len(parsed.rows)) == (3, 2)
+    assert [(p.line, p.reason) for p in parsed.problems] == [(1, reason)]
+
+
 def test_a_header_less_file_with_a_balance_column_asks_which_column_is_the_amount():
     data = b"15/03/2026;Tesco Stores;-42,17;1.192,39\n16/03/2026;ACME Ltd;2.450,00;3.642,39\n"
     preview = sniff_csv(data)

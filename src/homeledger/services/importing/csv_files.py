@@ -27,6 +27,7 @@ from homeledger.services.importing.values import (
     LineProblem,
     ParsedFile,
     ParsedRow,
+    date_shaped,
     decode_text,
     detect_date_format,
     detect_decimal_separator,
@@ -167,7 +168,10 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
     # Some banks put account details above the table; the table starts at its full width.
     first = next(i for i, (_, cells) in enumerate(records) if len(cells) == width or width == 1)
     if has_header is None:
-        has_header = not looks_like_data(records[first][1])
+        # A bad transaction first (an impossible date, an amount mistyped) is still one:
+        # named as a bad line, never taken for the column names and lost.
+        cells = records[first][1]
+        has_header = not (looks_like_data(cells) or any(date_shaped(c.strip()) for c in cells))
     if has_header:
         header_line, header = records[first]
         columns = [collapse(c) or POSITION_NAME.format(i) for i, c in enumerate(header, 1)]

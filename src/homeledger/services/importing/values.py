@@ -341,6 +341,12 @@ def try_date(text: str, date_format: str) -> date | None:
     return _calendar_date(fields) if fields else None
 
 
+def date_shaped(text: str) -> bool:
+    """Whether text is written as a date in some format, real or not ("2026-02-30" is):
+    no column name is, so a first row holding one is a transaction, not names."""
+    return any(_date_fields(text, date_format) for date_format in DATE_FORMATS)
+
+
 def parse_date(text: str, date_format: str) -> date:
     """Read a date in one of DATE_FORMATS; separators may be "/", "-" or ".", a time may follow."""
     if date_format not in DATE_FORMATS:
