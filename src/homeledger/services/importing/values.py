@@ -210,8 +210,12 @@ def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal:
     if not fraction.isdigit() and fraction:
         raise bad
     groups = re.split(r"[.,' ]", integer)
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise bad  # "1.2.3" or "12,34" are not thousands groupings
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3
+        or groups[0].startswith("0")
+        or any(len(g) != 3 for g in groups[1:])
+    ):
+        raise bad  # "1.2.3", "12,34" or "0,001" are not thousands groupings
     digits = "".join(groups) or "0"
     if not digits.isdigit():
         raise bad
