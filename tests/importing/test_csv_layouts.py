@@ -174,7 +174,17 @@ def test_a_money_in_out_column_goes_with_an_amount_column_only():
 
 @pytest.mark.parametrize(
     ("cell", "amount"),
-    [("S", "-5.00"), ("H", "5.00"), ("Debit", "-5.00"), ("CR", "5.00"), ("-", "-5.00")],
+    [
+        ("S", "-5.00"),
+        ("H", "5.00"),
+        ("Debit", "-5.00"),
+        ("CR", "5.00"),
+        ("-", "-5.00"),
+        # ISO 20022 credit/debit indicators, as in a "Credit Debit Indicator" column.
+        ("DBIT", "-5.00"),
+        ("CRDT", "5.00"),
+        ("Debet", "-5.00"),  # Dutch
+    ],
 )
 def test_words_for_money_in_and_out(cell, amount):
     data = f"Datum;Text;Umsatz;Soll/Haben\n05.03.2026;Kauf;5,00;{cell}\n".encode()

@@ -66,7 +66,8 @@ ROLE_LABELS = {
 
 # What a direction column's cells say, after normalise_header(): money out, or money in.
 _MONEY_OUT = {"af", "debit", "dr", "d", "db", "s", "soll", "out", "-", "cargo", "dare", "uit"}
-_MONEY_IN = {"bij", "credit", "cr", "c", "h", "haben", "in", "+", "abono", "avere"}
+_MONEY_OUT |= {"dbit", "debet"}  # ISO 20022's code (a "credit debit indicator"), Dutch
+_MONEY_IN = {"bij", "credit", "cr", "c", "h", "haben", "in", "+", "abono", "avere", "crdt"}
 
 
 @dataclass(frozen=True)
