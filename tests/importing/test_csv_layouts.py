@@ -90,6 +90,17 @@ def test_lines_above_the_table_are_left_out_and_shown():
     assert [r.line for r in parse_csv(data, preview.suggested).rows] == [4, 5, 6]
 
 
+def test_one_transaction_below_one_line_of_account_details_is_still_a_table():
+    # One line of each width: the wider one is the table, not a file of one column.
+    data = b"Account: 12345678\n2026-03-05,-42.17,Tesco\n"
+    preview = sniff_csv(data)
+    assert preview.columns == ["Column 1", "Column 2", "Column 3"]
+    assert preview.lines_above == [(1, "Account: 12345678")]
+    assert [(r.line, r.amount) for r in parse_csv(data, preview.suggested).rows] == [
+        (2, Decimal("-42.17"))
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "row", "expected"),
     [

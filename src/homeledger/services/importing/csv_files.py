@@ -120,18 +120,15 @@ def _choose_delimiter(text: str) -> tuple[str, int]:
     best: tuple[float, int, int] = (0.0, 0, 0)
     chosen = (",", 1)
     for preference, delimiter in enumerate(DELIMITERS):
-        counts = [
-            len(cells)
-            for _, cells in islice(
-                ((n, c) for n, c in _records(text, delimiter) if not _is_blank(c)),
-                _SNIFF_RECORDS,
-            )
-        ]
-        if not counts:
+        records = (cells for _, cells in _records(text, delimiter) if not _is_blank(cells))
+        counts = [len(cells) for cells in islice(records, _SNIFF_RECORDS)]
+        # A line of one cell (a title, "Account: 123") is never the table's row.
+        widths = Counter(count for count in counts if count > 1)
+        if not widths:
             continue
-        width, freq = Counter(counts).most_common(1)[0]
+        width, freq = widths.most_common(1)[0]
         score = (freq / len(counts), width, -preference)
-        if width >= 2 and score > best:
+        if score > best:
             best, chosen = score, (delimiter, width)
     return chosen
 
