@@ -218,3 +218,15 @@ def test_a_bad_mapping_is_named_as_the_mapping_not_the_file(client, alex, mappin
         refused = _upload(client, alex, path, data, mapping=mapping)
         assert refused.status_code == 422
         assert refused.get_json()["error"]["fields"] == {"mapping": message}
+
+
+def test_a_file_whose_columns_cannot_be_told_apart_says_so(client, alex):
+    # Colons are no delimiter we read: the whole line is one column, and no picker can help.
+    data = b"Date:Description:Amount\n2026-03-01:Rent:-900.00\n2026-03-02:Cafe:-3.20\n"
+    refused = _upload(client, alex, "/api/v1/imports/preview", data)
+    error = refused.get_json()["error"]
+    assert (refused.status_code, error["code"]) == (422, "validation_error")
+    assert error["fields"]["file"] == (
+        "the file has a single column: its values must be separated by commas, "
+        "semicolons, tabs or |"
+    )

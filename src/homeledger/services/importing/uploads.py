@@ -69,6 +69,12 @@ def read_file(
     if kind == "qif":
         return kind, parse_qif(data), None, None
     preview = sniff_csv(data, mapping.has_header if mapping else None)
+    if len(preview.columns) == 1:
+        # Nothing to pick from: a date, a description and an amount need columns apart.
+        raise ImportFileError(
+            "the file has a single column: its values must be separated by commas, "
+            "semicolons, tabs or |"
+        )
     if mapping is None:
         if preview.needs == "columns":
             missing = " and ".join(preview.missing) or "amount"
