@@ -151,7 +151,10 @@ class CsvLayoutSchema(Schema):
     suggested = fields.Dict(allow_none=True, metadata={"description": "A complete mapping."})
     needs = fields.String(
         allow_none=True,
-        metadata={"description": "`columns`, `date_format`, or null when nothing is needed."},
+        metadata={
+            "description": "What the file alone leaves to choose: `columns`, `date_format`, "
+            "or null. In a 200 preview the `mapping` used has made that choice."
+        },
     )
     roles = fields.List(fields.Nested(MappingRoleSchema))
 
