@@ -1,6 +1,7 @@
 """CSV layouts beyond a plain header: files without one, other banks' header names, a money
 in/out column, and columns placed by what they hold (pure; no database)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -99,6 +100,48 @@ def test_one_transaction_below_one_line_of_account_details_is_still_a_table():
     assert [(r.line, r.amount) for r in parse_csv(data, preview.suggested).rows] == [
         (2, Decimal("-42.17"))
     ]
+
+
+CHASE = (
+    b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+    b'DEBIT,03/01/2024,"TESCO STORES",-42.17,DEBIT_CARD,1000.00,,\n'
+    b'CREDIT,03/02/2024,"ACME PAYROLL",2450.00,ACH_CREDIT,3450.00,,\n'
+)
+
+
+@pytest.mark.parametrize("has_header", [None, True])
+def test_a_header_one_cell_short_of_its_rows_still_names_the_columns(has_header):
+    # Chase ends every data row with a comma the header lacks.
+    preview = sniff_csv(CHASE, has_header)
+    assert (preview.has_header, preview.header_line, preview.lines_read) == (True, 1, 2)
+    assert preview.columns[:4] == ["Details", "Posting Date", "Description", "Amount"]
+    assert preview.found["amount"] == "Amount" and preview.lines_above == []
+    mapping = CsvMapping(
+        date="Posting Date", description="Description", amount="Amount", date_format="mdy"
+    )
+    parsed = parse_csv(CHASE, replace(mapping, has_header=has_header))
+    assert [(r.line, r.date, r.amount) for r in parsed.rows] == [
+        (2, date(2024, 3, 1), Decimal("-42.17")),
+        (3, date(2024, 3, 2), Decimal("2450.00")),
+    ]
+    assert parsed.problems == []
+
+
+def test_a_header_with_a_trailing_delimiter_still_names_the_columns():
+    data = b"Date,Amount,Description,\n2026-03-05,-42.17,Tesco\n2026-03-06,-3.20,Pret\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_above) == (True, [])
+    assert preview.suggested == CsvMapping(
+        date="Date", description="Description", amount="Amount", has_header=True
+    )
+    assert parse_csv(data, preview.suggested).lines_read == 2
+
+
+def test_account_details_just_above_a_header_less_table_are_not_its_header():
+    data = b"Account,12345678,EUR,Joint\n2026-03-05,-42.17,Tesco\n2026-03-06,-3.20,Pret\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_above) == (False, [(1, "Account,12345678,EUR,Joint")])
+    assert preview.suggested.amount == "Column 2"
 
 
 @pytest.mark.parametrize(

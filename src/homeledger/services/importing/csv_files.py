@@ -17,6 +17,7 @@ from homeledger.services.importing.csv_mapping import (
     POSITION_NAME,
     CsvMapping,
     find_column,
+    fits_under,
     money_in,
     suggest_columns,
 )
@@ -164,11 +165,17 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
         raise ImportFileError("the file is empty")  # only delimiters: ",,\n,,"
     # Some banks put account details above the table; the table starts at its full width.
     first = next(i for i, (_, cells) in enumerate(records) if len(cells) == width or width == 1)
+    # A bad transaction first (an impossible date, an amount mistyped) is still one:
+    # named as a bad line, never taken for the column names and lost.
+    cells = records[first][1]
+    data_first = looks_like_data(cells) or any(date_shaped(c.strip()) for c in cells)
+    # Names a cell short of their rows (Chase ends each row with a comma), or one past.
+    named = first and data_first and fits_under(records[first - 1][1], cells)
+    if has_header is not False and named:
+        first, has_header = first - 1, True
+        width = len(records[first][1])
     if has_header is None:
-        # A bad transaction first (an impossible date, an amount mistyped) is still one:
-        # named as a bad line, never taken for the column names and lost.
-        cells = records[first][1]
-        has_header = not (looks_like_data(cells) or any(date_shaped(c.strip()) for c in cells))
+        has_header = not data_first
     if has_header:
         header_line, header = records[first]
         columns = [collapse(c) or POSITION_NAME.format(i) for i, c in enumerate(header, 1)]
@@ -378,7 +385,7 @@ def _amount(mapping: CsvMapping, read: Callable) -> Decimal:
     if mapping.amount:
         amount = read("amount", money)
         if mapping.direction:
-            went_in = read("direction", _direction)
+            went_in = read("direction", money_in)
             amount = abs(amount) if went_in else -abs(amount)
         return amount
     # Some banks print debits with a minus sign, some without: the column says which way
@@ -389,9 +396,3 @@ def _amount(mapping: CsvMapping, read: Callable) -> Decimal:
         names = " or ".join(f"'{n}'" for n in (mapping.debit, mapping.credit) if n)
         raise CellError(f"there is no amount in {names}", mapping.debit or mapping.credit, "")
     return (credit or ZERO) - (debit or ZERO)
-
-
-def _direction(text: str) -> bool:
-    if not text:
-        raise ValueError("the money in/out column is empty")
-    return money_in(text)

@@ -188,8 +188,18 @@ def suggest_columns(headers: list[str]) -> dict[str, str]:
     return found
 
 
+def fits_under(names: list[str], row: list[str]) -> bool:
+    """Whether a line of another width than the table is still its header: it names a date
+    or money column, and the row below has no filled cell past its last name."""
+    filled = max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)
+    found = suggest_columns([collapse(name) for name in names])
+    return filled <= len(names) and bool({"date", "amount", "debit", "credit"} & found.keys())
+
+
 def money_in(cell: str) -> bool:
     """Whether a direction column's cell says money in (True) or out (False)."""
+    if not cell.strip():
+        raise ValueError("the money in/out column is empty")
     word = cell.strip() if cell.strip() in ("+", "-") else normalise_header(cell)
     if word in _MONEY_IN:
         return True
