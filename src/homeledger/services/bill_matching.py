@@ -46,8 +46,11 @@ from sqlalchemy.orm import Session
 from homeledger.models import Transaction
 from homeledger.services.amounts import CENT
 from homeledger.services.commitments import Occurrence, bills_between, occurrences
-from homeledger.services.recurrence import DAY_STEPS
+from homeledger.services.errors import ValidationError
+from homeledger.services.periods import add_months
+from homeledger.services.recurrence import DAY_STEPS, clamped
 
+MAX_HISTORY_MONTHS = 60
 EARLY_DAYS = 3
 LATE_DAYS = 5
 NAME_THRESHOLD = 0.5
@@ -220,3 +223,12 @@ def history(
     if commitment_id is not None:
         matched = [m for m in matched if m.occurrence.commitment_id == commitment_id]
     return matched
+
+
+def months_before(today: date, months: int) -> date:
+    """The same day ``months`` months before ``today`` (clamped to a shorter month)."""
+    whole = isinstance(months, int) and not isinstance(months, bool)
+    if not (whole and 1 <= months <= MAX_HISTORY_MONTHS):
+        raise ValidationError({"months": f"must be a whole number from 1 to {MAX_HISTORY_MONTHS}"})
+    year, month = add_months(today.year, today.month, -months)
+    return clamped(year, month, today.day)

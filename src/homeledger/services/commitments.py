@@ -301,16 +301,16 @@ class Listing:
     monthly_total: Decimal
 
 
+def costed(bill: Commitment, today: date) -> Costed:
+    """``bill`` with its monthly equivalent, whether it counts on ``today``, its next date."""
+    counts = bill.is_active and (bill.end_date is None or bill.end_date >= today)
+    next_due = next(iter(schedule_of(bill).between(today, LATEST)), None) if counts else None
+    return Costed(bill, monthly_equivalent(bill.amount, bill.frequency), counts, next_due)
+
+
 def listing(session: Session, today: date) -> Listing:
     """Every bill with its monthly equivalent; the total of the active bills not ended by
     ``today`` (the sum of their rounded figures, so the list adds up to it exactly)."""
-    costed = []
-    for bill in list_commitments(session):
-        counts = bill.is_active and (bill.end_date is None or bill.end_date >= today)
-        next_due = None
-        if counts:
-            next_due = next(iter(schedule_of(bill).between(today, LATEST)), None)
-        cost = monthly_equivalent(bill.amount, bill.frequency)
-        costed.append(Costed(bill, cost, counts, next_due))
-    total = sum((c.monthly_equivalent for c in costed if c.counts), Decimal("0.00"))
-    return Listing(costed, total)
+    bills = [costed(bill, today) for bill in list_commitments(session)]
+    total = sum((c.monthly_equivalent for c in bills if c.counts), Decimal("0.00"))
+    return Listing(bills, total)
