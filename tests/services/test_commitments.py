@@ -284,3 +284,43 @@ def test_the_history_reads_transactions_with_one_query(session, bills, alex):
     assert len(statements) == 2  # the bills, then the candidate payments
     assert len(found) > 20
     assert session.scalars(select(Commitment)).all()
+
+
+@pytest.mark.parametrize(
+    ("reference", "description", "score"),
+    [
+        ("Netflix", "NETFLIX.COM LOS GATOS", 1.0),
+        ("Aussie Broadband", "AUSSIEBROADBAND 0299", 1.0),
+        ("Paid to ORIGIN ENERGY", "ORIGIN ENERGY 4410", 1.0),
+        ("woolworth", "WOOLWORTHS 1234", 1.0),
+        ("Car insurance", "NRMA CAR INS", 0.5),
+        ("Gas", "VEGAS BAR", 0.0),
+        ("Paid to", "PAID TO JOHN", 0.0),  # filler words alone name nobody
+        (None, "ANYTHING", 0.0),
+    ],
+)
+def test_how_well_a_description_names_a_bill(reference, description, score):
+    assert bill_matching.similarity(reference, bill_matching.words(description)) == score
+
+
+def test_weekly_payments_three_days_late_each_pay_their_own_week():
+    """Due Fridays 2, 9, 16, 23 January; paid the Mondays after, then Tuesday the 20th: 4
+    days after the 16th, past a weekly bill's 3, but 3 days before the 23rd, which it pays
+    early. The 16th is missed."""
+    due = [
+        commitments.Occurrence(
+            1, "Cleaner", date(2026, 1, d), Decimal("60.00"), "weekly", None, None
+        )
+        for d in (2, 9, 16, 23)
+    ]
+    paid = [
+        bill_matching.Payment(10 + n, day, "CLEANER", Decimal("60.00"))
+        for n, day in enumerate((date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 20)))
+    ]
+    found = bill_matching.match(due, paid, {1: ["Cleaner", None]}, today=date(2026, 1, 31))
+    assert [(m.status, m.payment and m.payment.transaction_id) for m in found] == [
+        ("paid", 10),
+        ("paid", 11),
+        ("missed", None),
+        ("paid", 12),
+    ]

@@ -153,9 +153,8 @@ def match(
         high = bisect.bisect_right(dates, occurrence.date + timedelta(days=late))
         for payment in payments[low:high]:
             found = description_words[payment.transaction_id]
-            score = max(
-                similarity(text, found) for text in references.get(occurrence.commitment_id, [])
-            )
+            texts = references.get(occurrence.commitment_id, ())
+            score = max((similarity(text, found) for text in texts), default=0.0)
             if score < NAME_THRESHOLD or not amount_fits(occurrence.amount, payment.amount, score):
                 continue
             off = abs(payment.amount - occurrence.amount)
