@@ -46,9 +46,8 @@ def spent_of(category_type: str | None, total: Decimal, outgoing: Decimal) -> De
     """
     if category_type == "transfer":
         return ZERO
-    if category_type == "expense":
-        return -total
-    return -outgoing
+    # Subtracted from 0.00, not negated: nothing spent is "0.00", never "-0.00".
+    return ZERO - (total if category_type == "expense" else outgoing)
 
 
 def budgeted_total(budgets: Iterable[tuple[int, int | None, Decimal]]) -> Decimal:

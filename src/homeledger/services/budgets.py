@@ -57,6 +57,7 @@ from homeledger.services.lookup import fetch
 from homeledger.services.writes import insert_new
 
 __all__ = [
+    "ZERO",
     "BudgetLine",
     "CopyResult",
     "MonthReport",
