@@ -16,12 +16,13 @@ from homeledger.models import Budget
 from homeledger.services import budgets, categories
 from tests.factories import category_id, make_user
 
+# Real parallel writers need PostgreSQL: SQLite lets one writer in at a time.
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
 
 @pytest.fixture
 def racing(app, session, db_url):
     """An engine of its own for the racing connections, and the key they race for."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("real parallel writers need PostgreSQL (SQLite lets one writer in)")
     alex = make_user(session, "alex")
     with tenancy.acting_as(session, alex.id):
         owner = categories.create_owner(session, "Sam").id

@@ -77,15 +77,15 @@ _HOUSEHOLD_KEY = ["user_id", "year", "month", "category_id"]
 _OWNER_KEY = [*_HOUSEHOLD_KEY, "owner_id"]
 
 
-def _budgetable_category(session: Session, category_id: object, field: str) -> Category:
+def _category_problem(session: Session, category_id: object) -> str | None:
+    """Why a budget cannot be set on this category, or None: it must be an expense category."""
     category = fetch(session, Category, category_id)
     if category is None:
-        raise ValidationError({field: "is not one of your categories"})
+        return "is not one of your categories"
     if category.type != "expense":
-        raise ValidationError(
-            {field: f"is an {category.type} category; only expense categories have budgets"}
-        )
-    return category
+        article = "an" if category.type == "income" else "a"
+        return f"is {article} {category.type} category; only expense categories have budgets"
+    return None
 
 
 def set_budget(
@@ -113,10 +113,8 @@ def set_budget(
         problems["amount"] = problem
     elif amount < 0:
         problems["amount"] = "must not be negative"
-    try:
-        _budgetable_category(session, category_id, "category_id")
-    except ValidationError as error:
-        problems.update(error.fields)
+    if problem := _category_problem(session, category_id):
+        problems["category_id"] = problem
     if owner_id is not None and fetch(session, Owner, owner_id) is None:
         problems["owner_id"] = "is not one of your household's owners"
     if problems:
