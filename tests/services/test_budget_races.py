@@ -1,4 +1,8 @@
-"""Setting the same budget from several connections at once leaves one row (PostgreSQL)."""
+"""Setting the same budget from several connections at once leaves one row.
+
+On PostgreSQL the writers really run in parallel and the second waits on the first's
+row; SQLite lets one writer in at a time, and the others wait for it (busy timeout).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,7 @@ from homeledger.models import Budget
 from homeledger.services import budgets, categories
 from tests.factories import category_id, make_user
 
-# Real parallel writers need PostgreSQL: SQLite lets one writer in at a time.
-pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql", "sqlite"], indirect=True)
 
 
 @pytest.fixture
