@@ -35,6 +35,14 @@ class MonthField(fields.String):
         return int(year), int(month)
 
 
+def Amount(**kwargs) -> MoneyField:
+    """A money field whose example is a budget-sized positive amount."""
+    kwargs["metadata"] = dict(kwargs.get("metadata", {}))  # MoneyField adds to it
+    field = MoneyField(**kwargs)
+    field.metadata["example"] = "250.00"
+    return field
+
+
 _BUDGETED = {"description": "The budget's amount for the month."}
 _SPENT = {
     "description": "Spent in the month, as a positive amount: in an expense category money "
@@ -61,9 +69,9 @@ class BudgetLineSchema(Schema):
         allow_none=True, required=True, metadata={"description": "null: the whole household."}
     )
     owner = fields.String(allow_none=True, metadata={"description": "The owner's name."})
-    budgeted = MoneyField(required=True, metadata=_BUDGETED)
-    spent = MoneyField(required=True, metadata=_SPENT)
-    remaining = MoneyField(
+    budgeted = Amount(required=True, metadata=_BUDGETED)
+    spent = Amount(required=True, metadata=_SPENT)
+    remaining = Amount(
         required=True, metadata={"description": "budgeted - spent; negative when over."}
     )
     percent = fields.Float(
@@ -81,11 +89,11 @@ class SetBudgetAnswer(BudgetLineSchema):
 class UnbudgetedCategorySchema(Schema):
     category_id = fields.Integer(allow_none=True, metadata={"description": "null: uncategorised"})
     category = fields.String()
-    spent = MoneyField(metadata=_SPENT)
+    spent = Amount(metadata=_SPENT)
 
 
 class UnbudgetedSchema(Schema):
-    spent = MoneyField(
+    spent = Amount(
         required=True,
         metadata={
             "description": "Spending no line covers: categories without a budget, other "
@@ -99,7 +107,7 @@ class UnbudgetedSchema(Schema):
 
 
 class TotalsSchema(Schema):
-    budgeted = MoneyField(
+    budgeted = Amount(
         required=True,
         metadata={
             "description": "Per category the household budget, or where a category has none "
@@ -107,10 +115,10 @@ class TotalsSchema(Schema):
             "share of it)."
         },
     )
-    spent = MoneyField(
+    spent = Amount(
         required=True, metadata={"description": "All spending of the month, unbudgeted included."}
     )
-    remaining = MoneyField(required=True, metadata={"description": "budgeted - spent."})
+    remaining = Amount(required=True, metadata={"description": "budgeted - spent."})
 
 
 class MonthReportSchema(Schema):
@@ -133,7 +141,7 @@ class SetBudgetSchema(Schema):
         load_default=None,
         metadata={"description": "One owner's budget; null or absent: the whole household's."},
     )
-    amount = MoneyField(required=True, metadata={"description": "0 or more.", "example": "250.00"})
+    amount = Amount(required=True, metadata={"description": "0 or more."})
 
 
 class CopySchema(Schema):
@@ -158,8 +166,8 @@ class YearQuery(Schema):
 
 class YearCellSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2026-03"})
-    budgeted = MoneyField(required=True)
-    spent = MoneyField(required=True, metadata=_SPENT)
+    budgeted = Amount(required=True)
+    spent = Amount(required=True, metadata=_SPENT)
 
 
 class YearMonthSchema(YearCellSchema):
@@ -171,8 +179,8 @@ class YearCategorySchema(Schema):
     category_id = fields.Integer(allow_none=True, metadata={"description": "null: uncategorised"})
     category = fields.String(required=True)
     months = fields.List(fields.Nested(YearCellSchema), required=True)
-    budgeted = MoneyField(required=True, metadata={"description": "The year's total."})
-    spent = MoneyField(required=True, metadata={"description": "The year's total."})
+    budgeted = Amount(required=True, metadata={"description": "The year's total."})
+    spent = Amount(required=True, metadata={"description": "The year's total."})
 
 
 class YearSchema(Schema):

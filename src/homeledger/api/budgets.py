@@ -57,8 +57,12 @@ def _month_answer(report: budgets.MonthReport) -> dict:
 @blp.arguments(MonthQuery, location="query")
 @blp.response(200, MonthReportSchema)
 def month(args):
-    """Budget against actual for one month: a line per budget (household lines first within
-    a category), unbudgeted spending, and totals where `spent` is all spending of the month."""
+    """Budget against actual for one budgeting month.
+
+    A line per budget (by category name, the household's line before owners' lines),
+    the spending no line covers as `unbudgeted`, and `totals` where `spent` is all
+    spending of the month, unbudgeted included. With `owner_id`, that owner's view.
+    """
     report = budgets.month_report(db.session, *args["month"], args.get("owner_id"))
     return _month_answer(report)
 
@@ -68,8 +72,12 @@ def month(args):
 @blp.arguments(SetBudgetSchema)
 @blp.response(200, SetBudgetAnswer)
 def set_budget(body):
-    """Set the budget of a category (and owner) for a month: created, or its amount replaced.
-    Answers the budget's line, with its `id`. Sending it twice, even at once, leaves one budget."""
+    """Set a budget: created, or its amount replaced.
+
+    One budget per month, category and owner (or household): sending it twice, even at
+    the same moment, leaves one budget with the amount sent last. Answers the budget's
+    line with its `id`. Only expense categories have budgets.
+    """
     budget_id = budgets.set_budget(
         db.session, *body["month"], body["category_id"], body["amount"], body["owner_id"]
     )
@@ -94,8 +102,11 @@ def delete_budget(budget_id):
 @blp.arguments(CopySchema)
 @blp.response(200, CopyAnswer)
 def copy(body):
-    """Copy the budgets of month `from` into month `to`. Budgets `to` already has (same
-    category and owner) are kept as they are, so copying twice changes nothing."""
+    """Copy a month's budgets into another month.
+
+    Budgets `to` already has (same category and owner) are kept as they are; only the
+    missing ones are added, so copying twice changes nothing.
+    """
     result = budgets.copy_month(db.session, body["from_month"], body["to_month"])
     db.session.commit()
     return {
@@ -111,8 +122,11 @@ def copy(body):
 @blp.arguments(YearQuery, location="query")
 @blp.response(200, YearSchema)
 def year(args):
-    """The year's twelve budgeting months by category, budgeted and spent, with each
-    month's totals (budgeted and spent as in the month's `totals`)."""
+    """A year of budgets: twelve budgeting months by category, budgeted and spent.
+
+    `months` carries each month's totals (as the month's own `totals`); `categories`
+    every category with a budget or spending in the year, uncategorised as its own row.
+    """
     report = budgets.year_report(db.session, args["year"], args.get("owner_id"))
     labels = [_label(p.year, p.month) for p in report.periods]
     budgeted, spent = report.budgeted(), report.spent()
