@@ -65,12 +65,16 @@ def budgeted_total(budgets: Iterable[tuple[int, int | None, Decimal]]) -> Decima
     )
 
 
-def category_names(session: Session) -> dict[int | None, tuple[str, str | None]]:
-    """Every category's (name, type); ``None`` is the uncategorised rows."""
-    rows = session.execute(select(Category.id, Category.name, Category.type))
-    names: dict[int | None, tuple[str, str | None]] = {i: (n, t) for i, n, t in rows}
-    names[None] = (UNCATEGORISED, None)
-    return names
+class CategoryNames(dict):
+    """Category id -> name; ``None`` is the uncategorised rows. Read after the figures,
+    so every category they name exists (one merged away since reads as its id)."""
+
+    def __missing__(self, category_id: int | None) -> str:
+        return UNCATEGORISED if category_id is None else f"Category {category_id}"
+
+
+def category_names(session: Session) -> CategoryNames:
+    return CategoryNames(session.execute(select(Category.id, Category.name)).tuples().all())
 
 
 def owner_names(session: Session) -> dict[int | None, str]:
@@ -78,29 +82,29 @@ def owner_names(session: Session) -> dict[int | None, str]:
 
 
 def _sums():
+    """The category's type, the net total and the money out of a group of transactions."""
     return (
+        Category.type,
         func.sum(Transaction.amount),
         func.sum(case((Transaction.amount < 0, Transaction.amount), else_=ZERO)),
     )
 
 
 def month_spending(
-    session: Session,
-    period: Period,
-    names: dict[int | None, tuple[str, str | None]],
-    owner_id: int | None = None,
+    session: Session, period: Period, owner_id: int | None = None
 ) -> dict[tuple[int | None, int | None], Decimal]:
     """Spent in ``period`` per (category_id, owner_id), one grouped query."""
     query = (
         select(Transaction.category_id, Transaction.owner_id, *_sums())
+        .outerjoin(Category, Category.id == Transaction.category_id)
         .where(Transaction.date >= period.start, Transaction.date < period.end)
-        .group_by(Transaction.category_id, Transaction.owner_id)
+        .group_by(Transaction.category_id, Transaction.owner_id, Category.type)
     )
     if owner_id is not None:
         query = query.where(Transaction.owner_id == owner_id)
     return {
-        (category, owner): spent_of(names[category][1], total or ZERO, out or ZERO)
-        for category, owner, total, out in session.execute(query)
+        (category, owner): spent_of(kind, total or ZERO, out or ZERO)
+        for category, owner, kind, total, out in session.execute(query)
     }
 
 
@@ -202,7 +206,6 @@ def year_report(session: Session, year: int, owner_id: int | None = None) -> Yea
     check_owner(session, owner_id)
     ledger = settings.read(session)
     periods = [ledger.budget_month(year, month) for month in range(1, 13)]
-    names = category_names(session)
 
     budget_query = select(Budget.month, Budget.category_id, Budget.owner_id, Budget.amount).where(
         Budget.year == year
@@ -224,19 +227,20 @@ def year_report(session: Session, year: int, owner_id: int | None = None) -> Yea
     ).label("bucket")
     spending_query = (
         select(bucket, Transaction.category_id, *_sums())
+        .outerjoin(Category, Category.id == Transaction.category_id)
         .where(Transaction.date >= periods[0].start, Transaction.date < periods[-1].end)
-        .group_by(bucket, Transaction.category_id)
+        .group_by(bucket, Transaction.category_id, Category.type)
     )
     if owner_id is not None:
         spending_query = spending_query.where(Transaction.owner_id == owner_id)
     spent: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
-    for index, category_id, total, out in session.execute(spending_query):
-        spent[category_id][index] = spent_of(names[category_id][1], total or ZERO, out or ZERO)
+    for index, category_id, kind, total, out in session.execute(spending_query):
+        spent[category_id][index] = spent_of(kind, total or ZERO, out or ZERO)
+    names = category_names(session)
 
     shown = set(budgeted) | {c for c, months in spent.items() if any(months)}
     rows = [
-        YearRow(c, names[c][0], budgeted.get(c, [ZERO] * 12), spent.get(c, [ZERO] * 12))
-        for c in shown
+        YearRow(c, names[c], budgeted.get(c, [ZERO] * 12), spent.get(c, [ZERO] * 12)) for c in shown
     ]
     rows.sort(key=lambda row: (row.category_id is None, row.category.casefold()))
     return YearReport(year=year, owner_id=owner_id, periods=periods, rows=rows)

@@ -209,9 +209,9 @@ def month_report(
     if owner_id is not None:
         query = query.where(Budget.owner_id.is_(None) | (Budget.owner_id == owner_id))
     budgets = session.execute(query).all()
+    spending = month_spending(session, period, owner_id)
     names = category_names(session)
     owners = owner_names(session)
-    spending = month_spending(session, period, names, owner_id)
     household = {category for _, category, owner, _ in budgets if owner is None}
     owned = {(category, owner) for _, category, owner, _ in budgets if owner is not None}
 
@@ -229,7 +229,7 @@ def month_report(
             BudgetLine(
                 id=budget_id,
                 category_id=category_id,
-                category=names[category_id][0],
+                category=names[category_id],
                 owner_id=line_owner,
                 owner=owners.get(line_owner),
                 budgeted=amount,
@@ -252,7 +252,7 @@ def month_report(
         owner_id=owner_id,
         lines=lines,
         unbudgeted={category: value for category, value in unbudgeted.items() if value != ZERO},
-        unbudgeted_names={category: names[category][0] for category in unbudgeted if category},
+        unbudgeted_names={category: names[category] for category in unbudgeted},
         budgeted=budgeted_total((line.category_id, line.owner_id, line.budgeted) for line in lines),
         spent=sum(spending.values(), ZERO),
     )
