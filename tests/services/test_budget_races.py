@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from homeledger import tenancy
@@ -36,19 +36,35 @@ def racing(app, session, db_url):
     engine.dispose()
 
 
-def _set(engine, ledger, category, amount, owner=None, *, hold=0.0, ready=None, start=None):
-    """One connection: wait for ``start``, upsert, signal ``ready``, hold, commit."""
+def _set(engine, ledger, category, amount, owner=None, *, ready=None, release=None, start=None):
+    """One connection: wait for ``start``, upsert, signal ``ready``, wait for ``release``,
+    commit; the budget's id."""
     with Session(engine) as session:
         tenancy.set_ledger(session, ledger)
         if start is not None:
             start.wait()
-        began = time.monotonic()
         budget_id = budgets.set_budget(session, 2026, 3, category, Decimal(amount), owner)
         if ready is not None:
             ready.set()
-        time.sleep(hold)
+        if release is not None:
+            assert release.wait(30)
         session.commit()
-        return budget_id, time.monotonic() - began
+        return budget_id
+
+
+def _someone_waits_on_a_lock(engine) -> bool:
+    """Whether a PostgreSQL backend of this database is waiting on a row lock (polled
+    for up to 15 s: the waiting writer needs a moment to get there)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(300):
+        with engine.connect() as connection:
+            if connection.scalar(query):
+                return True
+        time.sleep(0.05)
+    return False
 
 
 def _rows(engine, ledger, category, owner=None):
@@ -66,16 +82,20 @@ def test_a_second_writer_waits_for_the_first_and_its_amount_wins(racing, for_own
     second's upsert of the same key waits on it, then updates that row."""
     engine, ledger, groceries, owner = racing
     owner = owner if for_owner else None
-    first_wrote = threading.Event()
+    first_wrote, release = threading.Event(), threading.Event()
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(
-            _set, engine, ledger, groceries, "100.00", owner, hold=1.0, ready=first_wrote
+            _set, engine, ledger, groceries, "100.00", owner, ready=first_wrote, release=release
         )
         assert first_wrote.wait(30)
         second = pool.submit(_set, engine, ledger, groceries, "200.00", owner)
-        (first_id, _), (second_id, waited) = first.result(60), second.result(60)
+        if engine.dialect.name == "postgresql":
+            # The second writer is seen blocked on the first's uncommitted row.
+            assert _someone_waits_on_a_lock(engine)
+        assert not second.done()  # it cannot finish while the first holds the row
+        release.set()
+        first_id, second_id = first.result(60), second.result(60)
     assert first_id == second_id
-    assert waited > 0.5  # it really waited on the first connection's row
     assert _rows(engine, ledger, groceries, owner) == [Decimal("200.00")]
 
 
@@ -89,7 +109,7 @@ def test_many_writers_at_once_leave_one_row(racing, for_owner):
         amounts = [f"{100 * round_ + n}.00" for n in range(writers)]
         with ThreadPoolExecutor(writers) as pool:
             ids = {
-                future.result(60)[0]
+                future.result(60)
                 for future in [
                     pool.submit(_set, engine, ledger, groceries, amount, owner, start=start)
                     for amount in amounts
