@@ -81,7 +81,7 @@ def owner_names(session: Session) -> dict[int | None, str]:
     return dict(session.execute(select(Owner.id, Owner.name)).tuples().all())
 
 
-def _sums():
+def spending_sums():
     """The category's type, the net total and the money out of a group of transactions."""
     return (
         Category.type,
@@ -95,7 +95,7 @@ def month_spending(
 ) -> dict[tuple[int | None, int | None], Decimal]:
     """Spent in ``period`` per (category_id, owner_id), one grouped query."""
     query = (
-        select(Transaction.category_id, Transaction.owner_id, *_sums())
+        select(Transaction.category_id, Transaction.owner_id, *spending_sums())
         .outerjoin(Category, Category.id == Transaction.category_id)
         .where(Transaction.date >= period.start, Transaction.date < period.end)
         .group_by(Transaction.category_id, Transaction.owner_id, Category.type)
@@ -226,7 +226,7 @@ def year_report(session: Session, year: int, owner_id: int | None = None) -> Yea
         *((Transaction.date < period.end, index) for index, period in enumerate(periods))
     ).label("bucket")
     spending_query = (
-        select(bucket, Transaction.category_id, *_sums())
+        select(bucket, Transaction.category_id, *spending_sums())
         .outerjoin(Category, Category.id == Transaction.category_id)
         .where(Transaction.date >= periods[0].start, Transaction.date < periods[-1].end)
         .group_by(bucket, Transaction.category_id, Category.type)
