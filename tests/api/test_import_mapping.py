@@ -178,3 +178,55 @@ def test_the_openapi_document_describes_the_column_picker_and_skipping(client):
     assert "date_format_candidates" in layout and "needs" in layout
     commit = spec["paths"]["/api/v1/imports"]["post"]
     assert "skip_bad_lines" in {p["name"] for p in commit["parameters"]}
+
+
+def test_more_bad_lines_than_can_be_skipped_are_not_offered_for_skipping(client, alex):
+    data = b"Date,Description,Amount\n2026-02-01,Rent,-1200.00\n" + b"2026-02-02,Gym,x\n" * 101
+    refused = _upload(client, alex, "/api/v1/imports", data).get_json()["error"]
+    assert (refused["code"], refused["bad_line_count"], refused["can_skip"]) == (
+        "bad_lines",
+        101,
+        False,
+    )
+    assert refused["fields"]["file"].endswith(
+        "Too many to skip (at most 100): check the columns and formats"
+    )
+    # At the cap, skipping is offered, and taken.
+    at_cap = data.replace(b"2026-02-02,Gym,x\n", b"", 1)
+    offered = _upload(client, alex, "/api/v1/imports", at_cap).get_json()["error"]
+    assert (offered["bad_line_count"], offered["can_skip"]) == (100, True)
+    assert offered["fields"]["file"].endswith("or import the other rows and skip these lines")
+    done = _upload(client, alex, "/api/v1/imports", at_cap, skip_bad_lines="true")
+    assert (done.status_code, len(done.get_json()["skipped_lines"])) == (201, 100)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("{", "the mapping is not valid JSON"),
+        ('["Date"]', "the mapping must be a JSON object"),
+        (
+            '{"date": "Date", "description": "Description", "amount": "Amount", '
+            '"has_header": "yes"}',
+            "the mapping profile's 'has_header' must be true, false or null",
+        ),
+    ],
+)
+def test_a_bad_mapping_is_named_as_the_mapping_not_the_file(client, alex, mapping, message):
+    data = b"Date,Description,Amount\n2026-03-01,Rent,-900.00\n"
+    for path in ("/api/v1/imports/preview", "/api/v1/imports"):
+        refused = _upload(client, alex, path, data, mapping=mapping)
+        assert refused.status_code == 422
+        assert refused.get_json()["error"]["fields"] == {"mapping": message}
+
+
+def test_a_file_whose_columns_cannot_be_told_apart_says_so(client, alex):
+    # Colons are no delimiter we read: the whole line is one column, and no picker can help.
+    data = b"Date:Description:Amount\n2026-03-01:Rent:-900.00\n2026-03-02:Cafe:-3.20\n"
+    refused = _upload(client, alex, "/api/v1/imports/preview", data)
+    error = refused.get_json()["error"]
+    assert (refused.status_code, error["code"]) == (422, "validation_error")
+    assert error["fields"]["file"] == (
+        "the file has a single column: its values must be separated by commas, "
+        "semicolons, tabs or |"
+    )

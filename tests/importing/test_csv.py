@@ -345,6 +345,31 @@ def test_a_quoted_line_break_keeps_physical_line_numbers():
     assert only_problem(data) == LineProblem(4, "'x' is not an amount", "Amount", "x")
 
 
+def test_a_quote_never_closed_is_named_not_read_as_one_long_description():
+    # Line 3 opens a quote it never closes: the transactions below it would become its text.
+    data = (
+        b"Date,Description,Amount\n2024-03-01,Rent,-900.00\n"
+        b'2024-03-02,"Cafe,-3.20\n2024-03-03,Tesco,-41.07\n2024-03-04,Salary,2000.00\n'
+    )
+    parsed = parse_csv(data, BASIC)
+    assert summary(parsed.rows) == [(2, date(2024, 3, 1), "Rent", Decimal("-900.00"))]
+    (problem,) = parsed.problems
+    assert problem.line == 3
+    assert problem.reason == (
+        'a quote (") opened on this line is never closed, so the lines below it '
+        "were read as part of this one"
+    )
+
+    # In a large file the run-on cell outgrows what a CSV cell may hold.
+    rows = b"".join(b"2024-01-%02d,Shop %d,-%d.50\n" % (i % 28 + 1, i, i) for i in range(6000))
+    error = import_error(b'Date,Description,Amount\n2024-01-01,"Coffee,-1.00\n' + rows)
+    assert (error.line, error.message) == (
+        2,
+        "a cell starting on this line runs on for more than 128 kB: "
+        'check for a quote (") that is never closed',
+    )
+
+
 def test_a_row_wider_than_the_header_is_named():
     data = b"Date,Description,Amount\n2024-03-01,RENT,-1,200.00\n2024-03-02,TEA,-2.00\n"
     assert only_problem(data) == LineProblem(
@@ -361,6 +386,8 @@ def test_a_row_wider_than_the_header_is_named():
 def test_empty_file():
     assert str(import_error(read_data("bad_empty.csv"))) == "the file is empty"
     assert str(import_error(b" \r\n\r\n")) == "the file is empty"
+    # Only delimiters (a spreadsheet saved with nothing in its cells) holds nothing either.
+    assert str(import_error(b"\n , ,\n,,\n")) == "the file is empty"
     with pytest.raises(ImportFileError, match=r"^the file is empty$"):
         sniff_csv(read_data("bad_empty.csv"))
 
@@ -438,6 +465,18 @@ def test_mapping_from_dict_fills_defaults():
     assert CsvMapping.from_dict(
         {"date": "Date", "description": "Description", "amount": "Amount"}
     ) == (BASIC)
+
+
+def test_a_bad_key_or_format_is_named_in_a_message_of_readable_length():
+    mapping = {"date": "Date", "description": "D", "amount": "A"}
+    for extra, start in (
+        ({"x" * 5000: 1}, "the mapping profile has an unknown key 'xxx"),
+        ({"date_format": "y" * 5000}, "the mapping has an unknown date format 'yyy"),
+        ({"decimal_separator": "z" * 5000}, "the mapping has an unknown decimal separator 'zzz"),
+    ):
+        with pytest.raises(ImportFileError) as raised:
+            CsvMapping.from_dict(mapping | extra)
+        assert str(raised.value).startswith(start) and len(str(raised.value)) < 100
 
 
 @pytest.mark.parametrize(

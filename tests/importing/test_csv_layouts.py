@@ -1,6 +1,7 @@
 """CSV layouts beyond a plain header: files without one, other banks' header names, a money
 in/out column, and columns placed by what they hold (pure; no database)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -50,6 +51,24 @@ def test_the_person_can_say_whether_the_first_line_names_the_columns():
     ]
 
 
+@pytest.mark.parametrize(
+    ("first", "reason"),
+    [
+        (b"2026-02-30,-4.50,Coffee", "'2026-02-30' is not a real date (February 2026 has 28 days)"),
+        (b"2026-02-28,twelve,Coffee", "'twelve' is not an amount"),
+        (b"2026-02-28,,Coffee", "the amount is empty"),
+    ],
+)
+def test_a_first_transaction_with_a_bad_cell_is_a_bad_line_not_the_column_names(first, reason):
+    data = first + b"\n2026-03-01,2450.00,Salary ACME\n2026-03-02,-61.07,Tesco\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_read) == (False, 3)
+    by_position = CsvMapping(date="Column 1", description="Column 3", amount="Column 2")
+    parsed = parse_csv(data, by_position)
+    assert (parsed.lines_read, len(parsed.rows)) == (3, 2)
+    assert [(p.line, p.reason) for p in parsed.problems] == [(1, reason)]
+
+
 def test_a_header_less_file_with_a_balance_column_asks_which_column_is_the_amount():
     data = b"15/03/2026;Tesco Stores;-42,17;1.192,39\n16/03/2026;ACME Ltd;2.450,00;3.642,39\n"
     preview = sniff_csv(data)
@@ -70,6 +89,59 @@ def test_lines_above_the_table_are_left_out_and_shown():
     assert preview.lines_above == [(1, "Account,12345678"), (2, "Exported,2026-03-07 10:00")]
     assert preview.lines_read == 3
     assert [r.line for r in parse_csv(data, preview.suggested).rows] == [4, 5, 6]
+
+
+def test_one_transaction_below_one_line_of_account_details_is_still_a_table():
+    # One line of each width: the wider one is the table, not a file of one column.
+    data = b"Account: 12345678\n2026-03-05,-42.17,Tesco\n"
+    preview = sniff_csv(data)
+    assert preview.columns == ["Column 1", "Column 2", "Column 3"]
+    assert preview.lines_above == [(1, "Account: 12345678")]
+    assert [(r.line, r.amount) for r in parse_csv(data, preview.suggested).rows] == [
+        (2, Decimal("-42.17"))
+    ]
+
+
+CHASE = (
+    b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+    b'DEBIT,03/01/2024,"TESCO STORES",-42.17,DEBIT_CARD,1000.00,,\n'
+    b'CREDIT,03/02/2024,"ACME PAYROLL",2450.00,ACH_CREDIT,3450.00,,\n'
+)
+
+
+@pytest.mark.parametrize("has_header", [None, True])
+def test_a_header_one_cell_short_of_its_rows_still_names_the_columns(has_header):
+    # Chase ends every data row with a comma the header lacks.
+    preview = sniff_csv(CHASE, has_header)
+    assert (preview.has_header, preview.header_line, preview.lines_read) == (True, 1, 2)
+    assert preview.columns[:4] == ["Details", "Posting Date", "Description", "Amount"]
+    assert preview.found["amount"] == "Amount" and preview.lines_above == []
+    mapping = CsvMapping(
+        date="Posting Date", description="Description", amount="Amount", date_format="mdy"
+    )
+    parsed = parse_csv(CHASE, replace(mapping, has_header=has_header))
+    assert [(r.line, r.date, r.amount) for r in parsed.rows] == [
+        (2, date(2024, 3, 1), Decimal("-42.17")),
+        (3, date(2024, 3, 2), Decimal("2450.00")),
+    ]
+    assert parsed.problems == []
+
+
+def test_a_header_with_a_trailing_delimiter_still_names_the_columns():
+    data = b"Date,Amount,Description,\n2026-03-05,-42.17,Tesco\n2026-03-06,-3.20,Pret\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_above) == (True, [])
+    assert preview.suggested == CsvMapping(
+        date="Date", description="Description", amount="Amount", has_header=True
+    )
+    assert parse_csv(data, preview.suggested).lines_read == 2
+
+
+def test_account_details_just_above_a_header_less_table_are_not_its_header():
+    data = b"Account,12345678,EUR,Joint\n2026-03-05,-42.17,Tesco\n2026-03-06,-3.20,Pret\n"
+    preview = sniff_csv(data)
+    assert (preview.has_header, preview.lines_above) == (False, [(1, "Account,12345678,EUR,Joint")])
+    assert preview.suggested.amount == "Column 2"
 
 
 @pytest.mark.parametrize(
@@ -156,7 +228,17 @@ def test_a_money_in_out_column_goes_with_an_amount_column_only():
 
 @pytest.mark.parametrize(
     ("cell", "amount"),
-    [("S", "-5.00"), ("H", "5.00"), ("Debit", "-5.00"), ("CR", "5.00"), ("-", "-5.00")],
+    [
+        ("S", "-5.00"),
+        ("H", "5.00"),
+        ("Debit", "-5.00"),
+        ("CR", "5.00"),
+        ("-", "-5.00"),
+        # ISO 20022 credit/debit indicators, as in a "Credit Debit Indicator" column.
+        ("DBIT", "-5.00"),
+        ("CRDT", "5.00"),
+        ("Debet", "-5.00"),  # Dutch
+    ],
 )
 def test_words_for_money_in_and_out(cell, amount):
     data = f"Datum;Text;Umsatz;Soll/Haben\n05.03.2026;Kauf;5,00;{cell}\n".encode()

@@ -86,6 +86,21 @@ def test_a_last_record_without_its_caret_is_kept():
     assert [(r.date, r.description) for r in rows] == [(date(2023, 12, 31), "Last")]
 
 
+def test_a_record_missing_its_caret_does_not_swallow_the_next_transaction():
+    # The "^" after the first record is missing: its second date and amount start a record.
+    rows = rows_of(qif("!Type:Bank\nD1/2'24\nT-5.00\nPA\nD1/3'24\nT-6.00\nPB\n^\n"))
+    assert [(r.line, r.date, r.description, r.amount) for r in rows] == [
+        (2, date(2024, 1, 2), "A", Decimal("-5.00")),
+        (5, date(2024, 1, 3), "B", Decimal("-6.00")),
+    ]
+    # Written amount first, the repeated amount starts it.
+    rows = rows_of(qif("!Type:Bank\nT-5.00\nD1/2'24\nPA\nT-6.00\nD1/3'24\nPB\n"))
+    assert [(r.description, r.amount) for r in rows] == [
+        ("A", Decimal("-5.00")),
+        ("B", Decimal("-6.00")),
+    ]
+
+
 def test_every_bad_record_is_named_and_the_good_ones_still_read():
     parsed = parse_qif(
         qif(

@@ -95,6 +95,10 @@ def test_parse_amount_reads_exact_decimals(text, separator, expected):
         ("EUR 5 USD", None, "'EUR 5 USD' is not an amount"),
         ("eur 5", None, "'eur 5' is not an amount"),
         ("9" * 20, None, "'99999999999999999999' is too large to be an amount"),
+        # A thousands group never follows a leading 0: these are not 1.00 and 5.00.
+        ("0,001", ".", "'0,001' is not an amount"),
+        ("0.005", ",", "'0.005' is not an amount"),
+        ("-0 500,00", ",", "'-0 500,00' is not an amount"),
     ],
 )
 def test_parse_amount_refuses_what_is_not_money(text, separator, message):

@@ -270,6 +270,22 @@ def test_save_the_mapping_as_a_profile_and_use_it_next_time(session, signed_in, 
     assert [r.amount for r in _rows(session, alex)] == [Decimal("-1200.00"), Decimal("-80.50")]
 
 
+def test_a_profile_saved_without_the_header_choice_imports_with_one_click(session, signed_in, alex):
+    # Saved over the API with has_header null (or before files without a header were
+    # read): the file decides, and the preview shown is what the Import button imports.
+    with tenancy.acting_as(session, alex.id):
+        mapping = {"date": "Date", "description": "Description", "amount": "Amount"}
+        profile = ImportProfile(name="Old bank", mapping=mapping)
+        session.add(profile)
+        session.commit()
+        profile_id = profile.id
+    html = _upload(signed_in, "bank.csv", MARCH, profile=str(profile_id))
+    assert html.status_code == 200
+    assert _confirm(signed_in, html.get_data(as_text=True)).status_code == 302
+    assert "The mapping changed" not in _flash(signed_in)
+    assert len(_rows(session, alex)) == 4
+
+
 def test_an_ofx_statement_imports_without_a_mapping(session, signed_in, alex):
     html = _upload(signed_in, "statement.ofx", (DATA / "statement.ofx").read_bytes()).get_data(
         as_text=True

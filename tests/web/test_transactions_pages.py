@@ -169,6 +169,8 @@ def test_record_a_transaction_with_an_exact_amount(session, signed_in, alex):
         ("fr", "1 234,50", "1234.50"),
         ("de", "1.234", "1234.00"),
         ("nl", "EUR -12,30", "-12.30"),
+        ("de-CH", "CHF 1,234", "1234.00"),
+        ("es_MX", "1,234", "1234.00"),
     ],
 )
 def test_amounts_are_read_as_people_type_them(session, signed_in, alex, locale, typed, stored):

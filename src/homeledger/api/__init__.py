@@ -36,7 +36,17 @@ class HomeledgerApi(Api):
 
 
 def install(app: Flask) -> HomeledgerApi:
-    from homeledger.api import auth, health, imports, ledger, me, security
+    from homeledger.api import (
+        auth,
+        budget_advice,
+        budgets,
+        commitments,
+        health,
+        imports,
+        ledger,
+        me,
+        security,
+    )
     from homeledger.extensions import csrf
 
     api = HomeledgerApi(
@@ -63,7 +73,8 @@ def install(app: Flask) -> HomeledgerApi:
     )
     security.install(app)
     app.before_request(_refuse_unreadable_json_on_public_routes)
-    for blueprint in (health.blp, auth.blp, me.blp, ledger.blp, imports.blp):
+    blueprints = (health, auth, me, ledger, imports, budgets, budget_advice, commitments)
+    for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX + (blueprint.url_prefix or ""))
     return api

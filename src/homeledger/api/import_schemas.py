@@ -151,7 +151,10 @@ class CsvLayoutSchema(Schema):
     suggested = fields.Dict(allow_none=True, metadata={"description": "A complete mapping."})
     needs = fields.String(
         allow_none=True,
-        metadata={"description": "`columns`, `date_format`, or null when nothing is needed."},
+        metadata={
+            "description": "What the file alone leaves to choose: `columns`, `date_format`, "
+            "or null. In a 200 preview the `mapping` used has made that choice."
+        },
     )
     roles = fields.List(fields.Nested(MappingRoleSchema))
 
@@ -188,12 +191,17 @@ class ImportPreviewSchema(Schema):
 class ImportErrorDetail(ErrorDetail):
     """A refused upload. `code` says what to do next: `choose_columns`,
     `choose_date_format` or `mapping_does_not_fit` (with `csv`, to build a mapping),
-    `bad_lines` (with `lines`; retry with `skip_bad_lines=true` to leave them out),
-    or `validation_error` (the file cannot be read; `fields.file` says why)."""
+    `bad_lines` (with `lines`; when `can_skip`, retry with `skip_bad_lines=true` to
+    leave them out),
+    or `validation_error` (`fields.file` says why the file cannot be read, or
+    `fields.mapping` what is wrong with the mapping sent)."""
 
     csv = fields.Nested(CsvLayoutSchema)
     lines = fields.List(fields.Nested(LineProblemSchema))
     bad_line_count = fields.Integer()
+    can_skip = fields.Boolean(
+        metadata={"description": "Whether `skip_bad_lines` can leave them out (at most 100)."}
+    )
 
 
 class ImportErrorSchema(Schema):

@@ -42,6 +42,10 @@ def _read_options(form: dict) -> dict:
     }
 
 
+class _BadMapping(ImportFileError):
+    """The mapping sent is wrong, not the file: named as the `mapping` field."""
+
+
 def _mapping(form: dict) -> CsvMapping | None:
     """The CSV mapping sent as JSON in the query string, if any."""
     if "mapping" not in form:
@@ -49,10 +53,13 @@ def _mapping(form: dict) -> CsvMapping | None:
     try:
         raw = json.loads(form["mapping"])
     except (ValueError, RecursionError):
-        raise ImportFileError("the mapping is not valid JSON") from None
+        raise _BadMapping("the mapping is not valid JSON") from None
     if not isinstance(raw, dict):
-        raise ImportFileError("the mapping must be a JSON object")
-    return CsvMapping.from_dict(raw)
+        raise _BadMapping("the mapping must be a JSON object")
+    try:
+        return CsvMapping.from_dict(raw)
+    except ImportFileError as exc:
+        raise _BadMapping(str(exc)) from None
 
 
 _REFUSED = (
@@ -98,6 +105,8 @@ def _file_error(exc: ImportFileError):
             fields={"mapping": str(exc)},
             extra={"csv": csv_layout(exc.preview)},
         )
+    if isinstance(exc, _BadMapping):
+        return error_body(422, "The mapping is not valid.", fields={"mapping": str(exc)})
     if isinstance(exc, BadLines):
         return error_body(
             422,
@@ -107,6 +116,7 @@ def _file_error(exc: ImportFileError):
             extra={
                 "lines": [p.to_dict() for p in exc.problems[:_SHOWN_BAD_LINES]],
                 "bad_line_count": len(exc.problems),
+                "can_skip": exc.can_skip,
             },
         )
     return error_body(422, "The file cannot be imported.", fields={"file": str(exc)})

@@ -277,7 +277,7 @@ def commit(
     )
     if the_plan.problems:
         if not skip_bad_lines:
-            raise BadLines(the_plan.problems)
+            raise BadLines(the_plan.problems, MAX_BAD_LINES)
         if len(the_plan.problems) > MAX_BAD_LINES:
             raise ImportFileError(
                 f"{len(the_plan.problems)} lines cannot be read, too many to skip "

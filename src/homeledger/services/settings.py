@@ -17,6 +17,11 @@ _DECIMAL_COMMA_LANGUAGES = {
     "lt", "lv", "nb", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv", "tr",
     "uk", "vi",
 }  # fmt: skip
+# Regions of those languages that write "12.50" all the same (Switzerland, most of Latin America).
+_DECIMAL_POINT_REGIONS = {
+    "de-ch", "de-li", "fr-ch", "it-ch", "es-mx", "es-us", "es-pr", "es-do", "es-gt", "es-hn",
+    "es-ni", "es-pa", "es-sv", "es-pe",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,10 @@ class LedgerSettings:
     @property
     def decimal_separator(self) -> str:
         """ "," where the ledger's language writes "12,50", else "."."""
-        language = self.locale.replace("_", "-").split("-")[0].casefold()
-        return "," if language in _DECIMAL_COMMA_LANGUAGES else "."
+        locale = self.locale.replace("_", "-").casefold()
+        if locale in _DECIMAL_POINT_REGIONS:
+            return "."
+        return "," if locale.split("-")[0] in _DECIMAL_COMMA_LANGUAGES else "."
 
     def budget_month(self, year: int, month: int) -> Period:
         """The budgeting month named (year, month), starting on this ledger's start day."""

@@ -17,6 +17,7 @@ from homeledger.services.importing.csv_mapping import (
     POSITION_NAME,
     CsvMapping,
     find_column,
+    fits_under,
     money_in,
     suggest_columns,
 )
@@ -27,6 +28,7 @@ from homeledger.services.importing.values import (
     LineProblem,
     ParsedFile,
     ParsedRow,
+    date_shaped,
     decode_text,
     detect_date_format,
     detect_decimal_separator,
@@ -101,6 +103,12 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                "a cell starting on this line runs on for more than 128 kB: "
+                'check for a quote (") that is never closed',
+                start,
+            ) from exc
         raise ImportFileError(f"this is not a readable CSV file ({exc})", start) from exc
 
 
@@ -113,18 +121,15 @@ def _choose_delimiter(text: str) -> tuple[str, int]:
     best: tuple[float, int, int] = (0.0, 0, 0)
     chosen = (",", 1)
     for preference, delimiter in enumerate(DELIMITERS):
-        counts = [
-            len(cells)
-            for _, cells in islice(
-                ((n, c) for n, c in _records(text, delimiter) if not _is_blank(c)),
-                _SNIFF_RECORDS,
-            )
-        ]
-        if not counts:
+        records = (cells for _, cells in _records(text, delimiter) if not _is_blank(cells))
+        counts = [len(cells) for cells in islice(records, _SNIFF_RECORDS)]
+        # A line of one cell (a title, "Account: 123") is never the table's row.
+        widths = Counter(count for count in counts if count > 1)
+        if not widths:
             continue
-        width, freq = Counter(counts).most_common(1)[0]
+        width, freq = widths.most_common(1)[0]
         score = (freq / len(counts), width, -preference)
-        if width >= 2 and score > best:
+        if score > best:
             best, chosen = score, (delimiter, width)
     return chosen
 
@@ -156,10 +161,21 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
         raise ImportFileError("the file is empty")
     delimiter, width = _choose_delimiter(text)
     records = [(line, cells) for line, cells in _records(text, delimiter) if not _is_blank(cells)]
+    if not records:
+        raise ImportFileError("the file is empty")  # only delimiters: ",,\n,,"
     # Some banks put account details above the table; the table starts at its full width.
     first = next(i for i, (_, cells) in enumerate(records) if len(cells) == width or width == 1)
+    # A bad transaction first (an impossible date, an amount mistyped) is still one:
+    # named as a bad line, never taken for the column names and lost.
+    cells = records[first][1]
+    data_first = looks_like_data(cells) or any(date_shaped(c.strip()) for c in cells)
+    # Names a cell short of their rows (Chase ends each row with a comma), or one past.
+    named = first and data_first and fits_under(records[first - 1][1], cells)
+    if has_header is not False and named:
+        first, has_header = first - 1, True
+        width = len(records[first][1])
     if has_header is None:
-        has_header = not looks_like_data(records[first][1])
+        has_header = not data_first
     if has_header:
         header_line, header = records[first]
         columns = [collapse(c) or POSITION_NAME.format(i) for i, c in enumerate(header, 1)]
@@ -171,6 +187,17 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
     rows = [r for r in records[:first] if looks_like_data(r[1])] + records[first:]
     columns = [POSITION_NAME.format(i) for i in range(1, width + 1)]
     return _Table(delimiter, width, False, None, columns, rows, above)
+
+
+def _swallows_rows(cells: list[str], table: _Table) -> bool:
+    """Whether a quoted cell runs on over lines that are transactions of their own: a quote
+    left open, not a description written over two lines."""
+    for cell in (c for c in cells if "\n" in c or "\r" in c):
+        for text in cell.splitlines()[1:]:
+            inner = next(csv.reader([text], delimiter=table.delimiter), [])
+            if len(inner) >= table.width and looks_like_data(inner):
+                return True
+    return False
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -323,6 +350,12 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
                     f"this row has {len(cells)} columns but the file's table has {table.width}",
                     value=table.delimiter.join(cells),
                 )
+            if _swallows_rows(cells, table):
+                raise CellError(
+                    'a quote (") opened on this line is never closed, so the lines below it '
+                    "were read as part of this one",
+                    value=table.delimiter.join(cells),
+                )
             when = read("date", lambda text: parse_date(text, mapping.date_format))
             amount = _amount(mapping, read)
         except CellError as exc:
@@ -352,7 +385,7 @@ def _amount(mapping: CsvMapping, read: Callable) -> Decimal:
     if mapping.amount:
         amount = read("amount", money)
         if mapping.direction:
-            went_in = read("direction", _direction)
+            went_in = read("direction", money_in)
             amount = abs(amount) if went_in else -abs(amount)
         return amount
     # Some banks print debits with a minus sign, some without: the column says which way
@@ -363,9 +396,3 @@ def _amount(mapping: CsvMapping, read: Callable) -> Decimal:
         names = " or ".join(f"'{n}'" for n in (mapping.debit, mapping.credit) if n)
         raise CellError(f"there is no amount in {names}", mapping.debit or mapping.credit, "")
     return (credit or ZERO) - (debit or ZERO)
-
-
-def _direction(text: str) -> bool:
-    if not text:
-        raise ValueError("the money in/out column is empty")
-    return money_in(text)

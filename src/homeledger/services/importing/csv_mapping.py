@@ -12,6 +12,7 @@ from homeledger.services.importing.values import (
     DATE_FORMATS,
     DECIMAL_SEPARATORS,
     ImportFileError,
+    quoted,
 )
 from homeledger.services.text import collapse
 
@@ -65,7 +66,8 @@ ROLE_LABELS = {
 
 # What a direction column's cells say, after normalise_header(): money out, or money in.
 _MONEY_OUT = {"af", "debit", "dr", "d", "db", "s", "soll", "out", "-", "cargo", "dare", "uit"}
-_MONEY_IN = {"bij", "credit", "cr", "c", "h", "haben", "in", "+", "abono", "avere"}
+_MONEY_OUT |= {"dbit", "debet"}  # ISO 20022's code (a "credit debit indicator"), Dutch
+_MONEY_IN = {"bij", "credit", "cr", "c", "h", "haben", "in", "+", "abono", "avere", "crdt"}
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,12 @@ class CsvMapping:
 
     def __post_init__(self) -> None:
         if self.date_format not in DATE_FORMATS:
-            raise ImportFileError(f"the mapping has an unknown date format '{self.date_format}'")
+            raise ImportFileError(
+                f"the mapping has an unknown date format {quoted(self.date_format)}"
+            )
         if self.decimal_separator not in DECIMAL_SEPARATORS:
             raise ImportFileError(
-                f"the mapping has an unknown decimal separator '{self.decimal_separator}'"
+                f"the mapping has an unknown decimal separator {quoted(self.decimal_separator)}"
             )
         if not self.date or not self.description:
             raise ImportFileError("the mapping needs a date column and a description column")
@@ -123,7 +127,7 @@ class CsvMapping:
         known = {f.name for f in fields(cls)}
         for key in data:
             if key not in known:
-                raise ImportFileError(f"the mapping profile has an unknown key '{key}'")
+                raise ImportFileError(f"the mapping profile has an unknown key {quoted(key)}")
         values: dict[str, object] = {}
         for key in COLUMN_FIELDS:
             value = data.get(key)
@@ -184,8 +188,18 @@ def suggest_columns(headers: list[str]) -> dict[str, str]:
     return found
 
 
+def fits_under(names: list[str], row: list[str]) -> bool:
+    """Whether a line of another width than the table is still its header: it names a date
+    or money column, and the row below has no filled cell past its last name."""
+    filled = max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)
+    found = suggest_columns([collapse(name) for name in names])
+    return filled <= len(names) and bool({"date", "amount", "debit", "credit"} & found.keys())
+
+
 def money_in(cell: str) -> bool:
     """Whether a direction column's cell says money in (True) or out (False)."""
+    if not cell.strip():
+        raise ValueError("the money in/out column is empty")
     word = cell.strip() if cell.strip() in ("+", "-") else normalise_header(cell)
     if word in _MONEY_IN:
         return True

@@ -22,6 +22,7 @@ from homeledger.services.text import collapse
 
 _TRANSACTION_TYPES = {"bank", "ccard", "cash", "oth a", "oth l"}
 _INVESTMENT_TYPES = {"invst", "port"}
+_ONCE_PER_RECORD = {"D", "T", "U"}  # date and amount; split lines (S, E, $) repeat
 
 
 @dataclass
@@ -90,7 +91,10 @@ def _read_records(text: str) -> list[_Record]:
         if line.startswith("^"):
             finish()
             continue
-        current.fields.setdefault(line[0].upper(), (number, line[1:].strip()))
+        code = line[0].upper()
+        if section == "transactions" and code in _ONCE_PER_RECORD and code in current.fields:
+            finish()  # a "^" left out: a second date or amount starts the next transaction
+        current.fields.setdefault(code, (number, line[1:].strip()))
     finish()  # a last record without "^" is complete enough to keep
     return records
 

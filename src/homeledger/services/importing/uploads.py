@@ -28,18 +28,22 @@ class ChoiceNeeded(ImportFileError):
 
 
 class BadLines(ImportFileError):
-    """Lines of the file that give no transaction, when nobody asked to skip them."""
+    """Lines of the file that give no transaction, when nobody asked to skip them; more
+    than ``max_skipped`` cannot be skipped (so many means the columns or formats are wrong)."""
 
-    def __init__(self, problems: list[LineProblem]) -> None:
+    def __init__(self, problems: list[LineProblem], max_skipped: int) -> None:
         self.problems = problems
+        self.can_skip = len(problems) <= max_skipped
         named = "; ".join(_describe(p) for p in problems[:3])
         more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
         lines = "1 line" if len(problems) == 1 else f"{len(problems)} lines"
-        super().__init__(
-            f"{lines} cannot be imported ({named}{more}). Fix the file, "
-            "or import the other rows and skip "
+        choice = (
+            "Fix the file, or import the other rows and skip "
             f"{'this line' if len(problems) == 1 else 'these lines'}"
+            if self.can_skip
+            else f"Too many to skip (at most {max_skipped}): check the columns and formats"
         )
+        super().__init__(f"{lines} cannot be imported ({named}{more}). {choice}")
 
 
 def _describe(problem: LineProblem) -> str:
@@ -65,6 +69,12 @@ def read_file(
     if kind == "qif":
         return kind, parse_qif(data), None, None
     preview = sniff_csv(data, mapping.has_header if mapping else None)
+    if len(preview.columns) == 1:
+        # Nothing to pick from: a date, a description and an amount need columns apart.
+        raise ImportFileError(
+            "the file has a single column: its values must be separated by commas, "
+            "semicolons, tabs or |"
+        )
     if mapping is None:
         if preview.needs == "columns":
             missing = " and ".join(preview.missing) or "amount"

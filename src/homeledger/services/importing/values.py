@@ -210,8 +210,12 @@ def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal:
     if not fraction.isdigit() and fraction:
         raise bad
     groups = re.split(r"[.,' ]", integer)
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise bad  # "1.2.3" or "12,34" are not thousands groupings
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3
+        or groups[0].startswith("0")
+        or any(len(g) != 3 for g in groups[1:])
+    ):
+        raise bad  # "1.2.3", "12,34" or "0,001" are not thousands groupings
     digits = "".join(groups) or "0"
     if not digits.isdigit():
         raise bad
@@ -339,6 +343,12 @@ def try_date(text: str, date_format: str) -> date | None:
     """The date text means in date_format, or None; parse_date() explains failures."""
     fields = _date_fields(text, date_format)
     return _calendar_date(fields) if fields else None
+
+
+def date_shaped(text: str) -> bool:
+    """Whether text is written as a date in some format, real or not ("2026-02-30" is):
+    no column name is, so a first row holding one is a transaction, not names."""
+    return any(_date_fields(text, date_format) for date_format in DATE_FORMATS)
 
 
 def parse_date(text: str, date_format: str) -> date:

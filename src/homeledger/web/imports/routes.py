@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -160,7 +161,11 @@ def _set_choices(form: PreviewForm, csv) -> None:
 
 def _render_preview(form: PreviewForm, plan, csv, problem: str | None, status: int):
     _set_choices(form, csv)
-    form.previewed.data = json.dumps(plan.mapping.to_dict()) if plan and plan.mapping else ""
+    shown = plan.mapping if plan else None
+    if shown is not None and shown.has_header is None and csv is not None:
+        # A saved mapping leaving it to the file: the form sends back what the file decided.
+        shown = replace(shown, has_header=csv.has_header)
+    form.previewed.data = json.dumps(shown.to_dict()) if shown else ""
     form.header_shown.data = ("1" if csv.has_header else "0") if csv else ""
     return render_template(
         "imports/preview.html",
