@@ -147,7 +147,14 @@ def test_delete_returns_to_the_same_filter_and_page(session, signed_in, alex, co
 
 
 @pytest.mark.parametrize(
-    "back", ["https://evil.example/", "//evil.example/transactions", "/settings/rules", "/\\evil"]
+    "back",
+    [
+        "https://evil.example/",
+        "//evil.example/transactions",
+        "/settings/rules",
+        "/\\evil",
+        "/transactions?a=1\r\nSet-Cookie: x=1",
+    ],
 )
 def test_only_a_transaction_list_is_a_place_to_return_to(signed_in, coffees, back):
     form = _html(signed_in.get(f"/transactions/{coffees[0]}/edit", query_string={"back": back}))

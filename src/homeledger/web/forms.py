@@ -122,7 +122,8 @@ def list_url_from(back: str | None, list_path: str) -> str:
     site), else ``list_path``: a form's Save and Cancel lead back to where the person was,
     and nowhere else (never another site)."""
     if back and (back == list_path or back.startswith(list_path + "?")) and "\\" not in back:
-        return back
+        # A line break would split the Location header: such an address is no place to go.
+        return back if back.isprintable() else list_path
     return list_path
 
 
