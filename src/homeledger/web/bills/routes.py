@@ -34,6 +34,7 @@ from homeledger.web.forms import (
 
 bp = Blueprint("bills", __name__, url_prefix="/bills")
 
+DEFAULT_DAYS = 30
 HISTORY_MONTHS = 12
 AHEAD_DAYS = 92  # the history page also shows the due dates of about the next three months
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
@@ -95,7 +96,8 @@ def index():
     soon = None
     if form.validate():
         try:
-            soon = commitments.upcoming(db.session, today, form.days.data or 30)
+            days = DEFAULT_DAYS if form.days.data is None else form.days.data
+            soon = commitments.upcoming(db.session, today, days)
         except ValidationError as exc:
             show_errors(form, exc)
     found = commitments.listing(db.session, today)
