@@ -136,6 +136,7 @@ def test_the_days_ahead_can_be_7_90_or_any_number_to_366(signed_in, household):
         response = signed_in.get(f"/bills?days={bad}")
         assert response.status_code == 400
         assert 'id="days-error"' in _html(response)
+    assert "Write a whole number of days from 1 to 366." in _html(signed_in.get("/bills?days=soon"))
 
 
 def test_no_bills_yet_points_to_adding_one(signed_in):

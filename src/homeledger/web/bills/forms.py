@@ -30,6 +30,20 @@ assert set(FREQUENCY_LABELS) == set(FREQUENCIES)  # a new frequency needs words 
 PRESET_DAYS = (7, 30, 90)
 
 
+class WholeNumberField(IntegerField):
+    """A whole number; anything else is refused with ``message``, what was typed kept."""
+
+    def __init__(self, *args, message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
 def _stripped(text):
     return text.strip() if isinstance(text, str) else text
 
@@ -40,8 +54,12 @@ class UpcomingForm(WebForm):
     class Meta(WebForm.Meta):
         csrf = False
 
-    days = IntegerField(
-        "Days ahead", default=30, validators=[Optional()], render_kw={"min": 1, "max": 366}
+    days = WholeNumberField(
+        "Days ahead",
+        default=30,
+        validators=[Optional()],
+        message="Write a whole number of days from 1 to 366.",
+        render_kw={"min": 1, "max": 366},
     )
 
 
@@ -51,8 +69,9 @@ class BillForm(WebForm):
     frequency = SelectField(
         "How often", choices=options(FREQUENCY_LABELS.items()), default="monthly"
     )
-    due_day = IntegerField(
+    due_day = WholeNumberField(
         "Due day",
+        message="Write a day of the month from 1 to 31, or leave it empty.",
         validators=[Optional()],
         description="Day of the month (1 to 31; the last day in shorter months). "
         "Empty: the start date's day. Weekly bills ignore it.",

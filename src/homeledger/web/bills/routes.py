@@ -36,7 +36,8 @@ bp = Blueprint("bills", __name__, url_prefix="/bills")
 
 DEFAULT_DAYS = 30
 HISTORY_MONTHS = 12
-AHEAD_DAYS = 92  # the history page also shows the due dates of about the next three months
+# The history page also shows the next due dates: up to three, within about three months.
+AHEAD_DAYS, AHEAD_COUNT = 92, 3
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -300,7 +301,7 @@ def history(bill_id: int):
     past = bill_matching.history(db.session, start, today, today, bill_id)
     ahead = commitments.occurrences(
         [bill], today + timedelta(days=1), today + timedelta(days=AHEAD_DAYS)
-    )
+    )[:AHEAD_COUNT]
     return render_template(
         "bills/history.html",
         bill=bill,
