@@ -111,7 +111,6 @@ def index():
         today=today,
         presets=PRESET_DAYS,
         here=request.full_path.rstrip("?"),
-        switch=SwitchForm(formdata=None),
     ), 200 if soon is not None else 400
 
 
@@ -312,5 +311,4 @@ def history(bill_id: int):
         today=today,
         lists=_Lists(),
         here=url_for("bills.history", bill_id=bill_id),
-        switch=SwitchForm(formdata=None),
     )
