@@ -22,6 +22,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import categories, imports, rules
+from homeledger.services import categories, commitments, imports, rules
+from homeledger.services.commitments import CommitmentInput
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
@@ -73,8 +75,18 @@ class Sample:
             )
             csv = b"Date,Description,Amount\n2026-02-01,TESCO STORES,-42.17\n2026-02-02,PAY,900\n"
             batch = imports.commit(session, "bank.csv", csv)
+            bill = commitments.create(
+                session,
+                CommitmentInput(
+                    name="Supermarket delivery",
+                    amount=Decimal("42.17"),
+                    frequency="monthly",
+                    start_date=date(2026, 1, 1),
+                    category_id=groceries,
+                ),
+            )
             session.commit()
-            owner_id, rule_id, batch_id = owners[0].id, rule.id, batch.id
+            owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
         ids = add_transactions(
             session,
             alex,
@@ -89,6 +101,7 @@ class Sample:
             "batch_id": batch_id,
             "owner_id": owner_id,
             "category_id": groceries,
+            "bill_id": bill_id,
         }
 
 

@@ -24,6 +24,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 def register_web(app: Flask) -> None:
     from homeledger.web.auth.routes import bp as auth_bp
+    from homeledger.web.bills.routes import bp as bills_bp
     from homeledger.web.imports.routes import bp as imports_bp
     from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
@@ -38,6 +39,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(import_undo_bp)
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
+    app.register_blueprint(bills_bp)
 
     @app.route("/favicon.ico")
     def favicon():
