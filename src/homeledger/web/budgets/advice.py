@@ -12,9 +12,14 @@ from homeledger.services import bill_budgets, budgets, categories, recommender
 from homeledger.services.errors import ValidationError
 from homeledger.web.budgets.forms import ApplyForm, CountedForm, YearChoice
 from homeledger.web.budgets.months import Month, month_choice, this_month
-from homeledger.web.forms import optional_id, sentence, show_errors
+from homeledger.web.forms import optional_id, show_errors
 
 bp = Blueprint("budget_advice", __name__, url_prefix="/budgets")
+
+
+def today() -> date:
+    """The day suggestions are made on (tests put another day here)."""
+    return date.today()
 
 
 def _plural(count: int, word: str) -> str:
@@ -70,13 +75,13 @@ def suggest():
             status = 400
         else:
             try:
-                applied = recommender.apply(
-                    db.session, month.year, month.month, date.today(), ticked
-                )
-            except ValidationError as exc:
+                applied = recommender.apply(db.session, month.year, month.month, today(), ticked)
+            except ValidationError:
                 db.session.rollback()
-                for message in exc.fields.values():
-                    flash(f"Suggestions: {sentence(message)}", "error")
+                flash(
+                    f"A ticked category has no suggestion for {month.name}: nothing was set.",
+                    "error",
+                )
                 status = 400
             else:
                 db.session.commit()
@@ -85,7 +90,7 @@ def suggest():
                     "success",
                 )
                 return redirect(url_for("budgets.index", month=month.value))
-    found = recommender.recommend(db.session, month.year, month.month, date.today())
+    found = recommender.recommend(db.session, month.year, month.month, today())
     return render_template(
         "budgets/suggest.html",
         choice=choice,
