@@ -22,6 +22,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import categories, imports, rules
+from homeledger.services import budgets, categories, imports, rules
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
@@ -73,6 +74,12 @@ class Sample:
             )
             csv = b"Date,Description,Amount\n2026-02-01,TESCO STORES,-42.17\n2026-02-02,PAY,900\n"
             batch = imports.commit(session, "bank.csv", csv)
+            # Budgets this month (the budget page's lines) and in January (the year view).
+            today = date.today()
+            budget_id = budgets.set_budget(
+                session, today.year, today.month, groceries, Decimal("250"), owners[0].id
+            )
+            budgets.set_budget(session, 2026, 1, groceries, Decimal("40"))
             session.commit()
             owner_id, rule_id, batch_id = owners[0].id, rule.id, batch.id
         ids = add_transactions(
@@ -89,6 +96,7 @@ class Sample:
             "batch_id": batch_id,
             "owner_id": owner_id,
             "category_id": groceries,
+            "budget_id": budget_id,
         }
 
 
