@@ -68,6 +68,13 @@ def _budget_form(month: Month) -> BudgetForm:
     return form
 
 
+def _saved_page(month: Month) -> str:
+    """After setting a budget: the list it was opened from when that shows the budget's
+    month, else that month's budget page."""
+    back = _back()
+    return back if f"month={month.value}" in back else url_for("budgets.index", month=month.value)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -87,7 +94,7 @@ def new():
                 optional_id(form.owner.data),
             ),
             lambda _: f"Budget set for {chosen.name}.",
-            list_url_from(request.args.get("back"), url_for("budgets.index", month=chosen.value)),
+            _saved_page(chosen),
             _FORM_FIELD,
         )
         if done:
