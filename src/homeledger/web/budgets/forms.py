@@ -28,9 +28,10 @@ class MonthText(StringField):
             try:
                 parsed = datetime.strptime(self.raw, "%Y-%m")
             except ValueError:
-                raise ValueError(MONTH_HINT) from None
-            if len(self.raw) != 7:
-                raise ValueError(MONTH_HINT)
+                parsed = None
+            if parsed is None or len(self.raw) != 7:
+                shown = self.raw if len(self.raw) <= 20 else self.raw[:20] + "…"
+                raise ValueError(f"“{shown}” is not a month. {MONTH_HINT}")
             self.data = (parsed.year, parsed.month)
 
     def _value(self) -> str:
