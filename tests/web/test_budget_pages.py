@@ -351,3 +351,30 @@ def test_a_bad_budget_is_a_400_naming_the_field_and_writes_nothing(
     assert message in _text(response)
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert _budgets(session, ledger) == {}
+
+
+def test_a_budget_for_one_owner_and_a_bad_edit(session, signed_in, ledger, march):
+    sam = session.scalars(select(Owner.id).where(Owner.name == "Sam")).one()
+    dining = category_id(session, "Dining Out")
+    response = signed_in.post(
+        "/budgets/new",
+        data={
+            "csrf_token": _csrf(signed_in),
+            "month": "2026-03",
+            "category": str(dining),
+            "owner": str(sam),
+            "amount": "60",
+        },
+    )
+    assert response.status_code == 302
+    assert _budgets(session, ledger)[(2026, 3, dining, sam)] == D("60.00")
+    # Sam's pizza, 45.00 of 60.00, on Sam's own line.
+    page = signed_in.get("/budgets", query_string={"month": "2026-03", "owner": sam})
+    assert "Dining Out · Sam $60.00 $45.00 $15.00" in _text(page)
+
+    refused = signed_in.post(
+        f"/budgets/{march['dining']}/edit",
+        data={"csrf_token": _csrf(signed_in), "amount": "-1"},
+    )
+    assert refused.status_code == 400 and "Must not be negative." in _text(refused)
+    assert _budgets(session, ledger)[(2026, 3, dining, None)] == D("100.00")
