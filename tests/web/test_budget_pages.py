@@ -371,6 +371,7 @@ def test_a_budget_for_one_owner_and_a_bad_edit(session, signed_in, ledger, march
     # Sam's pizza, 45.00 of 60.00, on Sam's own line.
     page = signed_in.get("/budgets", query_string={"month": "2026-03", "owner": sam})
     assert "Dining Out · Sam $60.00 $45.00 $15.00" in _text(page)
+    assert "Showing Sam's spending only" in _text(page)
 
     refused = signed_in.post(
         f"/budgets/{march['dining']}/edit",
