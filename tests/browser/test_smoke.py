@@ -32,7 +32,7 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import categories, commitments, imports, rules
+from homeledger.services import budgets, categories, commitments, imports, rules
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
@@ -85,6 +85,12 @@ class Sample:
                     category_id=groceries,
                 ),
             )
+            # Budgets this month (the budget page's lines) and in January (the year view).
+            today = date.today()
+            budget_id = budgets.set_budget(
+                session, today.year, today.month, groceries, Decimal("250"), owners[0].id
+            )
+            budgets.set_budget(session, 2026, 1, groceries, Decimal("40"))
             session.commit()
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
         ids = add_transactions(
@@ -102,6 +108,7 @@ class Sample:
             "owner_id": owner_id,
             "category_id": groceries,
             "bill_id": bill_id,
+            "budget_id": budget_id,
         }
 
 

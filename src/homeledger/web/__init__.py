@@ -25,6 +25,8 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 def register_web(app: Flask) -> None:
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
+    from homeledger.web.budgets.advice import bp as budget_advice_bp
+    from homeledger.web.budgets.routes import bp as budgets_bp
     from homeledger.web.imports.routes import bp as imports_bp
     from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
@@ -35,6 +37,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(overview_bp)
     app.register_blueprint(transactions_bp)
+    app.register_blueprint(budgets_bp)
+    app.register_blueprint(budget_advice_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(import_undo_bp)
     app.register_blueprint(ledger_settings_bp)

@@ -1,0 +1,1 @@
+"""Budget pages: the month against its budgets, the year, suggestions, raising to bills."""
