@@ -90,7 +90,3 @@ def date_format_choices(candidates: list[str]) -> list[SelectChoice]:
         for name, label in DATE_FORMAT_LABELS.items()
     ]
     return options(([("", "Choose…")] if len(candidates) != 1 else []) + choices)
-
-
-class UndoForm(WebForm):
-    submit = SubmitField("Undo")
