@@ -161,6 +161,28 @@ def test_little_history_is_averaged_and_no_history_leans_on_the_bills(session, a
     )
 
 
+def test_months_where_refunds_outweigh_spending_suggest_zero_and_say_why(session, alex):
+    """A purchase in January, then a refund of 30.00 in each of February to June: the
+    median month is -30.00, but a budget cannot be negative and there are no bills."""
+    rows = [(date(2026, 1, 10), "Shop", "-50.00", "Shopping")]
+    rows += [(date(2026, month, 10), "Refund", "30.00", "Shopping") for month in range(2, 7)]
+    add_transactions(session, alex, rows)
+    (shopping,) = recommender.recommend(session, 2026, 8, TODAY).suggestions
+    assert (shopping.amount, shopping.usual, shopping.committed) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert shopping.reason == (
+        "median of the last 6 months -30.00 (more came back than went out), so 0.00"
+    )
+    recommender.apply(session, 2026, 8, TODAY)
+    session.commit()
+    assert bill_budgets.household_budgets(session, 2026, 8) == {
+        category_id(session, "Shopping"): Decimal("0.00")
+    }
+
+
 def test_a_month_that_rose_in_each_of_two_years_is_seasonal(session, alex):
     rows = []
     for year in (2024, 2025):

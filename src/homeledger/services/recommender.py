@@ -8,6 +8,7 @@ before the ledger's first transaction):
    month without spending counts as 0), so one large purchase does not move
    it. With 3 to 5 months it is still the median, and the reason says the
    history is short; with 1 or 2 it is their average; with none it is 0.
+   Below 0 (refunds outweighing spending) it counts as 0.
 2. **What this month adds**, the larger of:
    - bills due this month that do not come every month (quarterly, yearly):
      the median leaves them out, so they are added back ("car insurance
@@ -146,6 +147,8 @@ def _suggest(
 ) -> Suggestion:
     recent = history[:HISTORY_MONTHS]
     usual, reason = _usual([spent.get(month, ZERO) for month in recent])
+    if usual < 0:  # refunds outweighed spending; a budget is never negative
+        usual, reason = ZERO, f"{reason} (more came back than went out), so 0.00"
     parts = [reason]
     same_month = [
         spent.get(month, ZERO) if month in history else None
