@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import Budget, UserSettings
-from homeledger.services import bill_budgets, budgets, commitments, recommender
+from homeledger.services import bill_budgets, budgets, categories, commitments, recommender
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.errors import ValidationError
 from tests.factories import add_transactions, category_id, make_user
@@ -181,6 +181,31 @@ def test_months_where_refunds_outweigh_spending_suggest_zero_and_say_why(session
     assert bill_budgets.household_budgets(session, 2026, 8) == {
         category_id(session, "Shopping"): Decimal("0.00")
     }
+
+
+def test_an_inactive_category_is_suggested_only_for_the_bills_still_due_in_it(session, alex):
+    """Entertainment is switched off, but its streaming bill still falls due: the
+    suggestions cover it, as raising budgets to the bills does. Shopping, switched off
+    with history only, gets no suggestion."""
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, month, 10), text, "-40.00", category)
+            for month in range(1, 7)
+            for text, category in (("Cinema", "Entertainment"), ("Shoes", "Shopping"))
+        ],
+    )
+    _bill(session, "Streaming", "15.00", "monthly", date(2026, 1, 12), "Entertainment")
+    for name in ("Entertainment", "Shopping"):
+        categories.update_category(session, category_id(session, name), is_active=False)
+    session.commit()
+    found = recommender.recommend(session, 2026, 8, TODAY)
+    assert [(s.category, s.amount, s.committed) for s in found.suggestions] == [
+        ("Entertainment", Decimal("40.00"), Decimal("15.00"))
+    ]
+    synced = bill_budgets.sync_from_bills(session, 2026, 8)
+    assert [(c.category, c.after) for c in synced] == [("Entertainment", Decimal("15.00"))]
 
 
 def test_a_month_that_rose_in_each_of_two_years_is_seasonal(session, alex):

@@ -182,9 +182,11 @@ def recommend(session: Session, year: int, month: int, today: date) -> Recommend
     spending = _spending(session, history)
     bills = bill_budgets.committed_by_category(bill_budgets.due_in(session, period))
     current = bill_budgets.household_budgets(session, year, month)
+    # A switched-off category still gets a suggestion for bills that fall due in it.
     categories = session.execute(
         select(Category.id, Category.name).where(
-            Category.type == "expense", Category.is_active.is_(True)
+            Category.type == "expense",
+            Category.is_active.is_(True) | Category.id.in_(list(bills) or [0]),
         )
     ).tuples()
     suggestions = [
