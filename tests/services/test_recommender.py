@@ -269,6 +269,22 @@ def test_bills_raise_budgets_to_what_falls_due_and_a_second_run_changes_nothing(
     ]
 
 
+def test_owners_budgets_that_already_cover_the_bills_are_left_alone(session, alex):
+    """Housing is budgeted per person only (the category's budget is their sum): 500.00
+    each covers the 900.00 rent; a household budget of 900.00 beside them would lower
+    the category's budget to 900.00. At 300.00 each, it is raised from their 600.00."""
+    housing = category_id(session, "Housing")
+    alex_id, sam_id = (o.id for o in categories.add_owners(session, ["Alex", "Sam"]))
+    _bill(session, "Rent", "900.00", "monthly", date(2026, 1, 1), "Housing")
+    for person in (alex_id, sam_id):
+        budgets.set_budget(session, 2026, 8, housing, Decimal("500.00"), person)
+        budgets.set_budget(session, 2026, 9, housing, Decimal("300.00"), person)
+    assert bill_budgets.sync_from_bills(session, 2026, 8, dry_run=False) == []
+    assert budgets.month_report(session, 2026, 8).budgeted == Decimal("1000.00")
+    (september,) = bill_budgets.sync_from_bills(session, 2026, 9)
+    assert (september.before, september.after) == (Decimal("600.00"), Decimal("900.00"))
+
+
 def test_a_bad_month_is_refused(session, alex):
     with pytest.raises(ValidationError) as refused:
         recommender.recommend(session, 2026, 13, TODAY)

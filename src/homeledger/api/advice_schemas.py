@@ -71,7 +71,10 @@ class BudgetChangeSchema(Schema):
         required=True,
         allow_none=True,
         data_key="from",
-        metadata={"description": "The budget before; null where there was none."},
+        metadata={
+            "description": "The category's budget before (its household budget, else its "
+            "owners' budgets added up); null where there was none."
+        },
     )
     after = Amount(required=True, data_key="to")
     bills = fields.List(fields.String(), metadata={"description": "The bills due, by name."})
