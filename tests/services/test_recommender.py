@@ -269,7 +269,7 @@ def test_bills_raise_budgets_to_what_falls_due_and_a_second_run_changes_nothing(
     ]
 
 
-def test_owners_budgets_that_already_cover_the_bills_are_left_alone(session, alex):
+def test_owners_budgets_count_as_the_categorys_budget_beside_the_bills(session, alex):
     """Housing is budgeted per person only (the category's budget is their sum): 500.00
     each covers the 900.00 rent; a household budget of 900.00 beside them would lower
     the category's budget to 900.00. At 300.00 each, it is raised from their 600.00."""
@@ -281,6 +281,8 @@ def test_owners_budgets_that_already_cover_the_bills_are_left_alone(session, ale
         budgets.set_budget(session, 2026, 9, housing, Decimal("300.00"), person)
     assert bill_budgets.sync_from_bills(session, 2026, 8, dry_run=False) == []
     assert budgets.month_report(session, 2026, 8).budgeted == Decimal("1000.00")
+    (suggestion,) = recommender.recommend(session, 2026, 8, TODAY).suggestions
+    assert suggestion.current == Decimal("1000.00")  # the budget now, not "none"
     (september,) = bill_budgets.sync_from_bills(session, 2026, 9)
     assert (september.before, september.after) == (Decimal("600.00"), Decimal("900.00"))
 

@@ -24,7 +24,11 @@ class SuggestionSchema(Schema):
         metadata={"description": "The usual month: median (or, with 1-2 months, average)."}
     )
     current = Amount(
-        allow_none=True, metadata={"description": "The month's budget now; null without one."}
+        allow_none=True,
+        metadata={
+            "description": "The category's budget now (its household budget, else its "
+            "owners' budgets added up); null without one."
+        },
     )
     reason = fields.String(
         required=True,

@@ -54,7 +54,7 @@ class Suggestion:
     amount: Decimal
     committed: Decimal  # what the category's bills due this month come to
     usual: Decimal  # the usual month (median or average of the history)
-    current: Decimal | None  # the month's household budget now, None without one
+    current: Decimal | None  # the category's budget now (household, else owners' sum), or None
     reason: str
 
 
@@ -181,7 +181,7 @@ def recommend(session: Session, year: int, month: int, today: date) -> Recommend
     history = _history(session, period, today, ledger)
     spending = _spending(session, history)
     bills = bill_budgets.committed_by_category(bill_budgets.due_in(session, period))
-    current = bill_budgets.household_budgets(session, year, month)
+    current = bill_budgets.category_budgets(session, year, month)
     # A switched-off category still gets a suggestion for bills that fall due in it.
     categories = session.execute(
         select(Category.id, Category.name).where(
