@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import Budget, UserSettings
-from homeledger.services import bill_budgets, budgets, commitments, recommender
+from homeledger.services import bill_budgets, budgets, categories, commitments, recommender
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.errors import ValidationError
 from tests.factories import add_transactions, category_id, make_user
@@ -161,6 +161,53 @@ def test_little_history_is_averaged_and_no_history_leans_on_the_bills(session, a
     )
 
 
+def test_months_where_refunds_outweigh_spending_suggest_zero_and_say_why(session, alex):
+    """A purchase in January, then a refund of 30.00 in each of February to June: the
+    median month is -30.00, but a budget cannot be negative and there are no bills."""
+    rows = [(date(2026, 1, 10), "Shop", "-50.00", "Shopping")]
+    rows += [(date(2026, month, 10), "Refund", "30.00", "Shopping") for month in range(2, 7)]
+    add_transactions(session, alex, rows)
+    (shopping,) = recommender.recommend(session, 2026, 8, TODAY).suggestions
+    assert (shopping.amount, shopping.usual, shopping.committed) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert shopping.reason == (
+        "median of the last 6 months -30.00 (more came back than went out), so 0.00"
+    )
+    recommender.apply(session, 2026, 8, TODAY)
+    session.commit()
+    assert bill_budgets.household_budgets(session, 2026, 8) == {
+        category_id(session, "Shopping"): Decimal("0.00")
+    }
+
+
+def test_an_inactive_category_is_suggested_only_for_the_bills_still_due_in_it(session, alex):
+    """Entertainment is switched off, but its streaming bill still falls due: the
+    suggestions cover it, as raising budgets to the bills does. Shopping, switched off
+    with history only, gets no suggestion."""
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, month, 10), text, "-40.00", category)
+            for month in range(1, 7)
+            for text, category in (("Cinema", "Entertainment"), ("Shoes", "Shopping"))
+        ],
+    )
+    _bill(session, "Streaming", "15.00", "monthly", date(2026, 1, 12), "Entertainment")
+    for name in ("Entertainment", "Shopping"):
+        categories.update_category(session, category_id(session, name), is_active=False)
+    session.commit()
+    found = recommender.recommend(session, 2026, 8, TODAY)
+    assert [(s.category, s.amount, s.committed) for s in found.suggestions] == [
+        ("Entertainment", Decimal("40.00"), Decimal("15.00"))
+    ]
+    synced = bill_budgets.sync_from_bills(session, 2026, 8)
+    assert [(c.category, c.after) for c in synced] == [("Entertainment", Decimal("15.00"))]
+
+
 def test_a_month_that_rose_in_each_of_two_years_is_seasonal(session, alex):
     rows = []
     for year in (2024, 2025):
@@ -220,6 +267,24 @@ def test_bills_raise_budgets_to_what_falls_due_and_a_second_run_changes_nothing(
         ("Insurance", None, Decimal("30.00")),
         ("Utilities", None, Decimal("120.00")),
     ]
+
+
+def test_owners_budgets_count_as_the_categorys_budget_beside_the_bills(session, alex):
+    """Housing is budgeted per person only (the category's budget is their sum): 500.00
+    each covers the 900.00 rent; a household budget of 900.00 beside them would lower
+    the category's budget to 900.00. At 300.00 each, it is raised from their 600.00."""
+    housing = category_id(session, "Housing")
+    alex_id, sam_id = (o.id for o in categories.add_owners(session, ["Alex", "Sam"]))
+    _bill(session, "Rent", "900.00", "monthly", date(2026, 1, 1), "Housing")
+    for person in (alex_id, sam_id):
+        budgets.set_budget(session, 2026, 8, housing, Decimal("500.00"), person)
+        budgets.set_budget(session, 2026, 9, housing, Decimal("300.00"), person)
+    assert bill_budgets.sync_from_bills(session, 2026, 8, dry_run=False) == []
+    assert budgets.month_report(session, 2026, 8).budgeted == Decimal("1000.00")
+    (suggestion,) = recommender.recommend(session, 2026, 8, TODAY).suggestions
+    assert suggestion.current == Decimal("1000.00")  # the budget now, not "none"
+    (september,) = bill_budgets.sync_from_bills(session, 2026, 9)
+    assert (september.before, september.after) == (Decimal("600.00"), Decimal("900.00"))
 
 
 def test_a_bad_month_is_refused(session, alex):

@@ -178,6 +178,24 @@ def test_a_month_starting_on_the_15th_is_named_and_dated(signed_in, march):
     assert "← February 2026" in text and "April 2026 →" in text
 
 
+@pytest.mark.parametrize(
+    "url, gone",
+    [
+        ("/budgets?month=1900-01", ["December 1899", "1899-12"]),
+        ("/budgets?month=2199-12", ["January 2200", "2200-01"]),
+        ("/budgets/suggest?month=2199-12", ["January 2200", "2200-01"]),
+        ("/budgets/copy?month=1900-01", ["1899-12", "Choose a month between"]),
+        ("/budgets/year?year=1900", ["← 1899", "year=1899"]),
+        ("/budgets/year?year=2199", ["2200 →", "year=2200"]),
+    ],
+)
+def test_the_first_and_last_months_link_to_no_month_beyond_them(signed_in, url, gone):
+    page = signed_in.get(url)
+    assert page.status_code == 200
+    html = unescape(page.get_data(as_text=True))
+    assert [text for text in [*gone, "cannot be used"] if text in html] == []
+
+
 def test_a_month_without_budgets_points_to_suggestions_and_copying(signed_in, march):
     page = signed_in.get("/budgets?month=2026-04")
     html = page.get_data(as_text=True)

@@ -24,7 +24,11 @@ class SuggestionSchema(Schema):
         metadata={"description": "The usual month: median (or, with 1-2 months, average)."}
     )
     current = Amount(
-        allow_none=True, metadata={"description": "The month's budget now; null without one."}
+        allow_none=True,
+        metadata={
+            "description": "The category's budget now (its household budget, else its "
+            "owners' budgets added up); null without one."
+        },
     )
     reason = fields.String(
         required=True,
@@ -71,7 +75,10 @@ class BudgetChangeSchema(Schema):
         required=True,
         allow_none=True,
         data_key="from",
-        metadata={"description": "The budget before; null where there was none."},
+        metadata={
+            "description": "The category's budget before (its household budget, else its "
+            "owners' budgets added up); null where there was none."
+        },
     )
     after = Amount(required=True, data_key="to")
     bills = fields.List(fields.String(), metadata={"description": "The bills due, by name."})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import Budget, Category
 from homeledger.services import budgets, commitments, settings
-from homeledger.services.budget_figures import ZERO, check_month
+from homeledger.services.budget_figures import ZERO, budgeted_total, check_month
 from homeledger.services.commitments import Occurrence
 from homeledger.services.periods import Period
 
@@ -58,11 +58,26 @@ def household_budgets(session: Session, year: int, month: int) -> dict[int, Deci
     return dict(rows.tuples().all())
 
 
+def category_budgets(session: Session, year: int, month: int) -> dict[int, Decimal]:
+    """What each category has budgeted in the month: its household budget, or where it
+    has none, its owners' budgets added up (as the month's totals count them)."""
+    rows = session.execute(
+        select(Budget.category_id, Budget.owner_id, Budget.amount).where(
+            Budget.year == year, Budget.month == month
+        )
+    ).tuples()
+    by_category: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_category[row[0]].append(row)
+    return {category: budgeted_total(found) for category, found in by_category.items()}
+
+
 def sync_from_bills(
     session: Session, year: int, month: int, *, dry_run: bool = True
 ) -> list[BudgetChange]:
     """Raise each expense category's household budget for the month to at least the bills
-    falling due in it; budgets already that high are left alone, so a second run
+    falling due in it; budgets already that high (a category's owners' budgets count
+    together where it has no household budget) are left alone, so a second run
     changes nothing. ``dry_run`` says what would change and writes nothing.
 
     Bills without a category, or in an income or transfer category (which carry no
@@ -75,7 +90,7 @@ def sync_from_bills(
         Category.type == "expense", Category.id.in_(list(by_category) or [0])
     )
     expense = dict(session.execute(names).tuples().all())
-    current = household_budgets(session, year, month)
+    current = category_budgets(session, year, month)
     changes = []
     for category_id, bills in by_category.items():
         if category_id not in expense:

@@ -8,6 +8,7 @@ before the ledger's first transaction):
    month without spending counts as 0), so one large purchase does not move
    it. With 3 to 5 months it is still the median, and the reason says the
    history is short; with 1 or 2 it is their average; with none it is 0.
+   Below 0 (refunds outweighing spending) it counts as 0.
 2. **What this month adds**, the larger of:
    - bills due this month that do not come every month (quarterly, yearly):
      the median leaves them out, so they are added back ("car insurance
@@ -53,7 +54,7 @@ class Suggestion:
     amount: Decimal
     committed: Decimal  # what the category's bills due this month come to
     usual: Decimal  # the usual month (median or average of the history)
-    current: Decimal | None  # the month's household budget now, None without one
+    current: Decimal | None  # the category's budget now (household, else owners' sum), or None
     reason: str
 
 
@@ -146,6 +147,8 @@ def _suggest(
 ) -> Suggestion:
     recent = history[:HISTORY_MONTHS]
     usual, reason = _usual([spent.get(month, ZERO) for month in recent])
+    if usual < 0:  # refunds outweighed spending; a budget is never negative
+        usual, reason = ZERO, f"{reason} (more came back than went out), so 0.00"
     parts = [reason]
     same_month = [
         spent.get(month, ZERO) if month in history else None
@@ -178,10 +181,12 @@ def recommend(session: Session, year: int, month: int, today: date) -> Recommend
     history = _history(session, period, today, ledger)
     spending = _spending(session, history)
     bills = bill_budgets.committed_by_category(bill_budgets.due_in(session, period))
-    current = bill_budgets.household_budgets(session, year, month)
+    current = bill_budgets.category_budgets(session, year, month)
+    # A switched-off category still gets a suggestion for bills that fall due in it.
     categories = session.execute(
         select(Category.id, Category.name).where(
-            Category.type == "expense", Category.is_active.is_(True)
+            Category.type == "expense",
+            Category.is_active.is_(True) | Category.id.in_(list(bills) or [0]),
         )
     ).tuples()
     suggestions = [

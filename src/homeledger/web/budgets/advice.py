@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import bill_budgets, budgets, categories, recommender
+from homeledger.services.budget_figures import FIRST_YEAR, LAST_YEAR
 from homeledger.services.errors import ValidationError
 from homeledger.web.budgets.forms import ApplyForm, CountedForm, YearChoice
 from homeledger.web.budgets.months import Month, month_choice, this_month
@@ -52,6 +53,8 @@ def year():
         owner=form.owner.data or None,
         budgeted=report.budgeted(),
         spent=report.spent(),
+        first_year=FIRST_YEAR,
+        last_year=LAST_YEAR,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import request
 
-from homeledger.services.budget_figures import check_month
+from homeledger.services.budget_figures import FIRST_YEAR, LAST_YEAR, check_month
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import add_months
 from homeledger.web.budgets.forms import MonthChoice
@@ -31,6 +31,11 @@ class Month:
 
     def shifted(self, months: int) -> Month:
         return Month(*add_months(self.year, self.month, months))
+
+    @property
+    def in_range(self) -> bool:
+        """Whether the ledger accepts this month (1900-01 to 2199-12)."""
+        return FIRST_YEAR <= self.year <= LAST_YEAR
 
     @property
     def period(self):

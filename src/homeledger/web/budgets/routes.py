@@ -176,8 +176,10 @@ def copy():
     target_form, target = month_choice()
     form = CountedForm(formdata=request.form if request.method == "POST" else request.args)
     source = None
-    if target is not None and form.source.validate(form):
-        default = target.shifted(-1)
+    # The first month has no month before it: then the page asks which month to copy.
+    default = target.shifted(-1) if target is not None else None
+    asking = default is not None and not default.in_range and not form.source.raw
+    if target is not None and form.source.validate(form) and not asking:
         source = checked(form, "source", form.source.data or (default.year, default.month))
     preview = None
     if source is not None:
@@ -188,7 +190,7 @@ def copy():
     if preview is None:
         return render_template(
             "budgets/copy.html", form=form, target_form=target_form, preview=None
-        ), 400
+        ), 200 if asking and request.method == "GET" else 400
     form.source.data = (source.year, source.month)
     status = 200
     if request.method == "POST":
