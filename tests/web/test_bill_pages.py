@@ -186,6 +186,18 @@ def test_the_calendar_is_this_month_unless_asked_and_refuses_a_month_13(signed_i
     assert signed_in.get("/bills/calendar?month=2026-13").status_code == 400
 
 
+def test_the_calendar_offers_no_month_it_would_refuse(signed_in, alex):
+    """December 2199 and January 1900 are the last months shown: no link past them, and a
+    month past them is refused saying which months there are."""
+    last = _html(signed_in.get("/bills/calendar?month=2199-12"))
+    assert 'rel="next"' not in last and 'href="/bills/calendar?month=2199-11" rel="prev"' in last
+    first = _html(signed_in.get("/bills/calendar?month=1900-01"))
+    assert 'rel="prev"' not in first and 'href="/bills/calendar?month=1900-02" rel="next"' in first
+    beyond = signed_in.get("/bills/calendar?month=2200-01")
+    assert beyond.status_code == 400
+    assert "from 1900-01 to 2199-12" in _text(_html(beyond))
+
+
 # --- add, edit, pause, delete ----------------------------------------------------------------
 
 
