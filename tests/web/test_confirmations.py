@@ -93,6 +93,21 @@ def test_the_undo_count_is_of_the_rows_still_there(session, signed_in, alex):
     assert len(_all(session, alex, Transaction)) == 11
 
 
+def test_answering_an_undo_question_after_the_import_was_undone_says_so(session, signed_in, alex):
+    """Asked in one tab, undone in another: the answer says it was already undone, not
+    that the number of rows changed and to check again."""
+    batch_id = _batch(session, alex)
+    answer = {"csrf_token": _csrf(signed_in), "confirm_count": "12"}
+    with tenancy.acting_as(session, alex.id):
+        imports.undo(session, batch_id)
+        session.commit()
+    response = signed_in.post(f"/imports/batches/{batch_id}/undo", data=answer)
+    assert response.status_code == 400
+    text = _text(response)
+    assert "This import was already undone: nothing was deleted." in text
+    assert "changed since you were asked" not in text
+
+
 def test_another_ledgers_undo_question_is_404(session, signed_in, alex):
     batch_id = _batch(session, make_user(session, "sam"))
     assert signed_in.get(f"/imports/batches/{batch_id}/undo").status_code == 404
