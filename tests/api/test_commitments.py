@@ -251,3 +251,12 @@ def test_another_ledgers_bills_and_categories_are_not_yours(client, alex, sam):
     assert client.get(f"{URL}/{sams['id']}", headers=sam).get_json()["name"] == "Sam's rent"
     assert client.get(f"{URL}/upcoming?days=366", headers=alex).get_json()["occurrences"] != []
     assert [b["name"] for b in client.get(URL, headers=alex).get_json()["items"]] == ["Food"]
+
+
+def test_the_documented_example_amount_of_a_bill_is_one_the_api_accepts(client, alex):
+    """The OpenAPI example for a bill's amount was "-12.34", which POST refuses."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    amount = spec["components"]["schemas"]["Commitment"]["properties"]["amount"]
+    assert amount["example"] == "79.00" and "more than 0" in amount["description"]
+    body = {"name": "Gym", "amount": amount["example"], "frequency": "monthly"}
+    assert client.post(URL, headers=alex, json=body).status_code == 201

@@ -36,9 +36,13 @@ class MoneyField(fields.Field):
     """An exact amount, sent and received as a string like "-12.34" (never a float)."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("metadata", {}).update(
-            {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "-12.34"}
-        )
+        # A field's own example or description wins over the generic one.
+        kwargs["metadata"] = {
+            "type": "string",
+            "pattern": r"^-?\d+(\.\d{1,2})?$",
+            "example": "-12.34",
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
