@@ -225,6 +225,17 @@ def test_adding_a_bill_with_bad_fields_names_each_and_writes_nothing(session, si
     assert _bills(session, alex) == []
 
 
+def test_a_bill_amount_not_understood_is_explained_with_a_positive_example(
+    session, signed_in, alex
+):
+    """The example was "-1,234.50": written that way, the bill is then refused as negative."""
+    data = {"csrf_token": _csrf(signed_in), "name": "Gym", "amount": "12.3.4"}
+    html = _html(signed_in.post("/bills/new", data=data | {"frequency": "monthly"}))
+    assert "Write it like 1,234.50." in _text(html)
+    assert "-1,234.50" not in html
+    assert _bills(session, alex) == []
+
+
 def test_adding_a_bill_reads_the_amount_as_people_write_it(session, signed_in, alex):
     with tenancy.acting_as(session, alex.id):
         subscriptions = category_id(session, "Subscriptions")
