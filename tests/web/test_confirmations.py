@@ -209,6 +209,8 @@ def test_merging_categories_asks_with_the_count_first(session, signed_in, alex, 
     assert "Merge “Groceries” into “Dining Out”?" in _text(question)
     assert "1 transaction moves from “Groceries” to “Dining Out”" in _text(question)
     assert "the category “Groceries” is deleted" in _text(question)
+    # Its recurring bills move too: the question said only "with its budgets and rules".
+    assert "with its budgets, recurring bills and rules" in _text(question)
     assert "This cannot be undone." in _text(question)
     for forged in ("", f"{shops}>{dining}:5", f"{dining}>{shops}:1", "yes"):
         signed_in.post("/settings/categories/merge", data=data | {"confirmed": forged})
