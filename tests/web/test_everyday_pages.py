@@ -246,3 +246,26 @@ def test_the_api_reading_page_loads_nothing_from_outside(client):
     for src in scripts:
         code = client.get(src).get_data(as_text=True)
         assert "cdn.redoc.ly" not in code  # the viewer's logo came from there
+
+
+def test_bulk_edit_of_ticked_rows_on_page_two_returns_to_page_two(session, signed_in, coffees):
+    """Ticking rows on page 2 and setting their owner led back to page 1 of the list."""
+    second = _link(_html(signed_in.get("/transactions?search=coffee")), "next")
+    page_two = _html(signed_in.get(second))
+    form = re.search(r'action="(/transactions/bulk[^"]*)"', page_two).group(1)
+    ticked = re.findall(r'name="ids" value="(\d+)"', page_two)[:2]
+    groceries = re.search(r'<option value="(\d+)">Groceries</option>', page_two).group(1)
+    response = signed_in.post(
+        unescape(form),
+        data={
+            "ids": ticked,
+            "bulk-category": groceries,
+            "bulk-owner": "",
+            "bulk-apply_selected": "Apply to selected",
+            "csrf_token": csrf_token_from(page_two),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == second
+    categorised = _html(signed_in.get(second))
+    assert categorised.count(">Groceries<") >= 2
