@@ -260,3 +260,13 @@ def test_the_documented_example_amount_of_a_bill_is_one_the_api_accepts(client, 
     assert amount["example"] == "79.00" and "more than 0" in amount["description"]
     body = {"name": "Gym", "amount": amount["example"], "frequency": "monthly"}
     assert client.post(URL, headers=alex, json=body).status_code == 201
+
+
+@pytest.mark.parametrize("amount", ["1_0", "1e3", "\u0661\u0660", "0x10"])
+def test_an_amount_not_written_like_the_documented_pattern_is_refused(client, alex, amount):
+    """Python reads "1_0" as 10 and "1e3" as 1000: a client's typo or float became a bill."""
+    body = {"name": "Gym", "amount": amount, "frequency": "monthly"}
+    response = client.post(URL, headers=alex, json=body)
+    assert response.status_code == 422
+    assert "amount" in response.get_json()["error"]["fields"]
+    assert client.get(URL, headers=alex).get_json()["items"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -32,6 +33,9 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 class MoneyField(fields.Field):
     """An exact amount, sent and received as a string like "-12.34" (never a float)."""
 
@@ -51,6 +55,9 @@ class MoneyField(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ValidationError('Send amounts as strings, like "-12.34".')
+        # Plain digits only: Decimal would read "1_0" as 10 and "1e3" as 1000.
+        if not _AMOUNT_TEXT.fullmatch(value.strip()):
+            raise ValidationError(f'{value[:40]!r} is not an amount: write it like "-12.34".')
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:
