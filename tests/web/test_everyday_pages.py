@@ -269,3 +269,22 @@ def test_bulk_edit_of_ticked_rows_on_page_two_returns_to_page_two(session, signe
     assert response.headers["Location"] == second
     categorised = _html(signed_in.get(second))
     assert categorised.count(">Groceries<") >= 2
+
+
+def test_previous_after_the_first_pages_rows_were_deleted_shows_the_first_page(
+    session, signed_in, alex, coffees
+):
+    """Page 2's Previous, once page 1's rows were deleted elsewhere, was an empty page
+    saying no transactions match, without a link, while 14 did."""
+    first = _html(signed_in.get("/transactions?search=coffee"))
+    second = _html(signed_in.get(_link(first, "next")))
+    with tenancy.acting_as(session, alex.id):
+        for row in session.scalars(select(Transaction).where(Transaction.id.in_(coffees[14:24]))):
+            session.delete(row)
+        session.commit()
+    response = signed_in.get(_link(second, "prev"))
+    assert response.status_code == 200
+    html = _html(response)
+    assert _descriptions(html) == _descriptions(second)
+    assert "The rows of that page are gone; this is the first page." in html
+    assert "No transactions match" not in html

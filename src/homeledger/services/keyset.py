@@ -83,18 +83,6 @@ def _beyond(order: Order, id_column, key: tuple, way: str):
     return position < key if later else position > key
 
 
-def _fetch(session: Session, query: Select, order: Order, id_column, way: str, limit: int):
-    """(up to ``limit`` rows of ``query`` read ``way``, in the listing's order; more beyond?)"""
-    backwards = order.descending != (way == BEFORE)
-    ordering = (order.column.desc(), id_column.desc()) if backwards else (order.column, id_column)
-    rows = list(session.scalars(query.order_by(*ordering).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if way == BEFORE:
-        rows.reverse()
-    return rows, more
-
-
 def read(
     session: Session, query: Select, order: Order, id_column, cursor: str | None, limit: int
 ) -> tuple[list, str | None, str | None]:
@@ -107,12 +95,15 @@ def read(
     if cursor:
         key, row_id, way = decode(order.sort, order.kind, cursor)
         query = query.where(_beyond(order, id_column, (key, row_id), way))
-    rows, more = _fetch(session, query, order, id_column, way, limit)
-    if not rows and cursor:
-        # The rows beyond the cursor went since it was made: a Previous that finds nothing
-        # shows the first page, a Next the last one, rather than an empty page.
-        way = AFTER if way == BEFORE else BEFORE
-        rows, more = _fetch(session, base, order, id_column, way, limit)
+    backwards = order.descending != (way == BEFORE)
+    ordering = (order.column.desc(), id_column.desc()) if backwards else (order.column, id_column)
+    rows = list(session.scalars(query.order_by(*ordering).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if way == BEFORE:
+        rows.reverse()
+    if not rows:
+        return rows, None, None
 
     def position(row) -> tuple:
         return getattr(row, order.column.key), row.id
@@ -120,9 +111,6 @@ def read(
     def any_beyond(row, towards: str) -> bool:
         probe = base.where(_beyond(order, id_column, position(row), towards))
         return session.scalar(probe.with_only_columns(id_column).limit(1)) is not None
-
-    if not rows:
-        return rows, None, None
 
     if way == BEFORE:
         more_before, more_after = more, any_beyond(rows[-1], AFTER)

@@ -141,6 +141,13 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
                 db.session, criteria, sort=filter_form.sort.data, cursor=cursor, limit=PAGE_SIZE
             )
             totals = transactions.totals(db.session, criteria)
+            if cursor and not page.items and totals.count:
+                # The rows of that page went since its link was made: not an empty page.
+                flash("The rows of that page are gone; this is the first page.", "warning")
+                cursor = None
+                page = transactions.list_page(
+                    db.session, criteria, sort=filter_form.sort.data, limit=PAGE_SIZE
+                )
         except ValidationError as exc:
             show_errors(filter_form, exc)
     if page is None:
