@@ -270,3 +270,13 @@ def test_an_amount_not_written_like_the_documented_pattern_is_refused(client, al
     assert response.status_code == 422
     assert "amount" in response.get_json()["error"]["fields"]
     assert client.get(URL, headers=alex).get_json()["items"] == []
+
+
+def test_no_documented_bill_amount_is_negative(client):
+    """Bills, what falls due and what was paid are positive; the generic example was -12.34
+    (only `difference`, paid minus due, may be negative)."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in ("Commitment", "CommitmentList", "Occurrence", "Upcoming", "Payment", "Matched"):
+        for field, spec in schemas[name]["properties"].items():
+            if spec.get("pattern", "").startswith("^-?") and field != "difference":
+                assert not spec["example"].startswith("-"), (name, field)
