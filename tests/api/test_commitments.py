@@ -251,3 +251,32 @@ def test_another_ledgers_bills_and_categories_are_not_yours(client, alex, sam):
     assert client.get(f"{URL}/{sams['id']}", headers=sam).get_json()["name"] == "Sam's rent"
     assert client.get(f"{URL}/upcoming?days=366", headers=alex).get_json()["occurrences"] != []
     assert [b["name"] for b in client.get(URL, headers=alex).get_json()["items"]] == ["Food"]
+
+
+def test_the_documented_example_amount_of_a_bill_is_one_the_api_accepts(client, alex):
+    """The OpenAPI example for a bill's amount was "-12.34", which POST refuses."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    amount = spec["components"]["schemas"]["Commitment"]["properties"]["amount"]
+    assert amount["example"] == "79.00" and "more than 0" in amount["description"]
+    body = {"name": "Gym", "amount": amount["example"], "frequency": "monthly"}
+    assert client.post(URL, headers=alex, json=body).status_code == 201
+
+
+@pytest.mark.parametrize("amount", ["1_0", "1e3", "\u0661\u0660", "0x10"])
+def test_an_amount_not_written_like_the_documented_pattern_is_refused(client, alex, amount):
+    """Python reads "1_0" as 10 and "1e3" as 1000: a client's typo or float became a bill."""
+    body = {"name": "Gym", "amount": amount, "frequency": "monthly"}
+    response = client.post(URL, headers=alex, json=body)
+    assert response.status_code == 422
+    assert "amount" in response.get_json()["error"]["fields"]
+    assert client.get(URL, headers=alex).get_json()["items"] == []
+
+
+def test_no_documented_bill_amount_is_negative(client):
+    """Bills, what falls due and what was paid are positive; the generic example was -12.34
+    (only `difference`, paid minus due, may be negative)."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    for name in ("Commitment", "CommitmentList", "Occurrence", "Upcoming", "Payment", "Matched"):
+        for field, spec in schemas[name]["properties"].items():
+            if spec.get("pattern", "").startswith("^-?") and field != "difference":
+                assert not spec["example"].startswith("-"), (name, field)

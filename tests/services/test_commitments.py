@@ -324,3 +324,30 @@ def test_weekly_payments_three_days_late_each_pay_their_own_week():
         ("missed", None),
         ("paid", 12),
     ]
+
+
+@pytest.fixture
+def sydney(monkeypatch):
+    """The server's clock is set to Sydney time, as on a home server there."""
+    import time
+
+    monkeypatch.setenv("TZ", "Australia/Sydney")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_bill_without_a_start_date_is_anchored_on_the_local_day_it_was_recorded(sydney):
+    """Recorded at 9:00 on 1 May in Sydney (23:00 on 30 April UTC): its first due date
+    is 1 May, the day the person recorded it, not 30 April."""
+    from datetime import UTC, datetime
+
+    bill = Commitment(
+        name="Gym",
+        amount=Decimal("20.00"),
+        frequency="monthly",
+        is_active=True,
+        created_at=datetime(2026, 4, 30, 23, 0, tzinfo=UTC),
+    )
+    assert commitments.schedule_of(bill).first == date(2026, 5, 1)

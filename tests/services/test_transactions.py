@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -192,6 +194,28 @@ def test_amount_sort_pages_too(session, ledger):
 def test_a_forged_cursor_is_a_validation_error(session, ledger, cursor):
     with pytest.raises(ValidationError) as excinfo:
         transactions.list_page(session, TransactionFilter(), cursor=cursor)
+    assert "cursor" in excinfo.value.fields
+
+
+def _cursor(parts) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [
+            "date_desc",
+            "2026-03-05",
+            True,
+        ],  # PostgreSQL: "operator does not exist: integer < boolean"
+        ["amount_desc", True, 3],
+        ["amount_desc", 5, 3],
+    ],
+)
+def test_a_cursor_with_a_true_id_or_a_number_key_is_refused(session, ledger, parts):
+    with pytest.raises(ValidationError) as excinfo:
+        transactions.list_page(session, TransactionFilter(), sort=parts[0], cursor=_cursor(parts))
     assert "cursor" in excinfo.value.fields
 
 

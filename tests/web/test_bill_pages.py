@@ -186,6 +186,18 @@ def test_the_calendar_is_this_month_unless_asked_and_refuses_a_month_13(signed_i
     assert signed_in.get("/bills/calendar?month=2026-13").status_code == 400
 
 
+def test_the_calendar_offers_no_month_it_would_refuse(signed_in, alex):
+    """December 2199 and January 1900 are the last months shown: no link past them, and a
+    month past them is refused saying which months there are."""
+    last = _html(signed_in.get("/bills/calendar?month=2199-12"))
+    assert 'rel="next"' not in last and 'href="/bills/calendar?month=2199-11" rel="prev"' in last
+    first = _html(signed_in.get("/bills/calendar?month=1900-01"))
+    assert 'rel="prev"' not in first and 'href="/bills/calendar?month=1900-02" rel="next"' in first
+    beyond = signed_in.get("/bills/calendar?month=2200-01")
+    assert beyond.status_code == 400
+    assert "from 1900-01 to 2199-12" in _text(_html(beyond))
+
+
 # --- add, edit, pause, delete ----------------------------------------------------------------
 
 
@@ -210,6 +222,17 @@ def test_adding_a_bill_with_bad_fields_names_each_and_writes_nothing(session, si
     assert "Must be a day of the month from 1 to 31" in html
     assert "Must not be before the start date" in html
     assert 'id="name-error"' not in html
+    assert _bills(session, alex) == []
+
+
+def test_a_bill_amount_not_understood_is_explained_with_a_positive_example(
+    session, signed_in, alex
+):
+    """The example was "-1,234.50": written that way, the bill is then refused as negative."""
+    data = {"csrf_token": _csrf(signed_in), "name": "Gym", "amount": "12.3.4"}
+    html = _html(signed_in.post("/bills/new", data=data | {"frequency": "monthly"}))
+    assert "Write it like 1,234.50." in _text(html)
+    assert "-1,234.50" not in html
     assert _bills(session, alex) == []
 
 

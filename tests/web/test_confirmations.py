@@ -93,6 +93,21 @@ def test_the_undo_count_is_of_the_rows_still_there(session, signed_in, alex):
     assert len(_all(session, alex, Transaction)) == 11
 
 
+def test_answering_an_undo_question_after_the_import_was_undone_says_so(session, signed_in, alex):
+    """Asked in one tab, undone in another: the answer says it was already undone, not
+    that the number of rows changed and to check again."""
+    batch_id = _batch(session, alex)
+    answer = {"csrf_token": _csrf(signed_in), "confirm_count": "12"}
+    with tenancy.acting_as(session, alex.id):
+        imports.undo(session, batch_id)
+        session.commit()
+    response = signed_in.post(f"/imports/batches/{batch_id}/undo", data=answer)
+    assert response.status_code == 400
+    text = _text(response)
+    assert "This import was already undone: nothing was deleted." in text
+    assert "changed since you were asked" not in text
+
+
 def test_another_ledgers_undo_question_is_404(session, signed_in, alex):
     batch_id = _batch(session, make_user(session, "sam"))
     assert signed_in.get(f"/imports/batches/{batch_id}/undo").status_code == 404
@@ -194,6 +209,8 @@ def test_merging_categories_asks_with_the_count_first(session, signed_in, alex, 
     assert "Merge “Groceries” into “Dining Out”?" in _text(question)
     assert "1 transaction moves from “Groceries” to “Dining Out”" in _text(question)
     assert "the category “Groceries” is deleted" in _text(question)
+    # Its recurring bills move too: the question said only "with its budgets and rules".
+    assert "with its budgets, recurring bills and rules" in _text(question)
     assert "This cannot be undone." in _text(question)
     for forged in ("", f"{shops}>{dining}:5", f"{dining}>{shops}:1", "yes"):
         signed_in.post("/settings/categories/merge", data=data | {"confirmed": forged})

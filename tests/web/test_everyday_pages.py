@@ -246,3 +246,45 @@ def test_the_api_reading_page_loads_nothing_from_outside(client):
     for src in scripts:
         code = client.get(src).get_data(as_text=True)
         assert "cdn.redoc.ly" not in code  # the viewer's logo came from there
+
+
+def test_bulk_edit_of_ticked_rows_on_page_two_returns_to_page_two(session, signed_in, coffees):
+    """Ticking rows on page 2 and setting their owner led back to page 1 of the list."""
+    second = _link(_html(signed_in.get("/transactions?search=coffee")), "next")
+    page_two = _html(signed_in.get(second))
+    form = re.search(r'action="(/transactions/bulk[^"]*)"', page_two).group(1)
+    ticked = re.findall(r'name="ids" value="(\d+)"', page_two)[:2]
+    groceries = re.search(r'<option value="(\d+)">Groceries</option>', page_two).group(1)
+    response = signed_in.post(
+        unescape(form),
+        data={
+            "ids": ticked,
+            "bulk-category": groceries,
+            "bulk-owner": "",
+            "bulk-apply_selected": "Apply to selected",
+            "csrf_token": csrf_token_from(page_two),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == second
+    categorised = _html(signed_in.get(second))
+    assert categorised.count(">Groceries<") >= 2
+
+
+def test_previous_after_the_first_pages_rows_were_deleted_shows_the_first_page(
+    session, signed_in, alex, coffees
+):
+    """Page 2's Previous, once page 1's rows were deleted elsewhere, was an empty page
+    saying no transactions match, without a link, while 14 did."""
+    first = _html(signed_in.get("/transactions?search=coffee"))
+    second = _html(signed_in.get(_link(first, "next")))
+    with tenancy.acting_as(session, alex.id):
+        for row in session.scalars(select(Transaction).where(Transaction.id.in_(coffees[14:24]))):
+            session.delete(row)
+        session.commit()
+    response = signed_in.get(_link(second, "prev"))
+    assert response.status_code == 200
+    html = _html(response)
+    assert _descriptions(html) == _descriptions(second)
+    assert "The rows of that page are gone; this is the first page." in html
+    assert "No transactions match" not in html

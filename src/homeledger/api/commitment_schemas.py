@@ -11,6 +11,7 @@ from homeledger.services.commitments import MAX_UPCOMING_DAYS
 
 _TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
 _POSITIVE = {"description": "What one payment costs, more than 0.", "example": "79.00"}
+_PAID = {"description": "What the bill costs each time, positive.", "example": "79.00"}
 
 
 class CommitmentSchema(Schema):
@@ -55,8 +56,9 @@ class CommitmentSchema(Schema):
     monthly_equivalent = MoneyField(
         dump_only=True,
         metadata={
+            "example": "79.00",
             "description": "Cost in an average month: weekly x 52/12, fortnightly x 26/12, "
-            "quarterly / 3, yearly / 12, rounded half up to the cent."
+            "quarterly / 3, yearly / 12, rounded half up to the cent.",
         },
     )
     in_monthly_total = fields.Boolean(
@@ -78,8 +80,9 @@ class CommitmentListSchema(Schema):
     monthly_total = MoneyField(
         required=True,
         metadata={
+            "example": "250.00",
             "description": "The sum of the listed `monthly_equivalent`s of the bills "
-            "`in_monthly_total`, so the list adds up to it exactly."
+            "`in_monthly_total`, so the list adds up to it exactly.",
         },
     )
 
@@ -99,7 +102,7 @@ class OccurrenceSchema(Schema):
     commitment_id = fields.Integer(required=True)
     name = fields.String(required=True)
     date = fields.Date(required=True)
-    amount = MoneyField(required=True)
+    amount = MoneyField(required=True, metadata=_PAID)
     category_id = fields.Integer(required=True, allow_none=True)
     owner_id = fields.Integer(allow_none=True)
     frequency = fields.String()
@@ -109,7 +112,7 @@ class UpcomingSchema(Schema):
     from_day = fields.Date(data_key="from", attribute="start", required=True)
     to = fields.Date(attribute="end", required=True, metadata={"description": "Inclusive."})
     occurrences = fields.List(fields.Nested(OccurrenceSchema), required=True)
-    total = MoneyField(required=True)
+    total = MoneyField(required=True, metadata={"example": "250.00"})
 
 
 class HistoryQuery(Schema):
@@ -125,7 +128,8 @@ class PaymentSchema(Schema):
     date = fields.Date(required=True)
     description = fields.String(required=True)
     amount = MoneyField(
-        required=True, metadata={"description": "What was paid, as a positive amount."}
+        required=True,
+        metadata={"description": "What was paid, as a positive amount.", "example": "79.00"},
     )
 
 
@@ -139,7 +143,7 @@ class MatchedSchema(Schema):
     commitment_id = fields.Integer(attribute="occurrence.commitment_id", required=True)
     name = fields.String(attribute="occurrence.name", required=True)
     date = fields.Date(attribute="occurrence.date", required=True)
-    amount = MoneyField(attribute="occurrence.amount", required=True)
+    amount = MoneyField(attribute="occurrence.amount", required=True, metadata=_PAID)
     category_id = fields.Integer(attribute="occurrence.category_id", allow_none=True)
     status = fields.String(
         required=True,

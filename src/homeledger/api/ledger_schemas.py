@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -32,13 +33,20 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 class MoneyField(fields.Field):
     """An exact amount, sent and received as a string like "-12.34" (never a float)."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("metadata", {}).update(
-            {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "-12.34"}
-        )
+        # A field's own example or description wins over the generic one.
+        kwargs["metadata"] = {
+            "type": "string",
+            "pattern": r"^-?\d+(\.\d{1,2})?$",
+            "example": "-12.34",
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -47,6 +55,9 @@ class MoneyField(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ValidationError('Send amounts as strings, like "-12.34".')
+        # Plain digits only: Decimal would read "1_0" as 10 and "1e3" as 1000.
+        if not _AMOUNT_TEXT.fullmatch(value.strip()):
+            raise ValidationError(f'{value[:40]!r} is not an amount: write it like "-12.34".')
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:

@@ -207,7 +207,9 @@ def remove(session: Session, commitment_id: int) -> None:
 
 def schedule_of(bill: Commitment) -> Schedule:
     """When ``bill`` falls due (a bill without a start date: from the month it was recorded)."""
-    recorded = bill.created_at.date() if bill.created_at is not None else date.today()
+    # The local day, as ``date.today()`` is: a UTC date can be the day before.
+    created = bill.created_at
+    recorded = created.astimezone().date() if created is not None else date.today()
     return schedule(
         bill.frequency,
         start_date=bill.start_date,

@@ -42,7 +42,14 @@ def decode(sort: str, kind: str, cursor: str) -> tuple[date | Decimal, int, str]
             raise ValueError
         cursor_sort, value, row_id = parts[:3]
         way = parts[3] if len(parts) == 4 else AFTER
-        if cursor_sort != sort or not isinstance(row_id, int) or way not in (AFTER, BEFORE):
+        # JSON true is a Python int too; PostgreSQL refuses comparing it with an id.
+        whole = isinstance(row_id, int) and not isinstance(row_id, bool)
+        if (
+            cursor_sort != sort
+            or not whole
+            or not isinstance(value, str)
+            or way not in (AFTER, BEFORE)
+        ):
             raise ValueError
         key = date.fromisoformat(value) if kind == "date" else Decimal(value)
         if not 0 < row_id <= MAX_ID or (isinstance(key, Decimal) and not is_plausible_amount(key)):

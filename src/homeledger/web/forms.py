@@ -64,7 +64,15 @@ def parse_amount(text: str, decimal_separator: str = ".") -> Decimal:
 
 
 class MoneyField(StringField):
-    """A text input holding an amount; ``.data`` is a Decimal or None when left empty."""
+    """A text input holding an amount; ``.data`` is a Decimal or None when left empty.
+
+    ``positive``: the amount is never negative (a bill, a budget), so the example shown
+    with a refusal has no minus sign.
+    """
+
+    def __init__(self, *args, positive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positive = positive
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0].strip() if valuelist else ""
@@ -76,6 +84,7 @@ class MoneyField(StringField):
                 self.data = parse_amount(self.raw, separator)
             except ValueError as exc:
                 example = "-1.234,50" if separator == "," else "-1,234.50"
+                example = example.lstrip("-") if self.positive else example
                 raise ValueError(f"{sentence(str(exc))} Write it like {example}.") from None
 
     def _value(self) -> str:

@@ -65,7 +65,7 @@ class UpcomingForm(WebForm):
 
 class BillForm(WebForm):
     name = StringField("Name", filters=[_stripped], validators=[printable])
-    amount = MoneyField("Amount", description="What one payment costs, e.g. 15.99.")
+    amount = MoneyField("Amount", positive=True, description="What one payment costs, e.g. 15.99.")
     frequency = SelectField(
         "How often", choices=options(FREQUENCY_LABELS.items()), default="monthly"
     )

@@ -135,7 +135,11 @@ def calendar_page():
     chosen = _month(request.args.get("month"), today)
     status = 200
     if chosen is None:
-        flash("Month must be written like 2026-04; showing this month.", "error")
+        flash(
+            "Month must be a month from 1900-01 to 2199-12, written like 2026-04; "
+            "showing this month.",
+            "error",
+        )
         chosen, status = (today.year, today.month), 400
     year, month = chosen
     first = date(year, month, 1)
@@ -155,8 +159,9 @@ def calendar_page():
         count=len(due),
         today=today,
         weekdays=[calendar.day_name[i] for i in range(7)],
-        previous=date(*before, 1),
-        following=date(*after, 1),
+        # No link to a month the page would refuse.
+        previous=date(*before, 1) if before[0] >= 1900 else None,
+        following=date(*after, 1) if after[0] <= 2199 else None,
         this_month=(year, month) == (today.year, today.month),
         here=url_for("bills.calendar", month=f"{year:04d}-{month:02d}"),
     ), status

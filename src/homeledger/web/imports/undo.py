@@ -52,6 +52,9 @@ def undo(batch_id: int):
     form = UndoConfirmForm()
     if not form.validate_on_submit():
         return _render(batch, form, 400)
+    if batch.undone_at is not None:  # undone meanwhile, in another tab or by someone else
+        flash("This import was already undone: nothing was deleted.", "warning")
+        return _render(batch, form, 400)
     current = transactions.totals(db.session, TransactionFilter(import_batch_id=batch.id)).count
     if form.confirm_count.data != str(current):
         if form.confirm_count.data:

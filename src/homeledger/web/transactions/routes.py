@@ -141,6 +141,13 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
                 db.session, criteria, sort=filter_form.sort.data, cursor=cursor, limit=PAGE_SIZE
             )
             totals = transactions.totals(db.session, criteria)
+            if cursor and not page.items and totals.count:
+                # The rows of that page went since its link was made: not an empty page.
+                flash("The rows of that page are gone; this is the first page.", "warning")
+                cursor = None
+                page = transactions.list_page(
+                    db.session, criteria, sort=filter_form.sort.data, limit=PAGE_SIZE
+                )
         except ValidationError as exc:
             show_errors(filter_form, exc)
     if page is None:
@@ -160,6 +167,7 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
         more_filters=bool(set(args) & _MORE_FILTERS)
         or any(getattr(filter_form, name).errors for name in _MORE_FILTERS),
         paged=bool(request.args.get("cursor")),
+        page_cursor=cursor,
         selected={i for v in request.form.getlist("ids") if (i := optional_id(v))},
     ), status
 
@@ -213,7 +221,9 @@ def bulk():
         else:
             db.session.commit()
             flash(f"Updated {count:,} transaction{'' if count == 1 else 's'}.", "success")
-            return redirect(url_for("transactions.index", **_filter_args()))
+            # Ticked rows: back to the page they were ticked on; all matching: page one.
+            cursor = None if bulk_form.apply_all.data else request.args.get("cursor") or None
+            return redirect(url_for("transactions.index", cursor=cursor, **_filter_args()))
     return _render_list(lists, filter_form, bulk_form, 400)
 
 
