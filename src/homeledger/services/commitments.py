@@ -9,7 +9,7 @@ better given an end date, which keeps its past occurrences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from homeledger.models.planning import FREQUENCIES
 from homeledger.services.amounts import CENT, amount_problem
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
+from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.recurrence import Schedule, monthly_equivalent, schedule
 from homeledger.services.text import collapse
 
@@ -28,39 +29,21 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 MAX_UPCOMING_DAYS = 366
 NAME_LIMIT, NOTES_LIMIT = 100, 5000
 
-_UNSET = object()
-_FIELDS = (
-    "name",
-    "amount",
-    "frequency",
-    "due_day",
-    "category_id",
-    "owner_id",
-    "start_date",
-    "end_date",
-    "is_active",
-    "notes",
-)
-
 
 @dataclass
-class CommitmentInput:
-    """Fields a person may set; anything left at _UNSET is not changed on edit."""
+class CommitmentInput(PartialInput):
+    """Fields a person may set; anything left at UNSET is not changed on edit."""
 
-    name: object = _UNSET
-    amount: object = _UNSET
-    frequency: object = _UNSET
-    due_day: object = _UNSET
-    category_id: object = _UNSET
-    owner_id: object = _UNSET
-    start_date: object = _UNSET
-    end_date: object = _UNSET
-    is_active: object = _UNSET
-    notes: object = _UNSET
-    given: set[str] = field(default_factory=set, init=False)
-
-    def __post_init__(self) -> None:
-        self.given = {name for name in _FIELDS if getattr(self, name) is not _UNSET}
+    name: object = UNSET
+    amount: object = UNSET
+    frequency: object = UNSET
+    due_day: object = UNSET
+    category_id: object = UNSET
+    owner_id: object = UNSET
+    start_date: object = UNSET
+    end_date: object = UNSET
+    is_active: object = UNSET
+    notes: object = UNSET
 
 
 def list_commitments(session: Session, *, include_inactive: bool = True) -> list[Commitment]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from homeledger.services import keyset, settings
 from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
+from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.text import collapse
 
 MAX_PAGE = 200
@@ -204,36 +205,17 @@ def get(session: Session, transaction_id: int) -> Transaction:
     return row
 
 
-_UNSET = object()
-
-
 @dataclass
-class TransactionInput:
-    """Fields a person may set; anything left at _UNSET is not changed on update."""
+class TransactionInput(PartialInput):
+    """Fields a person may set; anything left at UNSET is not changed on update."""
 
-    date: object = _UNSET
-    description: object = _UNSET
-    amount: object = _UNSET
-    category_id: object = _UNSET
-    owner_id: object = _UNSET
-    account: object = _UNSET
-    notes: object = _UNSET
-    given: set[str] = field(default_factory=set, init=False)
-
-    def __post_init__(self) -> None:
-        self.given = {
-            name
-            for name in (
-                "date",
-                "description",
-                "amount",
-                "category_id",
-                "owner_id",
-                "account",
-                "notes",
-            )
-            if getattr(self, name) is not _UNSET
-        }
+    date: object = UNSET
+    description: object = UNSET
+    amount: object = UNSET
+    category_id: object = UNSET
+    owner_id: object = UNSET
+    account: object = UNSET
+    notes: object = UNSET
 
 
 def _clean(session: Session, data: TransactionInput, *, creating: bool) -> dict:
@@ -329,8 +311,8 @@ def bulk_set(
     *,
     ids: list[int] | None = None,
     criteria: TransactionFilter | None = None,
-    category_id: object = _UNSET,
-    owner_id: object = _UNSET,
+    category_id: object = UNSET,
+    owner_id: object = UNSET,
 ) -> int:
     """Set category and/or owner on a selection (ids) or on everything matching a filter.
 
