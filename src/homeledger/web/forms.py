@@ -15,8 +15,8 @@ from wtforms.validators import ValidationError
 from homeledger import tenancy
 from homeledger.extensions import db
 from homeledger.models.base import MAX_ID
+from homeledger.services import categories, importing, settings
 from homeledger.services import errors as service_errors
-from homeledger.services import importing, settings
 
 
 class WebForm(FlaskForm):
@@ -113,6 +113,29 @@ def active_choices(items, blank: str, keep: int | None = None) -> list[SelectCho
     """Options of the active items, plus the one already chosen (``keep``) even if inactive,
     so editing an old row does not silently change it."""
     return id_choices([i for i in items if i.is_active or i.id == keep], blank)
+
+
+class LedgerLists:
+    """The ledger's categories (inactive ones too) and owners, read once a request, with
+    their names by id: for menus and for naming a row's category and owner on a page."""
+
+    def __init__(self) -> None:
+        self.categories = categories.list_categories(db.session, include_inactive=True)
+        self.owners = categories.list_owners(db.session)
+        self.category_names = {c.id: c.name for c in self.categories}
+        self.owner_names = {o.id: o.name for o in self.owners}
+
+
+def category_owner_menus(form, lists: LedgerLists, row, no_category: str) -> None:
+    """Fill a form's ``category`` and ``owner`` menus: the active items plus ``row``'s own
+    (editing an old row does not silently change it), and on first showing, its choices."""
+    if row is not None and not form.is_submitted():
+        form.category.data = str(row.category_id or "")
+        form.owner.data = str(row.owner_id or "")
+    keep_category = row.category_id if row is not None else None
+    form.category.choices = active_choices(lists.categories, no_category, keep=keep_category)
+    keep_owner = row.owner_id if row is not None else None
+    form.owner.choices = active_choices(lists.owners, "No owner", keep=keep_owner)
 
 
 def optional_id(value: str | None) -> int | None:

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import bill_matching, categories, commitments
+from homeledger.services import bill_matching, commitments
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import add_months
@@ -25,8 +25,9 @@ from homeledger.web.bills.forms import (
     UpcomingForm,
 )
 from homeledger.web.forms import (
-    active_choices,
+    LedgerLists,
     attempt,
+    category_owner_menus,
     list_url_from,
     optional_id,
     show_errors,
@@ -59,16 +60,6 @@ def frequency_words(bill) -> str:
         return words
     day = bill.due_day or (bill.start_date.day if bill.start_date else None)
     return f"{words} on the {ordinal(day)}" if day else words
-
-
-class _Lists:
-    """The ledger's categories and owners by id, for menus and names."""
-
-    def __init__(self) -> None:
-        self.categories = categories.list_categories(db.session, include_inactive=True)
-        self.owners = categories.list_owners(db.session)
-        self.category_names = {c.id: c.name for c in self.categories}
-        self.owner_names = {o.id: o.name for o in self.owners}
 
 
 def _back(bill_id: int | None = None) -> str:
@@ -107,7 +98,7 @@ def index():
         form=form,
         soon=soon,
         listing=found,
-        lists=_Lists(),
+        lists=LedgerLists(),
         today=today,
         presets=PRESET_DAYS,
         here=request.full_path.rstrip("?"),
@@ -170,17 +161,9 @@ def calendar_page():
 # --- add, edit, pause, delete ---------------------------------------------------------------
 
 
-def _bill_form(lists: _Lists, bill=None) -> BillForm:
+def _bill_form(lists: LedgerLists, bill=None) -> BillForm:
     form = BillForm(obj=bill)
-    if bill is not None and not form.is_submitted():
-        form.category.data = str(bill.category_id or "")
-        form.owner.data = str(bill.owner_id or "")
-    form.category.choices = active_choices(
-        lists.categories, "No category", keep=bill.category_id if bill is not None else None
-    )
-    form.owner.choices = active_choices(
-        lists.owners, "No owner", keep=bill.owner_id if bill is not None else None
-    )
+    category_owner_menus(form, lists, bill, "No category")
     return form
 
 
@@ -208,7 +191,7 @@ def _render_form(form: BillForm, bill, back: str):
 @login_required
 def new():
     """Add a bill. 400 naming every wrong field, nothing written."""
-    form = _bill_form(_Lists())
+    form = _bill_form(LedgerLists())
     if form.validate_on_submit() and (
         done := attempt(
             form,
@@ -227,7 +210,7 @@ def new():
 def edit(bill_id: int):
     """Change a bill. 404 when it is not in this ledger; 400 naming every wrong field."""
     bill = commitments.get(db.session, bill_id)
-    form = _bill_form(_Lists(), bill)
+    form = _bill_form(LedgerLists(), bill)
     if form.validate_on_submit() and (
         done := attempt(
             form,
@@ -314,6 +297,6 @@ def history(bill_id: int):
         ahead=list(reversed(ahead)),
         start=start,
         today=today,
-        lists=_Lists(),
+        lists=LedgerLists(),
         here=url_for("bills.history", bill_id=bill_id),
     )

@@ -8,12 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import categories, transactions
+from homeledger.services import transactions
 from homeledger.services.errors import ValidationError
 from homeledger.services.transactions import TransactionFilter, TransactionInput
 from homeledger.web.forms import (
-    active_choices,
+    LedgerLists,
     attempt,
+    category_owner_menus,
     id_choices,
     list_url_from,
     optional_id,
@@ -97,15 +98,12 @@ def _criteria(form: FilterForm) -> TransactionFilter:
     )
 
 
-class _Lists:
-    """The ledger's categories, owners and accounts, loaded once per request for menus."""
+class _Lists(LedgerLists):
+    """The ledger's categories and owners, and the accounts its rows name, for menus."""
 
     def __init__(self) -> None:
-        self.categories = categories.list_categories(db.session, include_inactive=True)
-        self.owners = categories.list_owners(db.session)
+        super().__init__()
         self.accounts = transactions.accounts(db.session)
-        self.category_names = {c.id: c.name for c in self.categories}
-        self.owner_names = {o.id: o.name for o in self.owners}
 
 
 def _filter_form(lists: _Lists) -> FilterForm:
@@ -293,15 +291,7 @@ def _filter_facts(form: FilterForm) -> list[tuple[str, object, str]]:
 
 def _transaction_form(lists: _Lists, row=None) -> TransactionForm:
     form = TransactionForm(obj=row) if row is not None else TransactionForm(date=date.today())
-    if row is not None and not form.is_submitted():
-        form.category.data = str(row.category_id or "")
-        form.owner.data = str(row.owner_id or "")
-    form.category.choices = active_choices(
-        lists.categories, "Uncategorised", keep=row.category_id if row is not None else None
-    )
-    form.owner.choices = active_choices(
-        lists.owners, "No owner", keep=row.owner_id if row is not None else None
-    )
+    category_owner_menus(form, lists, row, "Uncategorised")
     return form
 
 
