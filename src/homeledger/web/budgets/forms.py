@@ -65,20 +65,6 @@ class YearChoice(WebForm):
     owner = SelectField("Owner", default="")
 
 
-class BudgetForm(WebForm):
-    """Set a budget: one expense category (optionally one owner's share) for one month."""
-
-    month = MonthText("Month", validators=[InputRequired(message=MONTH_HINT)])
-    category = SelectField("Category")
-    owner = SelectField("For", default="")
-    amount = MoneyField(
-        "Amount",
-        validators=[InputRequired(message="Enter an amount, e.g. 450 or 1,250.00.")],
-        description="The month's budget, 0 or more.",
-    )
-    submit = SubmitField("Save budget")
-
-
 class AmountForm(WebForm):
     """Change an existing budget's amount (its month, category and owner stay)."""
 
@@ -88,6 +74,15 @@ class AmountForm(WebForm):
         description="The month's budget, 0 or more.",
     )
     submit = SubmitField("Save")
+
+
+class BudgetForm(AmountForm):
+    """Set a budget: one expense category (optionally one owner's share) for one month."""
+
+    month = MonthText("Month", validators=[InputRequired(message=MONTH_HINT)])
+    category = SelectField("Category")
+    owner = SelectField("For", default="")
+    submit = SubmitField("Save budget")
 
 
 class DeleteForm(WebForm):
