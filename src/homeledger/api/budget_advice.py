@@ -18,16 +18,13 @@ from homeledger.api.advice_schemas import (
 from homeledger.api.security import documented
 from homeledger.extensions import db
 from homeledger.services import bill_budgets, recommender
+from homeledger.services.periods import month_text
 
 blp = Blueprint(
     "api_budget_advice",
     __name__,
     description="Suggested budgets with their reasons, and budgets raised to the bills due.",
 )
-
-
-def _label(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
 
 
 @blp.get("/budgets/recommendations")
@@ -44,7 +41,7 @@ def recommendations(args):
     """
     found = recommender.recommend(db.session, *args["month"], date.today())
     return {
-        "month": _label(*args["month"]),
+        "month": month_text(*args["month"]),
         "history_months": found.history_months,
         "suggestions": found.suggestions,
     }
@@ -62,7 +59,7 @@ def apply_recommendations(body):
     """
     applied = recommender.apply(db.session, *body["month"], date.today(), body.get("category_ids"))
     db.session.commit()
-    return {"month": _label(*body["month"]), "applied": applied}
+    return {"month": month_text(*body["month"]), "applied": applied}
 
 
 @blp.post("/budgets/sync-commitments")
@@ -80,7 +77,7 @@ def sync_commitments(body):
     if not body["dry_run"]:
         db.session.commit()
     return {
-        "month": _label(*body["month"]),
+        "month": month_text(*body["month"]),
         "dry_run": body["dry_run"],
         "changes": [
             {

@@ -17,6 +17,7 @@ from homeledger.api.budget_schemas import (
 from homeledger.api.security import documented
 from homeledger.extensions import db
 from homeledger.services import budgets
+from homeledger.services.periods import month_text
 
 blp = Blueprint(
     "api_budgets",
@@ -24,10 +25,6 @@ blp = Blueprint(
     description="Monthly budgets per expense category (optionally per owner) and budget "
     "against actual. Months are the ledger's budgeting months.",
 )
-
-
-def _label(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
 
 
 def _month_answer(report: budgets.MonthReport) -> dict:
@@ -110,8 +107,8 @@ def copy(body):
     result = budgets.copy_month(db.session, body["from_month"], body["to_month"])
     db.session.commit()
     return {
-        "from_month": _label(*body["from_month"]),
-        "to_month": _label(*body["to_month"]),
+        "from_month": month_text(*body["from_month"]),
+        "to_month": month_text(*body["to_month"]),
         "copied": result.copied,
         "kept": result.kept,
     }
@@ -128,7 +125,7 @@ def year(args):
     every category with a budget or spending in the year, uncategorised as its own row.
     """
     report = budgets.year_report(db.session, args["year"], args.get("owner_id"))
-    labels = [_label(p.year, p.month) for p in report.periods]
+    labels = [month_text(p.year, p.month) for p in report.periods]
     budgeted, spent = report.budgeted(), report.spent()
     return {
         "year": report.year,

@@ -19,7 +19,7 @@ from homeledger.models import Budget, Category, Owner, Transaction
 from homeledger.services import settings
 from homeledger.services.errors import ValidationError
 from homeledger.services.lookup import fetch
-from homeledger.services.periods import Period
+from homeledger.services.periods import Period, month_text
 
 ZERO = Decimal("0.00")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -148,7 +148,7 @@ class MonthReport:
 
     @property
     def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_text(self.year, self.month)
 
     @property
     def unbudgeted_spent(self) -> Decimal:

@@ -29,6 +29,11 @@ class Period:
         return budget_month(year, month, start_day)
 
 
+def month_text(year: int, month: int) -> str:
+    """A month as the API, the query string and ``<input type="month">`` write it: ``2026-08``."""
+    return f"{year:04d}-{month:02d}"
+
+
 def add_months(year: int, month: int, months: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + months
     return index // 12, index % 12 + 1

@@ -15,7 +15,7 @@ from homeledger.extensions import db
 from homeledger.services import bill_matching, commitments
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.errors import ValidationError
-from homeledger.services.periods import add_months
+from homeledger.services.periods import add_months, month_text
 from homeledger.web.bills.forms import (
     FREQUENCY_LABELS,
     PRESET_DAYS,
@@ -154,7 +154,7 @@ def calendar_page():
         previous=date(*before, 1) if before[0] >= 1900 else None,
         following=date(*after, 1) if after[0] <= 2199 else None,
         this_month=(year, month) == (today.year, today.month),
-        here=url_for("bills.calendar", month=f"{year:04d}-{month:02d}"),
+        here=url_for("bills.calendar", month=month_text(year, month)),
     ), status
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from homeledger.services.periods import month_text
 from homeledger.web.forms import MoneyField, WebForm
 
 MONTH_HINT = "Choose a real month, written like 2026-08."
@@ -37,7 +38,7 @@ class MonthText(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else f"{self.data[0]:04d}-{self.data[1]:02d}"
+        return "" if self.data is None else month_text(*self.data)
 
 
 class MonthChoice(WebForm):

@@ -9,7 +9,7 @@ from flask import request
 
 from homeledger.services.budget_figures import FIRST_YEAR, LAST_YEAR, check_month
 from homeledger.services.errors import ValidationError
-from homeledger.services.periods import add_months
+from homeledger.services.periods import add_months, month_text
 from homeledger.web.budgets.forms import MonthChoice
 from homeledger.web.forms import current_ledger, show_errors
 
@@ -22,7 +22,7 @@ class Month:
     @property
     def value(self) -> str:
         """As the query string and ``<input type="month">`` write it: ``2026-08``."""
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_text(self.year, self.month)
 
     @property
     def name(self) -> str:
