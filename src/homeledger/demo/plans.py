@@ -32,6 +32,7 @@ from homeledger.demo.payees import (
     ZIP_REPAYMENT_CENTS,
 )
 from homeledger.models.planning import Budget, Commitment, Debt, DebtPayment, SavingsGoal
+from homeledger.services.debts import fill_balances
 
 
 def add_budgets(
@@ -170,9 +171,9 @@ def add_debts(session: Session, home: Household, owners: dict[str, int], today: 
     session.add_all(debt for debt, _ in debts)
     session.flush()  # the payments need the debts' ids
     for debt, payments in debts:
-        session.add_all(
-            DebtPayment(debt_id=debt.id, date=d, amount=money(cents)) for d, cents in payments
-        )
+        rows = [DebtPayment(debt_id=debt.id, date=d, amount=money(cents)) for d, cents in payments]
+        fill_balances(debt.current_balance, rows[::-1])
+        session.add_all(rows)
 
 
 def add_goals(session: Session, saved: int, owners: dict[str, int], today: date) -> None:

@@ -4,7 +4,14 @@ from homeledger.models.audit import AuditLog
 from homeledger.models.auth import RefreshToken, RevokedToken, WebSession
 from homeledger.models.base import Base, UserOwned
 from homeledger.models.categories import Category, CategorySeed, Owner
-from homeledger.models.planning import Budget, Commitment, Debt, DebtPayment, SavingsGoal
+from homeledger.models.planning import (
+    Budget,
+    Commitment,
+    Debt,
+    DebtPayment,
+    GoalContribution,
+    SavingsGoal,
+)
 from homeledger.models.transactions import ImportBatch, ImportProfile, Rule, Transaction
 from homeledger.models.users import User, UserSettings
 
@@ -17,6 +24,7 @@ __all__ = [
     "Commitment",
     "Debt",
     "DebtPayment",
+    "GoalContribution",
     "ImportBatch",
     "ImportProfile",
     "Owner",

@@ -127,23 +127,37 @@ class Debt(UserOwned, Timestamped, Base):
 
 
 class DebtPayment(UserOwned, Timestamped, Base):
+    """Money paid towards a debt, with the debt's balance once it was paid.
+
+    ``transaction_id`` links the payment to the ledger row that paid it, if any; one
+    transaction pays at most one debt payment.
+    """
+
     __tablename__ = "debt_payments"
     __table_args__ = (
         ForeignKeyConstraint(*same_ledger_fk("debt_id", "debts"), ondelete="CASCADE"),
+        ForeignKeyConstraint(*same_ledger_fk("transaction_id", "transactions")),
         Index(None, "user_id", "debt_id", "date"),
+        Index(None, "user_id", "transaction_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debt_id: Mapped[int] = mapped_column()
     date: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
+    balance_after: Mapped[Decimal] = mapped_column(Money)
     notes: Mapped[str | None] = mapped_column(Text)
+    transaction_id: Mapped[int | None] = mapped_column()
 
 
 class SavingsGoal(UserOwned, Timestamped, Base):
+    """Money put aside towards a target. ``current_amount`` is what is saved so far: any
+    opening amount plus the contributions, kept up to date as they are added and removed."""
+
     __tablename__ = "savings_goals"
     __table_args__ = (
         CheckConstraint("target_amount > 0", name="target_positive"),
+        Index(None, "user_id", "id", unique=True),  # target of contributions' references
         ForeignKeyConstraint(*same_ledger_fk("owner_id", "owners")),
         Index(None, "user_id", "is_active"),
     )
@@ -155,3 +169,19 @@ class SavingsGoal(UserOwned, Timestamped, Base):
     target_date: Mapped[date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column()
     is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class GoalContribution(UserOwned, Timestamped, Base):
+    """Money put into a goal on a day (negative: taken back out of it)."""
+
+    __tablename__ = "goal_contributions"
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+        ForeignKeyConstraint(*same_ledger_fk("goal_id", "savings_goals"), ondelete="CASCADE"),
+        Index(None, "user_id", "goal_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column()
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)

@@ -104,6 +104,8 @@ class Transaction(UserOwned, Timestamped, Base):
         Index(None, "user_id", "import_batch_id"),
         Index(None, "user_id", "bank_id"),
         Index(None, "user_id", "fingerprint"),
+        # The target of same-ledger references (a debt payment's transaction).
+        Index(None, "user_id", "id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,18 +16,26 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from homeledger.models import Category, Commitment, Owner
+from homeledger.models import Category, Commitment
 from homeledger.models.planning import FREQUENCIES
 from homeledger.services.amounts import CENT, amount_problem
+from homeledger.services.checks import (
+    EARLIEST,
+    LATEST,
+    check_date,
+    check_day_of_month,
+    check_flag,
+    check_name,
+    check_notes,
+    check_owner,
+    require,
+)
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
 from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.recurrence import Schedule, monthly_equivalent, schedule
-from homeledger.services.text import collapse
 
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 MAX_UPCOMING_DAYS = 366
-NAME_LIMIT, NOTES_LIMIT = 100, 5000
 
 
 @dataclass
@@ -61,25 +69,6 @@ def get(session: Session, commitment_id: int) -> Commitment:
     return row
 
 
-def _check_text(data: CommitmentInput, problems: dict, values: dict) -> None:
-    if "name" in data.given:
-        name = collapse(data.name) if isinstance(data.name, str) else ""
-        if not name:
-            problems["name"] = "is required"
-        elif len(name) > NAME_LIMIT or not name.isprintable():
-            problems["name"] = f"must be at most {NAME_LIMIT} printable characters"
-        else:
-            values["name"] = name
-    if "notes" in data.given:
-        notes = data.notes
-        if notes is not None and not isinstance(notes, str):
-            problems["notes"] = "must be text"
-        elif notes is not None and len(notes) > NOTES_LIMIT:
-            problems["notes"] = f"must be at most {NOTES_LIMIT} characters"
-        else:
-            values["notes"] = (notes.strip() or None) if notes is not None else None
-
-
 def _check_schedule(data: CommitmentInput, problems: dict, values: dict) -> None:
     if "amount" in data.given:
         if problem := amount_problem(data.amount):
@@ -93,38 +82,10 @@ def _check_schedule(data: CommitmentInput, problems: dict, values: dict) -> None
             problems["frequency"] = f"must be one of {', '.join(FREQUENCIES)}"
         else:
             values["frequency"] = data.frequency
-    if "due_day" in data.given:
-        day = data.due_day
-        whole = isinstance(day, int) and not isinstance(day, bool)
-        if day is not None and not (whole and 1 <= day <= 31):
-            problems["due_day"] = "must be a day of the month from 1 to 31"
-        else:
-            values["due_day"] = day
-    for name in ("start_date", "end_date"):
-        if name in data.given:
-            day = getattr(data, name)
-            if day is not None and (not isinstance(day, date) or not EARLIEST <= day <= LATEST):
-                problems[name] = "must be a real date between 1900 and 2199"
-            else:
-                values[name] = day
-    if "is_active" in data.given:
-        if not isinstance(data.is_active, bool):
-            problems["is_active"] = "must be true or false"
-        else:
-            values["is_active"] = data.is_active
-
-
-def _check_references(
-    session: Session, data: CommitmentInput, problems: dict, values: dict
-) -> None:
-    if "category_id" in data.given:
-        if data.category_id is not None and fetch(session, Category, data.category_id) is None:
-            problems["category_id"] = "is not one of your categories"
-        values["category_id"] = data.category_id
-    if "owner_id" in data.given:
-        if data.owner_id is not None and fetch(session, Owner, data.owner_id) is None:
-            problems["owner_id"] = "is not one of your household's owners"
-        values["owner_id"] = data.owner_id
+    check_day_of_month(data, "due_day", problems, values)
+    check_date(data, "start_date", problems, values)
+    check_date(data, "end_date", problems, values)
+    check_flag(data, "is_active", problems, values)
 
 
 def _clean(
@@ -133,28 +94,22 @@ def _clean(
     """The checked values to store; ValidationError naming every bad field, nothing written."""
     problems: dict[str, str] = {}
     values: dict[str, object] = {}
-    if existing is None:
-        for required in ("name", "amount", "frequency"):
-            if required not in data.given or getattr(data, required) is None:
-                problems[required] = "is required"
-    else:
-        for required in ("name", "amount", "frequency"):
-            if required in data.given and getattr(data, required) is None:
-                problems[required] = "cannot be emptied"
-    _check_text(data, problems, values)
+    require(data, ("name", "amount", "frequency"), problems, creating=existing is None)
+    check_name(data, "name", problems, values)
+    check_notes(data, "notes", problems, values)
     _check_schedule(data, problems, values)
-    _check_references(session, data, problems, values)
+    if "category_id" in data.given:
+        if data.category_id is not None and fetch(session, Category, data.category_id) is None:
+            problems["category_id"] = "is not one of your categories"
+        values["category_id"] = data.category_id
+    check_owner(session, data, problems, values)
     start = values.get("start_date", existing.start_date if existing else None)
     end = values.get("end_date", existing.end_date if existing else None)
     if (
         start is not None
         and end is not None
         and end < start
-        and not problems.keys()
-        & {
-            "start_date",
-            "end_date",
-        }
+        and not problems.keys() & {"start_date", "end_date"}
     ):
         problems["end_date"] = f"must not be before the start date ({start.isoformat()})"
     if problems:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from homeledger.models import Category, Owner, Transaction
 from homeledger.models.base import MAX_ID
 from homeledger.models.transactions import LEGACY_BANK_ID_PREFIX
-from homeledger.services import keyset, settings
+from homeledger.services import debts, keyset, settings
 from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
@@ -302,7 +302,9 @@ def _check_bank_id_free(session: Session, row: Transaction, account: str | None)
 
 
 def remove(session: Session, transaction_id: int) -> None:
-    session.delete(get(session, transaction_id))
+    row = get(session, transaction_id)
+    debts.unlink_transactions(session, [row.id])
+    session.delete(row)
     session.flush()
 
 
@@ -344,6 +346,9 @@ def bulk_set(
 
 
 def remove_batch_rows(session: Session, import_batch_id: int) -> int:
+    debts.unlink_transactions(
+        session, select(Transaction.id).where(Transaction.import_batch_id == import_batch_id)
+    )
     result = session.execute(
         delete(Transaction)
         .where(Transaction.import_batch_id == import_batch_id)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from homeledger.models import Budget, Commitment, Debt, DebtPayment, SavingsGoal
 from homeledger.models.planning import DEBT_TYPES, FREQUENCIES
+from homeledger.services.debts import fill_balances
 from homeledger.services.errors import ServiceError
 from homeledger.services.legacy.values import (
     flag,
@@ -168,10 +169,17 @@ def _debts(session, source, lookups, report) -> None:
         if day is None or amount is None:
             raise _Unusable("unreadable date or amount")
         notes = str(row["notes"]).replace("\x00", "") if row["notes"] else None
-        session.add(DebtPayment(debt_id=debt.id, date=day, amount=amount, notes=notes))
+        paid = DebtPayment(debt_id=debt.id, date=day, amount=amount, notes=notes)
+        session.add(paid)
+        written.setdefault(debt.id, []).append(paid)
         counter.written += 1
 
+    written: dict[int, list[DebtPayment]] = {}
     _rows(source, report, "debt_payments", "debt_id", payment)
+    for debt in created.values():
+        # Oldest first as written; the balance each left counts back from the balance now.
+        newest_first = sorted(written.get(debt.id, []), key=lambda p: p.date)[::-1]
+        fill_balances(debt.current_balance, newest_first)
 
 
 def _goals(session, source, lookups, report) -> None:
