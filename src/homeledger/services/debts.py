@@ -197,7 +197,8 @@ def _clean_payment(
         data.date = data.date if "date" in data.given else paid_by.date
         data.amount = data.amount if "amount" in data.given else -paid_by.amount
         data.given |= {"date", "amount"}
-    require(data, ("date", "amount"), problems, creating=existing is None)
+    if "transaction_id" not in problems:  # else its day and amount are what is missing
+        require(data, ("date", "amount"), problems, creating=existing is None)
     check_date(data, "date", problems, values)
     check_money(data, "amount", problems, values, above_minimum=True)
     check_notes(data, "notes", problems, values)
