@@ -17,7 +17,6 @@ Without it the test is skipped, except under CI, where that is a failure.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -37,7 +36,6 @@ from homeledger.services.commitments import CommitmentInput
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
-CHROMIUM = "/usr/bin/chromium"
 DATA = Path(__file__).resolve().parents[1] / "data"
 AXE = DATA / "axe-core-4.14.1" / "axe.min.js"
 BANK_FILE = DATA / "bank_basic.csv"
@@ -47,15 +45,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 NOT_PAGES = {"static", "favicon", "auth.logout"}
 BLOCKING = {"serious", "critical"}
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _browser_available() -> None:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+pytest.importorskip("playwright.sync_api")
 
 
 # --- the live server -------------------------------------------------------------------------
@@ -155,15 +145,6 @@ def _pages(app, sample: Sample) -> list[str]:
 
 
 # --- the browser -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _browser_available()
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 class Visit:

@@ -1,4 +1,4 @@
-/* Homeledger's only script, and optional: every page works without it.
+/* Homeledger's script on every page, and optional: every page works without it.
    On a phone, panels marked data-phone-closed (filters, bulk edit, the menu) start folded
    so the list comes first; on a wide screen they stay open (their toggle is hidden).
    A table that has to scroll sideways gets a keyboard stop. */
