@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, insert, inspect, select
+from sqlalchemy import column, create_engine, func, insert, inspect, select
+from sqlalchemy import table as core_table
 from sqlalchemy.orm import Session
 
 from homeledger import migrate, tenancy
-from homeledger.models import Base, CategorySeed, Transaction
+from homeledger.models import Base, CategorySeed, DebtPayment, Transaction
 from homeledger.models.base import UserOwned
 from tests.factories import make_user
 
@@ -128,4 +129,70 @@ def test_rows_doubled_before_the_unique_keys_keep_one_key_and_are_flagged(empty_
         (alex, "legacy:1", None, False),
         (alex, "legacy:1", None, False),
         (sam, None, "f1", False),
+    ]
+
+
+def test_payments_recorded_before_0005_get_the_balance_they_left(empty_db_url):
+    """Walking back from the balance now: the newest payment left it, each earlier one
+    that plus the payments made since. Each debt counts on its own."""
+    engine = create_engine(empty_db_url)
+    with engine.begin() as connection:
+        migrate.upgrade(connection, "0004")
+    tenancy.install()
+    # The tables as 0004 left them, money in whole cents.
+    debts = core_table(
+        "debts",
+        *(column(name) for name in ("id", "user_id", "name", "debt_type", "current_balance")),
+        *(column(name) for name in ("interest_rate", "is_active", "created_at")),
+    )
+    payments = core_table(
+        "debt_payments",
+        *(column(name) for name in ("id", "user_id", "debt_id", "date", "amount", "created_at")),
+    )
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with Session(engine) as session:
+        alex = make_user(session, "alex").id
+        debt = {"user_id": alex, "debt_type": "loan", "interest_rate": 0, "is_active": True}
+        session.execute(
+            insert(debts),
+            [
+                {**debt, "id": 1, "name": "Car", "current_balance": 500000, "created_at": now},
+                {**debt, "id": 2, "name": "Zip", "current_balance": 0, "created_at": now},
+            ],
+        )
+        paid = [
+            (1, date(2026, 9, 15), 40000),
+            (1, date(2026, 11, 15), 40000),
+            (1, date(2026, 10, 15), 45000),
+            (2, date(2026, 10, 4), 12500),
+        ]
+        session.execute(
+            insert(payments),
+            [
+                {
+                    "id": n,
+                    "user_id": alex,
+                    "debt_id": d,
+                    "date": day,
+                    "amount": cents,
+                    "created_at": now,
+                }
+                for n, (d, day, cents) in enumerate(paid, start=1)
+            ],
+        )
+        session.commit()
+
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+
+    with Session(engine) as session, tenancy.unscoped(session, reason="test"):
+        left = session.execute(
+            select(DebtPayment.id, DebtPayment.balance_after).order_by(DebtPayment.id)
+        ).all()
+    engine.dispose()
+    assert left == [
+        (1, Decimal("5850.00")),  # 5000 + 400 (Nov) + 450 (Oct)
+        (2, Decimal("5000.00")),
+        (3, Decimal("5400.00")),
+        (4, Decimal("0.00")),
     ]
