@@ -3,11 +3,13 @@ the plan reads the active debts; bad input names its field and writes nothing.""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Debt, DebtPayment
@@ -218,3 +220,34 @@ def test_the_plan_takes_active_debts_with_a_balance(session, alex):
         with pytest.raises(ValidationError) as refused:
             debts.plan(session, strategy, extra, (2026, 1))
         assert field in refused.value.fields
+
+
+def test_a_payment_waits_for_another_on_the_same_debt(session, alex, db_url):
+    """Each payment rewrites the balance: a second one at the same moment must read the
+    balance the first one left, or one of the two would be lost."""
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer in at a time: there is no second one to race")
+    card_id = _card(session).id
+    session.commit()
+    _pay(session, debts.get(session, card_id), date(2026, 10, 1), "100.00")  # not committed
+
+    def second_payment() -> None:
+        with Session(session.get_bind()) as other:
+            tenancy.set_ledger(other, alex.id)
+            paying = PaymentInput(date=date(2026, 10, 2), amount=Decimal("50.00"))
+            debts.add_payment(other, card_id, paying)
+            other.commit()
+
+    racing = threading.Thread(target=second_payment)
+    racing.start()
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with Session(session.get_bind()) as watcher:
+        while racing.is_alive() and not watcher.scalar(waiting):
+            watcher.rollback()  # a fresh snapshot of who waits
+    session.commit()
+    racing.join()
+    session.expire_all()
+    assert debts.get(session, card_id).current_balance == Decimal("850.00")

@@ -86,9 +86,10 @@ def payment_counts(session: Session) -> dict[int, int]:
     return dict(rows)
 
 
-def get(session: Session, debt_id: object) -> Debt:
-    """The debt with this id in the acting ledger; NotFound otherwise (404, never 403)."""
-    row = fetch(session, Debt, debt_id)
+def get(session: Session, debt_id: object, *, lock: bool = False) -> Debt:
+    """The debt with this id in the acting ledger; NotFound otherwise (404, never 403).
+    Payments lock it: each changes its balance."""
+    row = fetch(session, Debt, debt_id, lock=lock)
     if row is None:
         raise NotFound(f"no debt {debt_id}")
     return row
@@ -267,7 +268,7 @@ def _restate(
 
 
 def add_payment(session: Session, debt_id: object, data: PaymentInput) -> DebtPayment:
-    debt = get(session, debt_id)
+    debt = get(session, debt_id, lock=True)
     values = _clean_payment(session, data)
     new = _Row((values["date"], MAX_ID + 1), values["amount"], Decimal(0))  # newest that day
     balance_after = _restate(session, debt, None, new)
@@ -280,7 +281,7 @@ def add_payment(session: Session, debt_id: object, data: PaymentInput) -> DebtPa
 def edit_payment(
     session: Session, debt_id: object, payment_id: object, data: PaymentInput
 ) -> DebtPayment:
-    debt = get(session, debt_id)
+    debt = get(session, debt_id, lock=True)
     row = get_payment(session, debt, payment_id)
     values = _clean_payment(session, data, row)
     day, amount = values.get("date", row.date), values.get("amount", row.amount)
@@ -295,7 +296,7 @@ def edit_payment(
 
 def remove_payment(session: Session, debt_id: object, payment_id: object) -> Decimal:
     """Delete a payment; its amount is owed again. Returns the debt's new balance."""
-    debt = get(session, debt_id)
+    debt = get(session, debt_id, lock=True)
     row = get_payment(session, debt, payment_id)
     balance = _restate(session, debt, row, None)
     session.delete(row)

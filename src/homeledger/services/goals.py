@@ -82,8 +82,10 @@ def list_goals(session: Session, *, include_inactive: bool = True) -> list[Savin
     return list(session.scalars(query.order_by(SavingsGoal.name, SavingsGoal.id)))
 
 
-def get(session: Session, goal_id: object) -> SavingsGoal:
-    row = fetch(session, SavingsGoal, goal_id)
+def get(session: Session, goal_id: object, *, lock: bool = False) -> SavingsGoal:
+    """The goal with this id in the acting ledger; NotFound otherwise. Contributions lock
+    it: each changes what is saved."""
+    row = fetch(session, SavingsGoal, goal_id, lock=lock)
     if row is None:
         raise NotFound(f"no savings goal {goal_id}")
     return row
@@ -155,7 +157,7 @@ def _saved_after(goal: SavingsGoal, change: Decimal, field: str) -> Decimal:
 def add_contribution(
     session: Session, goal_id: object, data: ContributionInput
 ) -> GoalContribution:
-    goal = get(session, goal_id)
+    goal = get(session, goal_id, lock=True)
     problems: dict[str, str] = {}
     values: dict[str, object] = {}
     require(data, ("date", "amount"), problems, creating=True)
@@ -173,7 +175,7 @@ def add_contribution(
 
 
 def remove_contribution(session: Session, goal_id: object, contribution_id: object) -> None:
-    goal = get(session, goal_id)
+    goal = get(session, goal_id, lock=True)
     row = fetch(session, GoalContribution, contribution_id)
     if row is None or row.goal_id != goal.id:
         raise NotFound(f"no contribution {contribution_id} to this goal")
