@@ -31,8 +31,9 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import budgets, categories, commitments, imports, rules
+from homeledger.services import budgets, categories, commitments, goals, imports, rules
 from homeledger.services.commitments import CommitmentInput
+from homeledger.services.goals import ContributionInput, GoalInput
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
@@ -81,8 +82,21 @@ class Sample:
                 session, today.year, today.month, groceries, Decimal("250"), owners[0].id
             )
             budgets.set_budget(session, 2026, 1, groceries, Decimal("40"))
+            goal = goals.create(
+                session,
+                GoalInput(
+                    name="Holiday",
+                    target_amount=Decimal("3000"),
+                    target_date=date(today.year + 1, 6, 30),
+                    owner_id=owners[1].id,
+                ),
+            )
+            contribution = goals.add_contribution(
+                session, goal.id, ContributionInput(date=today, amount=Decimal("250"))
+            )
             session.commit()
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
+            goal_id, contribution_id = goal.id, contribution.id
         ids = add_transactions(
             session,
             alex,
@@ -99,6 +113,8 @@ class Sample:
             "category_id": groceries,
             "bill_id": bill_id,
             "budget_id": budget_id,
+            "goal_id": goal_id,
+            "contribution_id": contribution_id,
         }
 
 

@@ -174,11 +174,19 @@ def add_contribution(
     return row
 
 
-def remove_contribution(session: Session, goal_id: object, contribution_id: object) -> None:
-    goal = get(session, goal_id, lock=True)
+def get_contribution(
+    session: Session, goal_id: object, contribution_id: object, *, lock: bool = False
+) -> tuple[SavingsGoal, GoalContribution]:
+    """The goal and one of its contributions; NotFound unless both are in the ledger."""
+    goal = get(session, goal_id, lock=lock)
     row = fetch(session, GoalContribution, contribution_id)
     if row is None or row.goal_id != goal.id:
         raise NotFound(f"no contribution {contribution_id} to this goal")
+    return goal, row
+
+
+def remove_contribution(session: Session, goal_id: object, contribution_id: object) -> None:
+    goal, row = get_contribution(session, goal_id, contribution_id, lock=True)
     goal.current_amount = _saved_after(goal, -row.amount, "contribution")
     session.delete(row)
     session.flush()

@@ -1,0 +1,1 @@
+"""Savings goal pages."""
