@@ -222,7 +222,7 @@ def test_putting_money_in_and_taking_it_out(session, signed_in, alex, holiday):
     )
     assert too_much.status_code == 400
     assert re.search(
-        r'id="amount-error"[^>]*>Only \$7,000.00 is saved: take out \$7,000.00 at most',
+        r'id="amount-error"[^>]*>Only 7000.00 is saved: take out 7000.00 at most',
         _html(too_much),
     )
     assert len(_rows(session, alex, GoalContribution)) == 3

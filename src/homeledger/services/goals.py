@@ -148,8 +148,11 @@ def contributions(session: Session, goal: SavingsGoal) -> list[GoalContribution]
 def _saved_after(goal: SavingsGoal, change: Decimal, field: str) -> Decimal:
     saved = goal.current_amount + change
     if saved < 0:
+        saved_now = f"{goal.current_amount:.2f}"
         raise ValidationError(
-            {field: f"would leave the goal below zero ({goal.current_amount:.2f} saved)"}
+            {field: f"only {saved_now} is saved: take out {saved_now} at most"}
+            if field == "amount"
+            else {field: f"removing it would leave the goal below zero ({saved_now} saved)"}
         )
     return saved
 

@@ -225,10 +225,6 @@ def contribute(goal_id: int):
     form = ContributionForm()
     if form.validate_on_submit():
         out = form.direction.data == "out"
-        if out and form.amount.data > goal.current_amount:
-            saved = _money(goal.current_amount)
-            form.amount.errors.append(f"Only {saved} is saved: take out {saved} at most.")
-            return _show(goal_id, form, 400)
         data = ContributionInput(
             date=form.date.data, amount=-form.amount.data if out else form.amount.data
         )
