@@ -239,12 +239,17 @@ class PlanSchema(Schema):
     months_to_debt_free = fields.Integer(
         required=True,
         allow_none=True,
-        metadata={"description": "null: never paid off within 50 years (see `warnings`)."},
+        metadata={
+            "description": "null: never paid off within 50 years (see `warnings`); 0 when "
+            "nothing is owed."
+        },
     )
     debt_free_month = fields.String(
         required=True,
         allow_none=True,
-        metadata={"description": "The month of the last payment; null: never paid off."},
+        metadata={
+            "description": "The month of the last payment; null: never paid off (or nothing owed)."
+        },
     )
     total_interest = MoneyField(required=True, metadata={"example": "71.91"})
     paid_off = fields.Boolean(required=True, metadata={"description": "Every debt is paid off."})
