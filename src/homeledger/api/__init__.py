@@ -42,6 +42,7 @@ def install(app: Flask) -> HomeledgerApi:
         budgets,
         commitments,
         debts,
+        goals,
         health,
         imports,
         ledger,
@@ -84,6 +85,7 @@ def install(app: Flask) -> HomeledgerApi:
         budget_advice,
         commitments,
         debts,
+        goals,
     )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
