@@ -293,7 +293,8 @@ def test_a_payment_taken_from_a_transaction_and_only_once(client, alex):
 def test_deleting_a_debt_with_payments_needs_confirmation(client, alex):
     debt = _add(client, alex, current_balance="1000.00")["id"]
     _pay(client, alex, debt, date="2026-01-10", amount="100.00")
-    _pay(client, alex, debt, date="2026-02-10", amount="100.00")
+    paid = _spend(client, alex, "2026-02-10", "-100.00")
+    _pay(client, alex, debt, transaction_id=paid)
 
     refused = client.delete(f"{URL}/{debt}", headers=alex)
     assert refused.status_code == 409
@@ -306,6 +307,13 @@ def test_deleting_a_debt_with_payments_needs_confirmation(client, alex):
     assert client.delete(f"{URL}/{debt}?confirm=true", headers=alex).status_code == 204
     assert client.get(f"{URL}/{debt}", headers=alex).status_code == 404
     assert client.get(f"{URL}/{debt}/payments", headers=alex).status_code == 404
+    # Its payments went with it: the transaction that paid one may pay another debt.
+    other = _add(client, alex, name="Loan", current_balance="300.00")["id"]
+    assert _pay(client, alex, other, transaction_id=paid)["balance_after"] == "200.00"
+    assert client.get("/api/v1/transactions", headers=alex).get_json()["items"][0]["id"] == paid
+
+    no_payments = _add(client, alex, name="Store", current_balance="50.00")["id"]
+    assert client.delete(f"{URL}/{no_payments}", headers=alex).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -354,3 +362,14 @@ def test_another_ledgers_debts_payments_and_transactions_are_not_yours(client, a
     assert _balance(client, alex, mine) == "500.00"
     assert _balance(client, sam, sams) == "700.00"
     assert _history(client, sam, sams) == [("2026-01-10", "100.00", "700.00")]
+
+
+def test_deleting_the_transaction_keeps_the_payment(client, alex):
+    debt = _add(client, alex, current_balance="500.00")["id"]
+    paid = _spend(client, alex, "2026-02-20", "-75.00")
+    _pay(client, alex, debt, transaction_id=paid)
+    assert client.delete(f"/api/v1/transactions/{paid}", headers=alex).status_code == 204
+    payments = client.get(f"{URL}/{debt}/payments", headers=alex).get_json()
+    assert [(p["amount"], p["balance_after"], p["transaction_id"]) for p in payments] == [
+        ("75.00", "425.00", None)
+    ]
