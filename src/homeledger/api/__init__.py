@@ -41,6 +41,8 @@ def install(app: Flask) -> HomeledgerApi:
         budget_advice,
         budgets,
         commitments,
+        debts,
+        goals,
         health,
         imports,
         ledger,
@@ -73,7 +75,18 @@ def install(app: Flask) -> HomeledgerApi:
     )
     security.install(app)
     app.before_request(_refuse_unreadable_json_on_public_routes)
-    blueprints = (health, auth, me, ledger, imports, budgets, budget_advice, commitments)
+    blueprints = (
+        health,
+        auth,
+        me,
+        ledger,
+        imports,
+        budgets,
+        budget_advice,
+        commitments,
+        debts,
+        goals,
+    )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX + (blueprint.url_prefix or ""))
