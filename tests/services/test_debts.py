@@ -113,7 +113,12 @@ def test_a_payment_above_what_is_owed_is_refused_and_nothing_changes(session, al
     session.commit()
     with pytest.raises(ValidationError) as refused:
         _pay(session, card, date(2026, 9, 1), "100.00")  # would take October's 50 below zero
-    assert "amount" in refused.value.fields
+    assert refused.value.fields == {
+        "amount": "would take the balance after the payment of 01 Oct 2026 below zero"
+    }
+    with pytest.raises(ValidationError) as refused:
+        _pay(session, card, date(2026, 10, 2), "50.01")
+    assert refused.value.fields == {"amount": "is more than the 50.00 owed at that date"}
     session.rollback()
     assert card.current_balance == Decimal("50.00")
     assert _history(session, card) == [(date(2026, 10, 1), "150.00", "50.00")]

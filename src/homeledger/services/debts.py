@@ -255,10 +255,13 @@ def _restate(
         rows, current = _without(rows, current, next(r for r in rows if r.key[1] == payment.id))
     if new is not None:
         rows, current = _with(rows, current, new)
-        lowest = min([current, *(r.balance_after for r in rows if r.key >= new.key)])
-        if lowest < 0:
+        if new.balance_after < 0:
             owed = new.balance_after + new.amount
             raise ValidationError({"amount": f"is more than the {owed:.2f} owed at that date"})
+        later = next((r for r in rows if r.key > new.key and r.balance_after < 0), None)
+        if later is not None or current < 0:
+            when = f"after the payment of {later.key[0]:%d %b %Y}" if later else "now"
+            raise ValidationError({"amount": f"would take the balance {when} below zero"})
     by_id = {r.key[1]: r.balance_after for r in rows}
     for p in history:
         if p.id in by_id:
