@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.bills.routes import bp as bills_bp
     from homeledger.web.budgets.advice import bp as budget_advice_bp
     from homeledger.web.budgets.routes import bp as budgets_bp
+    from homeledger.web.debts.routes import bp as debts_bp
     from homeledger.web.imports.routes import bp as imports_bp
     from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
@@ -44,6 +45,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
     app.register_blueprint(bills_bp)
+    app.register_blueprint(debts_bp)
 
     @app.route("/favicon.ico")
     def favicon():
