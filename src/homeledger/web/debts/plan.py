@@ -95,6 +95,7 @@ def index():
     plans, status = None, 200
     if form.validate():
         start = form.start.data or debts.first_plan_month(date.today())
+        form.start.data = start
         extra = form.extra.data if form.extra.data is not None else ZERO
         try:
             plans = {s: debts.plan(db.session, s, extra, start) for s in payoff.STRATEGIES}
