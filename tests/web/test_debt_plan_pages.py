@@ -159,6 +159,24 @@ def test_warnings_say_which_debt_is_never_paid_off(session, signed_in, alex):
     assert len(_spec(html)["labels"]) == 601
 
 
+def test_a_minimum_plan_that_never_ends_neither_flattens_the_chart_nor_counts_as_saved(
+    session, signed_in, alex
+):
+    _debt(session, alex, "Payday", "1000.00", "30", "20.00")  # grows 5.00 a month at first
+    html = _html(signed_in.get("/debts/plan?extra=100&start=2026-01"))
+    avalanche, snowball, minimum = _rows(html, "strategies")
+    assert avalanche[1] == snowball[1] == "10 months"  # 120.00 a month against 25.00 of interest
+    assert minimum[1:3] == ["Never", "not at these payments"]
+    assert [r[4] for r in (avalanche, snowball, minimum)] == ["—"] * 3
+    assert "Paying minimums only never clears the debts" in _text(html)
+    spec = _spec(html)
+    assert len(spec["labels"]) == 11  # now and the 10 months of the plans that end
+    assert spec["series"][0]["values"][-1] == "0.00"
+    # The minimums only: 1,000.00 + 5.00 x (1.025^10 - 1) / 0.025, still growing.
+    assert spec["series"][2]["values"][-1] == "1056.01"
+    assert "until the last plan that clears the debts ends" in html
+
+
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [

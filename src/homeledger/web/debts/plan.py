@@ -26,38 +26,41 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Compared:
-    """One strategy's plan beside the others: the interest it saves against paying
-    minimums only (``saved_at_least`` when the minimums never clear the debts, so the
-    minimum plan's interest is only what 50 years of it cost)."""
+    """One strategy's plan beside the others, with the interest it saves against paying
+    minimums only: None for that plan itself, and when either never clears the debts (50
+    years of a growing balance's interest is no figure to compare with)."""
 
     plan: payoff.Plan
     label: str
     saved: Decimal | None
-    saved_at_least: bool
 
 
 def compare(plans: dict[str, payoff.Plan]) -> list[Compared]:
     baseline = plans["minimum"]
     found = []
     for strategy, plan in plans.items():
-        saved, at_least = None, False
-        if strategy != "minimum" and plan.paid_off:
+        saved = None
+        if strategy != "minimum" and plan.paid_off and baseline.paid_off:
             saved = baseline.total_interest - plan.total_interest
-            at_least = not baseline.paid_off
-        found.append(Compared(plan, payoff.STRATEGY_LABELS[strategy], saved, at_least))
+        found.append(Compared(plan, payoff.STRATEGY_LABELS[strategy], saved))
     return found
 
 
-def owed_by_month(plans: dict[str, payoff.Plan], now: Decimal) -> tuple[list[str], dict]:
-    """The months of the longest plan (with "Now" before them) and each plan's total owed
-    in each; a plan that has finished owes 0 from then on."""
-    longest = max(plans.values(), key=lambda p: len(p.schedule))
-    labels = ["Now"] + [month_words(m.month) for m in longest.schedule]
+def owed_by_month(plans: dict[str, payoff.Plan], now: Decimal) -> tuple[list[str], dict, bool]:
+    """The months to draw (with "Now" before them) and each plan's total owed in each; a
+    plan that has finished owes 0 from then on. The months run to the end of the longest
+    plan that clears the debts (all 50 years only when none does), so a plan that never
+    does, its balance growing, does not flatten the others; the flag says it was cut."""
+    finished = [len(p.schedule) for p in plans.values() if p.paid_off]
+    longest = max(len(p.schedule) for p in plans.values())
+    length = max(finished) if finished else longest
+    months = max(plans.values(), key=lambda p: len(p.schedule)).schedule[:length]
+    labels = ["Now"] + [month_words(m.month) for m in months]
     owed = {}
     for strategy, plan in plans.items():
-        totals = plan.total_balances()
-        owed[strategy] = [now, *totals, *[ZERO] * (len(labels) - 1 - len(totals))]
-    return labels, owed
+        totals = plan.total_balances()[:length]
+        owed[strategy] = [now, *totals, *[ZERO] * (length - len(totals))]
+    return labels, owed, length < longest
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _figures(form: PlanForm, owing: list[payoff.PlanDebt], plans) -> dict:
         return figures
     chosen = plans[form.strategy.data if form.strategy.data in plans else "avalanche"]
     now = sum((d.balance for d in owing), ZERO)
-    labels, owed = owed_by_month(plans, now)
+    labels, owed, cut = owed_by_month(plans, now)
     ledger = current_ledger()
     figures |= {
         "chosen": chosen,
@@ -123,6 +126,8 @@ def _figures(form: PlanForm, owing: list[payoff.PlanDebt], plans) -> dict:
         "by_id": {d.debt_id: d for d in owing},
         "labels": labels,
         "owed": owed,
+        "cut": cut,
+        "baseline_never": not plans["minimum"].paid_off,
         "spec": chart_spec(
             "line",
             labels,
