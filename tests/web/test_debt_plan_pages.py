@@ -114,11 +114,11 @@ def test_the_chosen_strategy_shows_its_debts_and_schedule(signed_in, two_debts):
     schedule = re.search(r'data-testid="schedule">.*?</details>', html, re.S).group(0)
     assert "Snowball (smallest balance first), month by month (6 months)" in _text(schedule)
     months = _rows(schedule, "schedule-table")
-    assert months[0] == ["Jan 2026", "$50.00 · $970.00", "$225.00 · $179.00", "$24.00",
+    assert months[0] == ["Jan 2026", "$50.00 owes $970.00", "$225.00 owes $179.00", "$24.00",
                          "$275.00", "$1,149.00"]  # fmt: skip
-    assert months[1] == ["Feb 2026", "$94.21 · $895.19", "$180.79 · $0.00", "$21.19",
+    assert months[1] == ["Feb 2026", "$94.21 owes $895.19", "$180.79 owes $0.00", "$21.19",
                          "$275.00", "$895.19"]  # fmt: skip
-    assert months[-1] == ["Jun 2026", "$110.54 · $0.00", "—", "$2.17", "$110.54", "$0.00"]
+    assert months[-1] == ["Jun 2026", "$110.54 owes $0.00", "—", "$2.17", "$110.54", "$0.00"]
 
 
 def test_the_chart_draws_what_is_owed_each_month_ending_at_zero(signed_in, two_debts):
@@ -139,7 +139,7 @@ def test_the_chart_draws_what_is_owed_each_month_ending_at_zero(signed_in, two_d
 def test_plans_start_next_month_with_no_extra_unless_asked(signed_in, two_debts):
     html = _html(signed_in.get("/debts/plan"))
     assert 'value="2026-05"' in html
-    assert "From May 2026." in _text(html)
+    assert "From May 2026, each month" in _text(html)
     assert _spec(html)["labels"][1] == "May 2026"
 
 

@@ -96,9 +96,11 @@ def index():
     form = PlanForm(formdata=request.args)
     owing = debts.plan_debts(db.session)
     plans, status = None, 200
-    if form.validate():
-        start = form.start.data or debts.first_plan_month(date.today())
-        form.start.data = start
+    valid = form.validate()
+    if form.start.data is None and not form.start.errors:
+        form.start.data = debts.first_plan_month(date.today())
+    if valid:
+        start = form.start.data
         extra = form.extra.data if form.extra.data is not None else ZERO
         try:
             plans = {s: debts.plan(db.session, s, extra, start) for s in payoff.STRATEGIES}
