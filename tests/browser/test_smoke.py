@@ -31,8 +31,9 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import budgets, categories, commitments, goals, imports, rules
+from homeledger.services import budgets, categories, commitments, debts, goals, imports, rules
 from homeledger.services.commitments import CommitmentInput
+from homeledger.services.debts import DebtInput, PaymentInput
 from homeledger.services.goals import ContributionInput, GoalInput
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
@@ -94,9 +95,25 @@ class Sample:
             contribution = goals.add_contribution(
                 session, goal.id, ContributionInput(date=today, amount=Decimal("250"))
             )
+            # A debt with a payment (its page, the payment's edit and delete pages, the plan).
+            debt = debts.create(
+                session,
+                DebtInput(
+                    name="Visa",
+                    debt_type="credit_card",
+                    current_balance=Decimal("1000.00"),
+                    interest_rate=Decimal("19.99"),
+                    minimum_payment=Decimal("50.00"),
+                    owner_id=owners[0].id,
+                ),
+            )
+            payment = debts.add_payment(
+                session, debt.id, PaymentInput(date=date(2026, 1, 28), amount=Decimal("150.00"))
+            )
             session.commit()
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
             goal_id, contribution_id = goal.id, contribution.id
+            debt_id, payment_id = debt.id, payment.id
         ids = add_transactions(
             session,
             alex,
@@ -115,6 +132,8 @@ class Sample:
             "budget_id": budget_id,
             "goal_id": goal_id,
             "contribution_id": contribution_id,
+            "debt_id": debt_id,
+            "payment_id": payment_id,
         }
 
 

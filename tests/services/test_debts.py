@@ -256,3 +256,30 @@ def test_a_payment_waits_for_another_on_the_same_debt(session, alex, db_url):
     racing.join()
     session.expire_all()
     assert debts.get(session, card_id).current_balance == Decimal("850.00")
+
+
+def test_payable_transactions_are_money_out_not_yet_paying_a_debt_newest_first(session, alex):
+    older, linked, refund, newer = add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 9, 28), "VISA PAYMENT", "-100.00", None),
+            (date(2026, 10, 28), "VISA PAYMENT", "-250.00", None),
+            (date(2026, 10, 29), "Refund", "20.00", None),
+            (date(2026, 10, 30), "Groceries", "-42.17", None),
+        ],
+    )
+    sam = make_user(session, "sam")
+    add_transactions(session, sam, [(date(2026, 11, 1), "Sam's", "-10.00", None)])
+    tenancy.set_ledger(session, alex.id)
+    card = _card(session)
+    payment = debts.add_payment(session, card.id, PaymentInput(transaction_id=linked))
+    _pay(session, card, date(2026, 11, 2), "10.00")  # no transaction
+    assert [t.id for t in debts.payable_transactions(session)] == [newer, older]
+    assert [t.id for t in debts.payable_transactions(session, limit=1)] == [newer]
+    found = debts.paid_by(session, debts.payments(session, card))
+    assert list(found) == [linked]
+    assert found[linked].description == "VISA PAYMENT"
+    assert payment.transaction_id == linked
+    assert debts.paid_by(session, []) == {}
+    assert refund not in [t.id for t in debts.payable_transactions(session)]

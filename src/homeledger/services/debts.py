@@ -307,6 +307,27 @@ def remove_payment(session: Session, debt_id: object, payment_id: object) -> Dec
     return balance
 
 
+def payable_transactions(session: Session, limit: int = 50) -> list[Transaction]:
+    """The newest money-out transactions that pay no debt payment yet: what may pay one."""
+    linked = select(DebtPayment.transaction_id).where(DebtPayment.transaction_id.is_not(None))
+    return list(
+        session.scalars(
+            select(Transaction)
+            .where(Transaction.amount < 0, Transaction.id.not_in(linked))
+            .order_by(Transaction.date.desc(), Transaction.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def paid_by(session: Session, rows: Sequence[DebtPayment]) -> dict[int, Transaction]:
+    """The transactions that paid these payments, by their ids."""
+    ids = {p.transaction_id for p in rows if p.transaction_id is not None}
+    if not ids:
+        return {}
+    return {t.id: t for t in session.scalars(select(Transaction).where(Transaction.id.in_(ids)))}
+
+
 def unlink_transactions(session: Session, transaction_ids) -> None:
     """Payments keep their figures when the transaction that paid them is deleted."""
     session.execute(

@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.bills.routes import bp as bills_bp
     from homeledger.web.budgets.advice import bp as budget_advice_bp
     from homeledger.web.budgets.routes import bp as budgets_bp
+    from homeledger.web.debts.routes import bp as debts_bp
     from homeledger.web.goals.routes import bp as goals_bp
     from homeledger.web.imports.routes import bp as imports_bp
     from homeledger.web.imports.undo import bp as import_undo_bp
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
     app.register_blueprint(bills_bp)
+    app.register_blueprint(debts_bp)
     app.register_blueprint(goals_bp)
 
     @app.route("/favicon.ico")

@@ -1,0 +1,1 @@
+"""Debt pages: the debts, each with its payments, and the payoff planner."""
