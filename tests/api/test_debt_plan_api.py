@@ -190,6 +190,7 @@ def test_with_nothing_owed_the_plan_is_empty(client, alex):
         ("?start=2026-13", "start"),
         ("?start=x", "start"),
         ("?start=2026-2", "start"),
+        ("?start=2200-01", "start"),
     ],
 )
 def test_bad_plan_parameters_are_422_naming_them(client, alex, two_debts, query, field):

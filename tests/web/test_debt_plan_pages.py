@@ -183,6 +183,7 @@ def test_a_minimum_plan_that_never_ends_neither_flattens_the_chart_nor_counts_as
         ("extra=abc", "extra", "Write it like 1,234.50."),
         ("extra=-5", "extra", "Must be at least 0."),
         ("start=2026-13", "start", "is not a month"),
+        ("start=1899-12", "start", "Choose a month between 1900-01 and 2199-12."),
         ("strategy=fastest", "strategy", "Not a valid choice"),
     ],
 )

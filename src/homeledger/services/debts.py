@@ -380,6 +380,8 @@ def plan(
     check_money(data, "amount", problems, values)
     if "amount" in problems:
         problems["extra"] = problems.pop("amount")
+    if not (1900, 1) <= start <= (2199, 12):
+        problems["start"] = "choose a month between 1900-01 and 2199-12"
     if problems:
         raise ValidationError(problems)
     return payoff.simulate(plan_debts(session), strategy, values["amount"], start)

@@ -5,6 +5,7 @@ the save-commit-redirect step."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from flask import flash, g, redirect, request, url_for
@@ -17,6 +18,7 @@ from homeledger.extensions import db
 from homeledger.models.base import MAX_ID
 from homeledger.services import categories, importing, settings
 from homeledger.services import errors as service_errors
+from homeledger.services.periods import month_text
 
 
 class WebForm(FlaskForm):
@@ -208,3 +210,34 @@ def flash_skipped_rules(skipped: Iterable, run: str) -> None:
             (rule["name"], rule["reason"]) if isinstance(rule, dict) else (rule.name, rule.reason)
         )
         flash(f"The rule “{name}” was left out of {run}: {reason}.", "warning")
+
+
+MONTH_HINT = "Choose a real month, written like 2026-08."
+
+
+class MonthText(StringField):
+    """A month as ``YYYY-MM`` (what ``<input type="month">`` sends); ``.data`` is (year, month)."""
+
+    widget_type = "month"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"type": "month", "placeholder": "YYYY-MM"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                parsed = datetime.strptime(self.raw, "%Y-%m")
+            except ValueError:
+                parsed = None
+            if parsed is None or len(self.raw) != 7:
+                shown = self.raw if len(self.raw) <= 20 else self.raw[:20] + "…"
+                raise ValueError(f"“{shown}” is not a month. {MONTH_HINT}")
+            self.data = (parsed.year, parsed.month)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else month_text(*self.data)

@@ -2,43 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from homeledger.services.periods import month_text
-from homeledger.web.forms import MoneyField, WebForm
-
-MONTH_HINT = "Choose a real month, written like 2026-08."
-
-
-class MonthText(StringField):
-    """A month as ``YYYY-MM`` (what ``<input type="month">`` sends); ``.data`` is (year, month)."""
-
-    widget_type = "month"
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("render_kw", {"type": "month", "placeholder": "YYYY-MM"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if self.raw:
-            try:
-                parsed = datetime.strptime(self.raw, "%Y-%m")
-            except ValueError:
-                parsed = None
-            if parsed is None or len(self.raw) != 7:
-                shown = self.raw if len(self.raw) <= 20 else self.raw[:20] + "…"
-                raise ValueError(f"“{shown}” is not a month. {MONTH_HINT}")
-            self.data = (parsed.year, parsed.month)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else month_text(*self.data)
+from homeledger.web.forms import MONTH_HINT, MoneyField, MonthText, WebForm
 
 
 class MonthChoice(WebForm):

@@ -5,7 +5,6 @@ every such problem is named at once."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from decimal import Decimal
 
 from wtforms import (
@@ -22,11 +21,9 @@ from wtforms.validators import Optional
 
 from homeledger.services.debts import DEBT_TYPE_LABELS
 from homeledger.services.payoff import STRATEGY_LABELS
-from homeledger.services.periods import month_text
-from homeledger.web.forms import MoneyField, WebForm, options, printable
+from homeledger.web.forms import MoneyField, MonthText, WebForm, options, printable
 
 _RATE = re.compile(r"-?(\d+([.,]\d*)?|[.,]\d+)")
-MONTH_HINT = "Choose a month from 1900-01 to 2199-12, written like 2026-08."
 
 
 def _stripped(text):
@@ -63,32 +60,6 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(self.message) from None
-
-
-class MonthField(StringField):
-    """A month as ``YYYY-MM`` (what ``<input type="month">`` sends); ``.data`` is (year, month)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("render_kw", {"type": "month", "placeholder": "YYYY-MM"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if self.raw:
-            try:
-                parsed = datetime.strptime(self.raw, "%Y-%m")
-            except ValueError:
-                parsed = None
-            if parsed is None or len(self.raw) != 7 or not 1900 <= parsed.year <= 2199:
-                shown = self.raw if len(self.raw) <= 20 else self.raw[:20] + "…"
-                raise ValueError(f"“{shown}” is not a month. {MONTH_HINT}")
-            self.data = (parsed.year, parsed.month)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else month_text(*self.data)
 
 
 class DebtForm(WebForm):
@@ -164,7 +135,7 @@ class PlanForm(WebForm):
         positive=True,
         description="Paid on top of the minimums each month, e.g. 200. Empty: none.",
     )
-    start = MonthField("First month", validators=[Optional()])
+    start = MonthText("First month", validators=[Optional()])
     strategy = SelectField(
         "Plan to show", choices=options(STRATEGY_LABELS.items()), default="avalanche"
     )
