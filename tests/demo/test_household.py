@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from homeledger import tenancy
 from homeledger.demo import build_demo_household
 from homeledger.models import Budget, Commitment, Debt, Owner, SavingsGoal, Transaction
-from homeledger.services import analytics
+from homeledger.services import analytics, debts, goals
 from homeledger.services.periods import budget_month_containing
 from tests.factories import make_user
 
@@ -31,6 +31,16 @@ def test_demo_household_has_five_years_of_realistic_data(session):
         assert session.scalar(select(func.count()).select_from(model)) > 0
     this_month = analytics.period_summary(session, budget_month_containing(TODAY))
     assert this_month.income > 0 and this_month.spending > 0
+    # Goals are being saved for: three complete months of contributions count for each.
+    for status in goals.statuses(session, goals.list_goals(session), TODAY):
+        assert status.recent_average > 0
+        assert status.goal.current_amount >= sum(
+            c.amount for c in goals.contributions(session, status.goal)
+        )
+    # Each debt payment left a balance, down to the balance now.
+    for debt in debts.list_debts(session):
+        history = debts.payments(session, debt)
+        assert history and history[0].balance_after == debt.current_balance
 
 
 def _household(session, user):

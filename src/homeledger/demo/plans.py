@@ -31,7 +31,14 @@ from homeledger.demo.payees import (
     ZIP_PRICE_CENTS,
     ZIP_REPAYMENT_CENTS,
 )
-from homeledger.models.planning import Budget, Commitment, Debt, DebtPayment, SavingsGoal
+from homeledger.models.planning import (
+    Budget,
+    Commitment,
+    Debt,
+    DebtPayment,
+    GoalContribution,
+    SavingsGoal,
+)
 from homeledger.services.debts import fill_balances
 
 
@@ -177,19 +184,27 @@ def add_debts(session: Session, home: Household, owners: dict[str, int], today: 
 
 
 def add_goals(session: Session, saved: int, owners: dict[str, int], today: date) -> None:
-    """Savings goals whose progress shares out what has really been saved (``saved``, cents)."""
+    """Savings goals whose progress shares out what has really been saved (``saved``, cents):
+    an opening amount, then the same sum put in on the 2nd of each of the last six months."""
     goals = [
         ("Emergency fund", 1500000, min(saved // 2, 1350000), None, "Joint"),
         ("Holiday in Japan", 800000, min(saved // 6, 750000), month_start(today, 10), "Joint"),
         ("New car", 2500000, min(saved // 5, 2000000), None, "Alex"),
     ]
+    put_in_on = [d for d in (month_start(today, -k).replace(day=2) for k in range(6)) if d <= today]
     for name, target, current, target_date, owner in goals:
-        session.add(
-            SavingsGoal(
-                name=name,
-                target_amount=money(target),
-                current_amount=money(current),
-                target_date=target_date,
-                owner_id=owners[owner],
-            )
+        goal = SavingsGoal(
+            name=name,
+            target_amount=money(target),
+            current_amount=money(current),
+            target_date=target_date,
+            owner_id=owners[owner],
+        )
+        session.add(goal)
+        session.flush()  # the contributions need its id
+        monthly = current // 20 // 100 * 100  # whole dollars: about a twentieth each month
+        session.add_all(
+            GoalContribution(goal_id=goal.id, date=day, amount=money(monthly))
+            for day in put_in_on
+            if monthly
         )
