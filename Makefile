@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/overview.py
 	$(BIN)/python bench/legacy.py
+	$(BIN)/python bench/payoff.py
 
 lock: $(STAMP)  ## refresh constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
