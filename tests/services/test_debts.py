@@ -71,6 +71,18 @@ def test_a_statement_correction_does_not_rewrite_the_payments_before_it(session,
     ]
 
 
+def test_correcting_the_latest_payment_after_a_statement_keeps_the_balance_it_left(session, alex):
+    card = _card(session)
+    paid = _pay(session, card, date(2026, 9, 28), "100.00")  # leaves 900
+    debts.edit(session, card.id, DebtInput(current_balance=Decimal("917.00")))  # interest added
+    debts.edit_payment(session, card.id, paid.id, PaymentInput(amount=Decimal("90.00")))
+    assert card.current_balance == Decimal("927.00")
+    assert _history(session, card) == [(date(2026, 9, 28), "90.00", "910.00")]
+    debts.edit_payment(session, card.id, paid.id, PaymentInput(date=date(2026, 9, 29)))
+    assert _history(session, card) == [(date(2026, 9, 29), "90.00", "910.00")]
+    assert card.current_balance == Decimal("927.00")
+
+
 def test_a_back_dated_payment_lowers_every_later_balance(session, alex):
     card = _card(session)
     _pay(session, card, date(2026, 9, 1), "100.00")  # leaves 900

@@ -225,12 +225,18 @@ def _without(rows: list[_Row], current: Decimal, gone: _Row) -> tuple[list[_Row]
     return kept, current + gone.amount
 
 
-def _with(rows: list[_Row], current: Decimal, new: _Row) -> tuple[list[_Row], Decimal]:
-    """The history with ``new`` put in by date: it and every later payment owe less."""
+def _with(
+    rows: list[_Row], current: Decimal, new: _Row, latest_start: Decimal | None = None
+) -> tuple[list[_Row], Decimal]:
+    """The history with ``new`` put in by date: it and every later payment owe less.
+
+    Put in last, it starts from the balance now (a correction made before it counts),
+    or from ``latest_start`` when it is the latest payment, edited: a correction made
+    since it was recorded stays after it."""
     before = [r for r in rows if r.key < new.key]
     after = [r for r in rows if r.key > new.key]
     if not after:
-        start = current
+        start = current if latest_start is None else latest_start
     elif before:
         start = before[-1].balance_after
     else:
@@ -251,10 +257,14 @@ def _restate(
     history = payments(session, debt)[::-1]
     rows = [_Row((p.date, p.id), p.amount, p.balance_after) for p in history]
     current = debt.current_balance
+    latest_start = None
     if payment is not None:
-        rows, current = _without(rows, current, next(r for r in rows if r.key[1] == payment.id))
+        gone = next(r for r in rows if r.key[1] == payment.id)
+        if rows[-1] is gone:
+            latest_start = gone.balance_after + gone.amount
+        rows, current = _without(rows, current, gone)
     if new is not None:
-        rows, current = _with(rows, current, new)
+        rows, current = _with(rows, current, new, latest_start)
         if new.balance_after < 0:
             owed = new.balance_after + new.amount
             raise ValidationError({"amount": f"is more than the {owed:.2f} owed at that date"})

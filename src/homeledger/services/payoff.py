@@ -15,10 +15,12 @@ The convention (the API's, the web page's and the mobile app's):
 
 The plan stops when every debt is paid or after ``HORIZON_MONTHS``: a minimum that does
 not cover its interest never pays a debt off, and the plan says so instead of looping.
+Every figure is exact to the cent, however large such a debt grows by then.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -125,6 +127,24 @@ def simulate(
 def _run(debts: Sequence[PlanDebt], strategy: str, extra: Decimal, start: tuple[int, int]) -> Plan:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
+    with localcontext() as context:
+        context.prec = _digits_needed(debts, extra)
+        return _simulate(debts, strategy, extra, start)
+
+
+def _digits_needed(debts: Sequence[PlanDebt], extra: Decimal) -> int:
+    """Enough significant digits for every figure to stay exact to the cent: a balance the
+    minimums do not cover compounds for up to ``HORIZON_MONTHS`` (at 100 % a year, 10^20
+    times), past the 28 digits a Decimal keeps by default."""
+    top_rate = max((max(d.rate, 0) for d in debts), default=Decimal(0))
+    growth = math.ceil(HORIZON_MONTHS * math.log10(1 + float(top_rate) / 1200))
+    largest = max([abs(d.balance) for d in debts] + [abs(extra), Decimal(1)])
+    return 28 + max(largest.adjusted(), 0) + growth + len(debts).bit_length()
+
+
+def _simulate(
+    debts: Sequence[PlanDebt], strategy: str, extra: Decimal, start: tuple[int, int]
+) -> Plan:
     owing = [
         replace(d, balance=d.balance.quantize(CENT), minimum=d.minimum.quantize(CENT))
         for d in debts
