@@ -35,8 +35,6 @@ STRATEGY_LABELS = {
     "minimum": "Minimum payments only",
 }
 HORIZON_MONTHS = 600
-# Digits for the sums: a balance under 10^10 grown for 600 months at 100 % stays under 10^32.
-PRECISION = 60
 ZERO = Decimal("0.00")
 
 
@@ -114,17 +112,7 @@ def target_order(debts: Sequence[PlanDebt], strategy: str) -> list[PlanDebt]:
 def simulate(
     debts: Sequence[PlanDebt], strategy: str, extra: Decimal, start: tuple[int, int]
 ) -> Plan:
-    """Pay ``debts`` down month by month from ``start`` (year, month) under ``strategy``.
-
-    A debt whose minimum does not cover its interest grows for the whole horizon: at
-    100 % a year, 600 months multiply a balance by about 10^21, past the 28 digits of
-    Python's default decimal context, so the sums are done with room to spare.
-    """
-    with localcontext(prec=PRECISION):
-        return _run(debts, strategy, extra, start)
-
-
-def _run(debts: Sequence[PlanDebt], strategy: str, extra: Decimal, start: tuple[int, int]) -> Plan:
+    """Pay ``debts`` down month by month from ``start`` (year, month) under ``strategy``."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}")
     with localcontext() as context:
