@@ -295,3 +295,16 @@ def test_payable_transactions_are_money_out_not_yet_paying_a_debt_newest_first(s
     assert payment.transaction_id == linked
     assert debts.paid_by(session, []) == {}
     assert refund not in [t.id for t in debts.payable_transactions(session)]
+
+
+def test_a_ledger_keeps_at_most_a_hundred_debts(session, alex):
+    for n in range(debts.MAX_DEBTS):
+        _card(session, name=f"Card {n}")
+    session.commit()
+    with pytest.raises(ValidationError) as refused:
+        _card(session, name="One too many")
+    assert "at most 100 debts" in refused.value.fields["debt"]
+    session.rollback()
+    sam = make_user(session, "sam")  # another ledger counts its own
+    with tenancy.acting_as(session, sam.id):
+        assert _card(session).name == "Visa"

@@ -45,6 +45,8 @@ DEBT_TYPE_LABELS = {
     "other": "Other",
 }
 MAX_RATE = Decimal("100")
+# A household has a handful; the plan of each (600 months at worst) grows with the count.
+MAX_DEBTS = 100
 
 
 @dataclass
@@ -130,7 +132,12 @@ def _clean(session: Session, data: DebtInput, existing: Debt | None = None) -> d
 
 
 def create(session: Session, data: DebtInput) -> Debt:
-    row = Debt(**_clean(session, data))
+    values = _clean(session, data)
+    if session.scalar(select(func.count()).select_from(Debt)) >= MAX_DEBTS:
+        raise ValidationError(
+            {"debt": f"a ledger keeps at most {MAX_DEBTS} debts: delete paid-off ones first"}
+        )
+    row = Debt(**values)
     session.add(row)
     session.flush()
     return row
