@@ -255,9 +255,34 @@ def test_deleting_a_goal_needs_its_question_page(session, signed_in, alex, holid
     token = csrf_token_from(_html(page))
     skipped = signed_in.post(question, data={"csrf_token": token})
     assert skipped.status_code == 400 and len(_rows(session, alex, SavingsGoal)) == 1
-    response = signed_in.post(question, data={"csrf_token": token, "confirm": str(holiday)})
+    answer = {"csrf_token": token, "confirm": str(holiday), "confirm_count": "1"}
+    response = signed_in.post(question, data=answer)
     assert response.status_code == 302
     assert _rows(session, alex, SavingsGoal) == [] == _rows(session, alex, GoalContribution)
+
+
+def test_a_goal_delete_asked_before_money_was_put_in_deletes_nothing(session, signed_in, alex):
+    goal_id = _goal(session, alex, name="Bike", target_amount=Decimal("900"))
+    question = f"/goals/{goal_id}/delete"
+    page = signed_in.get(question)
+    assert "It has no contributions" in _text(page)
+    with tenancy.acting_as(session, alex.id):  # meanwhile, in another tab
+        goals.add_contribution(
+            session, goal_id, ContributionInput(date=date(2026, 11, 2), amount=Decimal("40"))
+        )
+        session.commit()
+    stale = signed_in.post(
+        question,
+        data={
+            "csrf_token": csrf_token_from(_html(page)),
+            "confirm": str(goal_id),
+            "confirm_count": "0",
+        },
+    )
+    assert stale.status_code == 400
+    assert "Its 1 contribution goes with it" in _text(stale)
+    assert len(_rows(session, alex, SavingsGoal)) == 1
+    assert len(_rows(session, alex, GoalContribution)) == 1
 
 
 def test_another_ledgers_goal_is_not_found(session, client, auth, alex, holiday):

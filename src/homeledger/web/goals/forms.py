@@ -72,7 +72,9 @@ class ContributionForm(WebForm):
 
 
 class DeleteForm(WebForm):
-    """A question page's answer: the row it asked about, and the button."""
+    """A question page's answer: the row it asked about (and, for a goal, how many
+    contributions it said would go), and the button."""
 
     confirm = HiddenField()
+    confirm_count = HiddenField()
     submit = SubmitField("Delete")

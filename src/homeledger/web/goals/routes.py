@@ -156,14 +156,16 @@ def edit(goal_id: int):
 @bp.route("/<int:goal_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(goal_id: int):
-    """Ask, then (POST carrying this page's answer) delete a goal and its contributions.
-    404 when it is not in this ledger; 400, deleting nothing, for a post that skipped the
-    question."""
+    """Ask, then (POST carrying this page's answer: the goal and its number of
+    contributions) delete a goal and its contributions. 404 when it is not in this ledger;
+    400, deleting nothing, for a post that skipped the question or counted other
+    contributions."""
     goal = goals.get(db.session, goal_id)
+    count = len(goals.contributions(db.session, goal))
     form = DeleteForm()
     back = _back(goal_id)
     if form.validate_on_submit():
-        if form.confirm.data == str(goal.id):
+        if (form.confirm.data, form.confirm_count.data) == (str(goal.id), str(count)):
             name = goal.name
             goals.remove(db.session, goal_id)
             db.session.commit()
@@ -171,8 +173,7 @@ def delete(goal_id: int):
             gone = url_for("goals.show", goal_id=goal_id)
             return redirect(url_for("goals.index") if back == gone else back)
         flash("Confirm the delete on this page first.", "warning")
-    form.confirm.data = str(goal.id)
-    count = len(goals.contributions(db.session, goal))
+    form.confirm.data, form.confirm_count.data = str(goal.id), str(count)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "goals/delete.html", form=form, goal=goal, count=count, back=back

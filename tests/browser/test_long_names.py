@@ -1,0 +1,89 @@
+"""A debt's and a goal's name of 100 characters without a space, and a long lender: the
+lists and the delete questions stay as wide as the screen, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from homeledger import create_app, tenancy
+from homeledger.config import TestConfig
+from homeledger.extensions import db
+from homeledger.services import debts, goals
+from homeledger.services.debts import DebtInput
+from homeledger.services.goals import GoalInput
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytest.importorskip("playwright.sync_api")
+
+NAME = "W" * 100
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, migrated_sqlite_template):
+    path = tmp_path_factory.mktemp("long-names") / "homeledger.db"
+    shutil.copyfile(migrated_sqlite_template, path)
+    app = create_app(TestConfig(f"sqlite:///{path}"))
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as session:
+        alex = make_user(session, "alex")
+        with tenancy.acting_as(session, alex.id):
+            debt = debts.create(
+                session,
+                DebtInput(
+                    name=NAME,
+                    lender="L" * 100,
+                    debt_type="loan",
+                    current_balance=Decimal("50000"),
+                    interest_rate=Decimal("100"),
+                    minimum_payment=Decimal("1"),
+                ),
+            )
+            goal = goals.create(
+                session,
+                GoalInput(name=NAME, target_amount=Decimal("100"), current_amount=Decimal("250")),
+            )
+            session.commit()
+            ids = debt.id, goal.id
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}", ids
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_long_names_stay_on_the_screen(live_server, browser, width):
+    base, (debt_id, goal_id) = live_server
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "alex")
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        with page.expect_navigation():
+            page.click("main form [type=submit]")
+        too_wide = {}
+        for path in ("/debts", f"/debts/{debt_id}/delete", "/goals", f"/goals/{goal_id}/delete"):
+            page.goto(base + path)
+            for panel in page.locator("details:not([open]) > summary").all():
+                if panel.is_visible():
+                    panel.click()  # the chart's figures, as a table
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                too_wide[path] = wide
+        assert too_wide == {}
+    finally:
+        context.close()
