@@ -206,3 +206,11 @@ def test_nothing_to_plan_points_to_adding_a_debt(session, signed_in, alex):
     assert 'href="/debts/new">Add a debt</a>' in html
     assert "chart.umd.min.js" not in html
     assert 'href="/debts/plan"' not in _html(signed_in.get("/debts"))
+
+
+def test_a_balance_growing_past_a_default_decimal_is_still_planned(session, signed_in, alex):
+    """99,999,999.99 at 100 % with a 0.01 minimum grows about 10^21-fold in 50 years."""
+    _debt(session, alex, "Loan shark", "99999999.99", "100", "0.01")
+    response = signed_in.get("/debts/plan?start=2026-01&strategy=minimum")
+    assert response.status_code == 200
+    assert "never paid off at these payments" in _text(_html(response))
