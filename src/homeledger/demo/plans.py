@@ -39,7 +39,7 @@ from homeledger.models.planning import (
     GoalContribution,
     SavingsGoal,
 )
-from homeledger.services.debts import fill_balances
+from homeledger.services.running_balance import fill_balances
 
 
 def add_budgets(

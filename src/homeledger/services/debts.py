@@ -35,6 +35,7 @@ from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.lookup import fetch
 from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.periods import add_months
+from homeledger.services.running_balance import Row, with_payment, without
 
 DEBT_TYPE_LABELS = {
     "credit_card": "Credit card",
@@ -215,63 +216,23 @@ def _clean_payment(
     return values
 
 
-@dataclass
-class _Row:
-    key: tuple[date, int]
-    amount: Decimal
-    balance_after: Decimal
-
-
-def _without(rows: list[_Row], current: Decimal, gone: _Row) -> tuple[list[_Row], Decimal]:
-    """The history with ``gone`` taken out: its amount is owed again from then on."""
-    kept = [
-        _Row(r.key, r.amount, r.balance_after + (gone.amount if r.key > gone.key else 0))
-        for r in rows
-        if r is not gone
-    ]
-    return kept, current + gone.amount
-
-
-def _with(
-    rows: list[_Row], current: Decimal, new: _Row, latest_start: Decimal | None = None
-) -> tuple[list[_Row], Decimal]:
-    """The history with ``new`` put in by date: it and every later payment owe less.
-
-    Put in last, it starts from the balance now (a correction made before it counts),
-    or from ``latest_start`` when it is the latest payment, edited: a correction made
-    since it was recorded stays after it."""
-    before = [r for r in rows if r.key < new.key]
-    after = [r for r in rows if r.key > new.key]
-    if not after:
-        start = current if latest_start is None else latest_start
-    elif before:
-        start = before[-1].balance_after
-    else:
-        start = after[0].balance_after + after[0].amount
-    new.balance_after = start - new.amount
-    moved = [_Row(r.key, r.amount, r.balance_after - new.amount) for r in after]
-    return [*before, new, *moved], current - new.amount
-
-
-def _restate(
-    session: Session, debt: Debt, payment: DebtPayment | None, new: _Row | None
-) -> Decimal:
+def _restate(session: Session, debt: Debt, payment: DebtPayment | None, new: Row | None) -> Decimal:
     """Take ``payment`` out of the history and/or put ``new`` in; store the balances.
 
     Refuses (ValidationError on ``amount``, nothing changed) a payment that would take
     any balance below zero. Returns the new payment's balance after.
     """
     history = payments(session, debt)[::-1]
-    rows = [_Row((p.date, p.id), p.amount, p.balance_after) for p in history]
+    rows = [Row((p.date, p.id), p.amount, p.balance_after) for p in history]
     current = debt.current_balance
     latest_start = None
     if payment is not None:
         gone = next(r for r in rows if r.key[1] == payment.id)
         if rows[-1] is gone:
             latest_start = gone.balance_after + gone.amount
-        rows, current = _without(rows, current, gone)
+        rows, current = without(rows, current, gone)
     if new is not None:
-        rows, current = _with(rows, current, new, latest_start)
+        rows, current = with_payment(rows, current, new, latest_start)
         if new.balance_after < 0:
             owed = new.balance_after + new.amount
             raise ValidationError({"amount": f"is more than the {owed:.2f} owed at that date"})
@@ -290,7 +251,7 @@ def _restate(
 def add_payment(session: Session, debt_id: object, data: PaymentInput) -> DebtPayment:
     debt = get(session, debt_id, lock=True)
     values = _clean_payment(session, data)
-    new = _Row((values["date"], MAX_ID + 1), values["amount"], Decimal(0))  # newest that day
+    new = Row((values["date"], MAX_ID + 1), values["amount"], Decimal(0))  # newest that day
     balance_after = _restate(session, debt, None, new)
     row = DebtPayment(debt_id=debt.id, balance_after=balance_after, **values)
     session.add(row)
@@ -306,7 +267,7 @@ def edit_payment(
     values = _clean_payment(session, data, row)
     day, amount = values.get("date", row.date), values.get("amount", row.amount)
     if (day, amount) != (row.date, row.amount):
-        new = _Row((day, row.id), amount, Decimal(0))
+        new = Row((day, row.id), amount, Decimal(0))
         values["balance_after"] = _restate(session, debt, row, new)
     for name, value in values.items():
         setattr(row, name, value)
@@ -353,15 +314,6 @@ def unlink_transactions(session: Session, transaction_ids) -> None:
         .values(transaction_id=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def fill_balances(current_balance: Decimal, newest_first: Sequence[DebtPayment]) -> None:
-    """Give payments recorded without one (demo data, the old app's) the balance they
-    left, walking back from the balance now."""
-    balance = current_balance
-    for payment in newest_first:
-        payment.balance_after = balance
-        balance += payment.amount
 
 
 # --- the payoff plan --------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import ValidationError
@@ -198,6 +198,15 @@ def attempt(form, change, done, page: str, renames: dict[str, str] | None = None
     db.session.commit()
     flash(done(result), "success")
     return redirect(page if page.startswith("/") else url_for(page))
+
+
+def form_page(form, change, done, back: str, template: str, renames=None, **context):
+    """A page that adds or changes one row: on a valid post, ``attempt`` the change and go
+    ``back``; otherwise show ``template`` with the form (400 after a refused post)."""
+    if form.validate_on_submit() and (saved := attempt(form, change, done, back, renames)):
+        return saved
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form, back=back, **context), status
 
 
 def flash_skipped_rules(skipped: Iterable, run: str) -> None:

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from homeledger.models import Budget, Commitment, Debt, DebtPayment, SavingsGoal
 from homeledger.models.planning import DEBT_TYPES, FREQUENCIES
-from homeledger.services.debts import fill_balances
 from homeledger.services.errors import ServiceError
 from homeledger.services.legacy.values import (
     flag,
@@ -25,6 +24,7 @@ from homeledger.services.legacy.values import (
     rate,
     real_money,
 )
+from homeledger.services.running_balance import fill_balances
 
 
 class _Unusable(ValueError):

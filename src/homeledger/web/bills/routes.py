@@ -26,8 +26,8 @@ from homeledger.web.bills.forms import (
 )
 from homeledger.web.forms import (
     LedgerLists,
-    attempt,
     category_owner_menus,
+    form_page,
     list_url_from,
     optional_id,
     show_errors,
@@ -182,27 +182,20 @@ def _input(form: BillForm) -> CommitmentInput:
     )
 
 
-def _render_form(form: BillForm, bill, back: str):
-    status = 400 if request.method == "POST" else 200  # a post that got here was refused
-    return render_template("bills/form.html", form=form, bill=bill, back=back), status
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """Add a bill. 400 naming every wrong field, nothing written."""
     form = _bill_form(LedgerLists())
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: commitments.create(db.session, _input(form)),
-            lambda bill: f"Added the bill “{bill.name}”.",
-            _back(),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, None, _back())
+    return form_page(
+        form,
+        lambda: commitments.create(db.session, _input(form)),
+        lambda bill: f"Added the bill “{bill.name}”.",
+        _back(),
+        "bills/form.html",
+        _FORM_FIELD,
+        bill=None,
+    )
 
 
 @bp.route("/<int:bill_id>/edit", methods=["GET", "POST"])
@@ -211,17 +204,15 @@ def edit(bill_id: int):
     """Change a bill. 404 when it is not in this ledger; 400 naming every wrong field."""
     bill = commitments.get(db.session, bill_id)
     form = _bill_form(LedgerLists(), bill)
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: commitments.edit(db.session, bill_id, _input(form)),
-            lambda saved: f"Saved the bill “{saved.name}”.",
-            _back(bill_id),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, bill, _back(bill_id))
+    return form_page(
+        form,
+        lambda: commitments.edit(db.session, bill_id, _input(form)),
+        lambda saved: f"Saved the bill “{saved.name}”.",
+        _back(bill_id),
+        "bills/form.html",
+        _FORM_FIELD,
+        bill=bill,
+    )
 
 
 def _switch(bill_id: int, active: bool):

@@ -18,7 +18,7 @@ from homeledger.web.debts.payments import bp as payments_bp
 from homeledger.web.debts.payments import transaction_menu
 from homeledger.web.debts.plan import bp as plan_bp
 from homeledger.web.debts.words import template_words
-from homeledger.web.forms import LedgerLists, active_choices, attempt, list_url_from, optional_id
+from homeledger.web.forms import LedgerLists, active_choices, form_page, list_url_from, optional_id
 
 bp = Blueprint("debts", __name__, url_prefix="/debts")
 bp.register_blueprint(payments_bp)
@@ -88,27 +88,20 @@ def _input(form: DebtForm) -> DebtInput:
     )
 
 
-def _render_form(form: DebtForm, debt, back: str):
-    status = 400 if request.method == "POST" else 200  # a post that got here was refused
-    return render_template("debts/form.html", form=form, debt=debt, back=back), status
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """Add a debt. 400 naming every wrong field, nothing written."""
     form = _debt_form(LedgerLists())
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: debts.create(db.session, _input(form)),
-            lambda debt: f"Added the debt “{debt.name}”.",
-            _back(),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, None, _back())
+    return form_page(
+        form,
+        lambda: debts.create(db.session, _input(form)),
+        lambda debt: f"Added the debt “{debt.name}”.",
+        _back(),
+        "debts/form.html",
+        _FORM_FIELD,
+        debt=None,
+    )
 
 
 @bp.route("/<int:debt_id>/edit", methods=["GET", "POST"])
@@ -117,17 +110,15 @@ def edit(debt_id: int):
     """Change a debt. 404 when it is not in this ledger; 400 naming every wrong field."""
     debt = debts.get(db.session, debt_id)
     form = _debt_form(LedgerLists(), debt)
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: debts.edit(db.session, debt_id, _input(form)),
-            lambda saved: f"Saved the debt “{saved.name}”.",
-            _back(debt_id),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, debt, _back(debt_id))
+    return form_page(
+        form,
+        lambda: debts.edit(db.session, debt_id, _input(form)),
+        lambda saved: f"Saved the debt “{saved.name}”.",
+        _back(debt_id),
+        "debts/form.html",
+        _FORM_FIELD,
+        debt=debt,
+    )
 
 
 @bp.route("/<int:debt_id>/delete", methods=["GET", "POST"])

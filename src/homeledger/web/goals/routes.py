@@ -19,6 +19,7 @@ from homeledger.web.forms import (
     active_choices,
     attempt,
     current_ledger,
+    form_page,
     list_url_from,
     optional_id,
 )
@@ -111,27 +112,20 @@ def _input(form: GoalForm) -> GoalInput:
     )
 
 
-def _render_form(form: GoalForm, goal, back: str):
-    status = 400 if request.method == "POST" else 200  # a post that got here was refused
-    return render_template("goals/form.html", form=form, goal=goal, back=back), status
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """Add a goal. 400 naming every wrong field, nothing written."""
     form = _goal_form()
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: goals.create(db.session, _input(form)),
-            lambda goal: f"Added the goal “{goal.name}”.",
-            _back(),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, None, _back())
+    return form_page(
+        form,
+        lambda: goals.create(db.session, _input(form)),
+        lambda goal: f"Added the goal “{goal.name}”.",
+        _back(),
+        "goals/form.html",
+        _FORM_FIELD,
+        goal=None,
+    )
 
 
 @bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -140,17 +134,15 @@ def edit(goal_id: int):
     """Change a goal. 404 when it is not in this ledger; 400 naming every wrong field."""
     goal = goals.get(db.session, goal_id)
     form = _goal_form(goal)
-    if form.validate_on_submit() and (
-        done := attempt(
-            form,
-            lambda: goals.edit(db.session, goal_id, _input(form)),
-            lambda saved: f"Saved the goal “{saved.name}”.",
-            _back(goal_id),
-            _FORM_FIELD,
-        )
-    ):
-        return done
-    return _render_form(form, goal, _back(goal_id))
+    return form_page(
+        form,
+        lambda: goals.edit(db.session, goal_id, _input(form)),
+        lambda saved: f"Saved the goal “{saved.name}”.",
+        _back(goal_id),
+        "goals/form.html",
+        _FORM_FIELD,
+        goal=goal,
+    )
 
 
 @bp.route("/<int:goal_id>/delete", methods=["GET", "POST"])
