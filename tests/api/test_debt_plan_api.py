@@ -197,3 +197,15 @@ def test_bad_plan_parameters_are_422_naming_them(client, alex, two_debts, query,
     response = client.get(PLAN + query, headers=alex)
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["fields"]
+
+
+def test_a_warning_says_its_kind_and_figures(client, alex):
+    body = {"name": "Payday", "current_balance": "1000.00", "interest_rate": "30"}
+    assert (
+        client.post(URL, headers=alex, json=body | {"minimum_payment": "20.00"}).status_code == 201
+    )
+    plan = _plan(client, alex, "?strategy=minimum&start=2026-01")
+    assert sorted((w["kind"], w["minimum"], w["interest"]) for w in plan["warnings"]) == [
+        ("interest_not_covered", "20.00", "25.00"),
+        ("never_paid_off", None, None),
+    ]

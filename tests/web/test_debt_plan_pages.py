@@ -149,7 +149,7 @@ def test_warnings_say_which_debt_is_never_paid_off(session, signed_in, alex):
     html = _html(signed_in.get("/debts/plan?start=2026-01&strategy=minimum"))
     warnings = _text(re.search(r'data-testid="warnings".*?</div>', html, re.S).group(0))
     assert (
-        "Payday: the minimum payment (20.00) does not cover the monthly interest (25.00)"
+        "Payday: the minimum payment ($20.00) does not cover the monthly interest ($25.00)"
         in warnings
     )
     assert "Family has no minimum payment, so only extra money pays it off" in warnings

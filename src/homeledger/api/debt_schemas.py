@@ -220,6 +220,15 @@ class PlanDebtSchema(Schema):
 class PlanWarningSchema(Schema):
     debt_id = fields.Integer(required=True)
     message = fields.String(required=True)
+    kind = fields.String(
+        metadata={
+            "description": "`interest_not_covered` (with `minimum` and the first month's "
+            "`interest`) or `never_paid_off`.",
+            "enum": ["interest_not_covered", "never_paid_off"],
+        }
+    )
+    minimum = MoneyField(allow_none=True)
+    interest = MoneyField(allow_none=True)
 
 
 _RULES = (

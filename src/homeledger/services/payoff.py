@@ -71,8 +71,14 @@ class DebtOutcome:
 
 @dataclass(frozen=True)
 class PlanWarning:
+    """Something to know about a debt in the plan. ``kind``: ``never_paid_off``, or
+    ``interest_not_covered`` with the ``minimum`` and the first month's ``interest``."""
+
     debt_id: int
     message: str
+    kind: str = "never_paid_off"
+    minimum: Decimal | None = None
+    interest: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -223,5 +229,7 @@ def _interest_warnings(debts: Sequence[PlanDebt]) -> list[PlanWarning]:
                 f"{debt.name}: the minimum payment ({debt.minimum:.2f}) does not cover the "
                 f"monthly interest ({first:.2f}); at minimum payments the balance never falls"
             )
-        warnings.append(PlanWarning(debt.debt_id, message))
+        warnings.append(
+            PlanWarning(debt.debt_id, message, "interest_not_covered", debt.minimum, first)
+        )
     return warnings

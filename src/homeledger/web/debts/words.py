@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from homeledger.services.debts import DEBT_TYPE_LABELS
+from homeledger.web.formats import format_money
 from homeledger.web.forms import current_ledger
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -32,6 +33,24 @@ def month_words(month: str | None) -> str:
     return f"{_MONTHS[int(number) - 1]} {year}"
 
 
+def warning(item, names: dict, currency: str) -> str:
+    """A plan's warning in the ledger's money: what is wrong with which debt."""
+    name = names[item.debt_id].name if item.debt_id in names else f"Debt {item.debt_id}"
+    if item.kind != "interest_not_covered":
+        return f"{name}: never paid off at these payments; after 50 years it is still owed."
+    interest = format_money(item.interest, currency)
+    if not item.minimum:
+        return f"{name} has no minimum payment, so " + (
+            f"nothing covers its interest ({interest} a month)."
+            if item.interest
+            else "only extra money pays it off."
+        )
+    return (
+        f"{name}: the minimum payment ({format_money(item.minimum, currency)}) does not cover "
+        f"the monthly interest ({interest}); at minimum payments the balance never falls."
+    )
+
+
 def state(debt) -> str:
     if not debt.is_active:
         return "Paused"
@@ -47,6 +66,7 @@ def template_words() -> dict:
         "percent": percent,
         "ordinal": ordinal,
         "month_words": month_words,
+        "plan_warning": warning,
         "debt_state": state,
         "debt_type": type_label,
     }
