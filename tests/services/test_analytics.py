@@ -11,7 +11,7 @@ from homeledger.services.periods import budget_month, budget_month_containing
 from tests.factories import add_transactions, make_user
 
 
-def test_period_summary_counts_income_and_spending_but_not_transfers(session):
+def test_period_summary_nets_refunds_and_reversals_and_leaves_out_transfers(session):
     alex = make_user(session, "alex")
     add_transactions(
         session,
@@ -21,6 +21,8 @@ def test_period_summary_counts_income_and_spending_but_not_transfers(session):
             (date(2026, 3, 2), "Rent", "-1500.00", "Housing"),
             (date(2026, 3, 3), "Coffee", "-4.10", None),
             (date(2026, 3, 4), "To savings", "-500.00", "Transfers"),
+            (date(2026, 3, 5), "Groceries refund", "15.00", "Groceries"),
+            (date(2026, 3, 6), "Salary reversed", "-20.00", "Salary"),
             (date(2026, 3, 31), "Refund", "20.20", "Other Income"),
             (date(2026, 4, 1), "Next month", "-99.00", "Groceries"),
         ],
@@ -29,11 +31,13 @@ def test_period_summary_counts_income_and_spending_but_not_transfers(session):
 
     summary = analytics.period_summary(session, budget_month(2026, 3))
 
-    assert summary.income == Decimal("4020.20")
-    assert summary.spending == Decimal("1504.10")
-    assert summary.net == Decimal("2516.10")
-    assert summary.savings_rate == Decimal("62.6")
-    assert summary.transaction_count == 4
+    # A refund lowers spending and a reversal lowers income (they used to count as income
+    # and as spending): income 4000.00 - 20.00 + 20.20, spending 1500.00 + 4.10 - 15.00.
+    assert summary.income == Decimal("4000.20")
+    assert summary.spending == Decimal("1489.10")
+    assert summary.net == Decimal("2511.10")
+    assert summary.savings_rate == Decimal("62.8")
+    assert summary.transaction_count == 6
 
 
 def test_a_month_starting_on_the_15th_takes_the_right_days(session):
@@ -74,6 +78,8 @@ def test_trend_and_top_categories(session):
             (date(2026, 3, 5), "Mar food", "-50.00", "Groceries"),
             (date(2026, 3, 6), "Mar rent", "-900.00", "Housing"),
             (date(2026, 3, 7), "Mar ???", "-5.00", None),
+            (date(2026, 3, 8), "Mar food refund", "10.00", "Groceries"),
+            (date(2026, 3, 9), "Pay reversed", "-70.00", "Salary"),
         ],
     )
     tenancy.set_ledger(session, alex.id)
@@ -83,9 +89,10 @@ def test_trend_and_top_categories(session):
     top = analytics.spending_by_category(session, march)
 
     assert [m.period.month for m in months] == [1, 2, 3]
-    assert [m.spending for m in months] == [Decimal("100.00"), 0, Decimal("955.00")]
+    # The refund nets against groceries; the reversed pay is less income, not spending.
+    assert [m.spending for m in months] == [Decimal("100.00"), 0, Decimal("945.00")]
     assert top == [
         ("Housing", Decimal("900.00")),
-        ("Groceries", Decimal("50.00")),
+        ("Groceries", Decimal("40.00")),
         ("Uncategorised", Decimal("5.00")),
     ]

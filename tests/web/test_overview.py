@@ -26,7 +26,8 @@ def test_overview_shows_this_months_income_spending_and_net(session, client, aut
         alex,
         [
             (today.replace(day=1), "Salary", "4200.00", "Salary"),
-            (today.replace(day=1), "Rent", "-1850.50", "Housing"),
+            (today.replace(day=1), "Rent", "-1900.50", "Housing"),
+            (today.replace(day=1), "Rent refund", "50.00", "Housing"),
             (today.replace(day=1) - timedelta(days=1), "Last month", "-999.00", "Groceries"),
         ],
     )
@@ -36,7 +37,7 @@ def test_overview_shows_this_months_income_spending_and_net(session, client, aut
     html = client.get("/").get_data(as_text=True)
 
     assert _figure(html, "income") == "$4,200.00"
-    assert _figure(html, "spending") == "$1,850.50"
+    assert _figure(html, "spending") == "$1,850.50"  # the refund nets against the rent
     assert _figure(html, "net") == "$2,349.50"
     assert "Sam&#39;s pay" not in html and "77,777" not in html
     assert "Rent" in html

@@ -1,11 +1,26 @@
-"""Income, spending and net for a ledger, aggregated in SQL (exact: integer cents)."""
+"""Income, spending and net for a ledger, aggregated in SQL (exact: integer cents).
+
+**The rule** — one place, reused by every aggregate (the overview, the analytics API):
+
+* transfers (categories of type ``transfer``) are neither income nor spending;
+* ``income`` is the sum of the amounts in income categories (net: a reversal lowers it)
+  plus the positive uncategorised amounts;
+* ``spending`` is minus the sum of the amounts in expense categories (net: a refund
+  lowers it) plus minus the negative uncategorised amounts.
+
+So ``net = income - spending`` is the sum of every amount that is not a transfer, and
+one expense category's spending is minus the sum of its rows: what the transaction list
+shows as the net of that category, negated. A category holding only refunds has negative
+spending. (Budgets' ``spent_of`` and the list's ``transactions.totals`` keep their own,
+documented notions.)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
@@ -14,12 +29,38 @@ from homeledger.services.periods import Period
 ZERO = Decimal("0.00")
 
 
+def income_sum(amount=Transaction.amount, kind=Category.type, category_id=Transaction.category_id):
+    """SQL: the income of a group of rows (``kind`` is the row's category type, from an
+    outer join of Category), by the rule above. Zero for a group with none."""
+    uncategorised_in = and_(category_id.is_(None), amount > 0)
+    return func.coalesce(
+        func.sum(case((kind == "income", amount), (uncategorised_in, amount), else_=ZERO)), ZERO
+    )
+
+
+def spending_sum(
+    amount=Transaction.amount, kind=Category.type, category_id=Transaction.category_id
+):
+    """SQL: the spending of a group of rows by the rule above, a positive amount when money
+    left the household; negative when refunds outweigh purchases (a refunds-only category)."""
+    uncategorised_out = and_(category_id.is_(None), amount < 0)
+    return func.coalesce(
+        func.sum(case((kind == "expense", -amount), (uncategorised_out, -amount), else_=ZERO)),
+        ZERO,
+    )
+
+
+def counted(kind=Category.type, category_id=Transaction.category_id):
+    """SQL condition: the row is income or spending (not a transfer)."""
+    return or_(category_id.is_(None), kind != "transfer")
+
+
 @dataclass(frozen=True)
-class PeriodSummary:
-    period: Period
-    income: Decimal
-    spending: Decimal  # a positive number: money that left the household
-    transaction_count: int
+class Figures:
+    """Income and spending of a group of rows, by the rule."""
+
+    income: Decimal = ZERO
+    spending: Decimal = ZERO  # positive: money that left the household
 
     @property
     def net(self) -> Decimal:
@@ -27,33 +68,27 @@ class PeriodSummary:
 
     @property
     def savings_rate(self) -> Decimal | None:
-        """Share of income kept, in percent; None when there was no income."""
+        """Share of income kept, in percent, one decimal; None when income is not positive."""
         if self.income <= 0:
             return None
         return (self.net * 100 / self.income).quantize(Decimal("0.1"))
 
 
-def _not_transfer():
-    """Transfers between the household's own accounts are neither income nor spending."""
-    transfer_ids = select(Category.id).where(Category.type == "transfer")
-    return Transaction.category_id.is_(None) | Transaction.category_id.not_in(transfer_ids)
+@dataclass(frozen=True)
+class PeriodSummary(Figures):
+    period: Period | None = None
+    transaction_count: int = 0
 
 
 def period_summary(session: Session, period: Period) -> PeriodSummary:
-    """Income, spending and count of the acting ledger's transactions in one period."""
-    income = func.sum(case((Transaction.amount > 0, Transaction.amount)))
-    outgoing = func.sum(case((Transaction.amount < 0, Transaction.amount)))
+    """Income, spending (by the rule) and count of the acting ledger's non-transfer
+    transactions in one period."""
     row = session.execute(
-        select(income, outgoing, func.count(Transaction.id)).where(
-            Transaction.date >= period.start, Transaction.date < period.end, _not_transfer()
-        )
+        select(income_sum(), spending_sum(), func.count(Transaction.id))
+        .outerjoin(Category, Category.id == Transaction.category_id)
+        .where(Transaction.date >= period.start, Transaction.date < period.end, counted())
     ).one()
-    return PeriodSummary(
-        period=period,
-        income=row[0] or ZERO,
-        spending=-(row[1] or ZERO),
-        transaction_count=row[2],
-    )
+    return PeriodSummary(income=row[0], spending=row[1], period=period, transaction_count=row[2])
 
 
 def trend(session: Session, latest: Period, months: int, start_day: int) -> list[PeriodSummary]:
@@ -93,20 +128,21 @@ def recent_transactions(session: Session, limit: int = 10) -> list[RecentTransac
 def spending_by_category(
     session: Session, period: Period, limit: int = 8
 ) -> list[tuple[str, Decimal]]:
-    """The period's biggest spending categories, largest first (positive amounts)."""
-    total = func.sum(Transaction.amount)
+    """The period's biggest spending categories by the rule (expense categories and
+    uncategorised), largest first; only those with spending above zero."""
+    spending = spending_sum()
     name = func.coalesce(Category.name, "Uncategorised")
     rows = session.execute(
-        select(name, total)
+        select(name, spending)
         .outerjoin(Category, Category.id == Transaction.category_id)
         .where(
             Transaction.date >= period.start,
             Transaction.date < period.end,
-            Transaction.amount < 0,
-            _not_transfer(),
+            or_(Transaction.category_id.is_(None), Category.type == "expense"),
         )
         .group_by(name)
-        .order_by(total)
+        .having(spending > 0)
+        .order_by(spending.desc(), name)
         .limit(limit)
     )
-    return [(label, -amount) for label, amount in rows]
+    return [(label, amount) for label, amount in rows]
