@@ -37,6 +37,7 @@ class HomeledgerApi(Api):
 
 def install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
+        analytics,
         auth,
         budget_advice,
         budgets,
@@ -86,6 +87,7 @@ def install(app: Flask) -> HomeledgerApi:
         commitments,
         debts,
         goals,
+        analytics,
     )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
