@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/overview.py
+	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/legacy.py
 	$(BIN)/python bench/payoff.py
 
