@@ -3,7 +3,7 @@ by category, by owner, top payees and a comparison of two months.
 
 Every figure follows the rule in ``services/analytics.py`` (transfers left out; refunds
 lower spending, reversals lower income). Months are the ledger's budgeting months; rows
-are grouped into them in SQL by a ``CASE`` over the months' date ranges (the same SQL on
+are grouped into them in SQL by nested ``CASE``s over the months' start dates (the same SQL on
 SQLite and PostgreSQL), under ``WHERE date BETWEEN`` the first start and the last day so
 the date index is used. Filters are the transaction list's own ``TransactionFilter``:
 what a report shows for a category and month is what the list shows under that filter.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Integer, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
@@ -57,10 +57,15 @@ def _conditions(session: Session, criteria: TransactionFilter, periods: list[Per
     return within.in_ledger(session).conditions()
 
 
-def _month_index(periods: list[Period]):
-    """SQL: which of ``periods`` a row's date falls in (0 for the first)."""
+def _month_index(periods: list[Period], first: int = 0):
+    """SQL: which of ``periods`` a row's date falls in (0 for the first), for rows within
+    them: a binary search of CASEs, so a row meets 7 comparisons in 120 months, not 120."""
+    if len(periods) == 1:
+        return literal(first, Integer)
+    middle = len(periods) // 2
     return case(
-        *((Transaction.date.between(p.start, p.last_day), i) for i, p in enumerate(periods))
+        (Transaction.date < periods[middle].start, _month_index(periods[:middle], first)),
+        else_=_month_index(periods[middle:], first + middle),
     )
 
 
