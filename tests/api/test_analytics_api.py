@@ -198,6 +198,8 @@ def test_an_empty_ledger_is_zeros(client, session):
     [
         ("summary", {"month": "2026-13"}, "month"),
         ("summary", {"month": "March"}, "month"),
+        ("summary", {"month": "1900-01"}, "month"),
+        ("summary", {"month": "2200-01"}, "month"),
         ("summary", {"owner_id": 2**31}, "owner_id"),
         ("income-statement", {"from": "2026-05", "to": "2026-04"}, "from"),
         ("income-statement", {"from": "2016-01", "to": "2026-01"}, "to"),

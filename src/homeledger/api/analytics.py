@@ -23,6 +23,7 @@ from homeledger.api.security import documented
 from homeledger.extensions import db
 from homeledger.services import analytics_reports as reports
 from homeledger.services.analytics import Figures
+from homeledger.services.errors import ValidationError
 from homeledger.services.periods import add_months
 from homeledger.services.transactions import TransactionFilter
 
@@ -73,6 +74,8 @@ def _rated(period, figures: Figures) -> dict:
 def summary(args):
     """A month's income, spending, net and savings rate, beside the month before's."""
     month = args.get("month") or _this_month()
+    if month <= (1900, 1):  # the month before it is out of the ledger's range
+        raise ValidationError({"month": "choose a month between 1900-02 and 2199-12"})
     periods = reports.months_between(db.session, add_months(*month, -1), month)
     previous, current = reports.figures_by_month(db.session, _criteria(args), periods)
     return {**_rated(periods[1], current), "previous": _rated(periods[0], previous)}
