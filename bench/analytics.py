@@ -15,14 +15,14 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench_databases import benchmark_databases
-from sqlalchemy import create_engine, insert, select
+from bench_databases import insert_transactions, new_ledger, run_everywhere, timed
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from homeledger import migrate, tenancy
-from homeledger.models import Category, Transaction
-from homeledger.services import accounts, categories, passwords
+from homeledger.models import Category
 from homeledger.services import analytics_reports as reports
+from homeledger.services import categories
 from homeledger.services.periods import add_months
 from homeledger.services.transactions import TransactionFilter
 
@@ -30,8 +30,7 @@ ROWS_PER_USER = 100_000
 
 
 def _fill(session: Session, username: str, rng: random.Random) -> int:
-    user = accounts.create_user(session, username, "benchmark passphrase")
-    tenancy.set_ledger(session, user.id)
+    user_id = new_ledger(session, username)
     categories.add_owners(session, ["Alex", "Sam"])
     owners = [o.id for o in categories.list_owners(session)] + [None]
     category_ids = [*session.scalars(select(Category.id)), None]
@@ -47,19 +46,8 @@ def _fill(session: Session, username: str, rng: random.Random) -> int:
         }
         for _ in range(ROWS_PER_USER)
     ]
-    for i in range(0, len(rows), 5000):
-        session.execute(insert(Transaction), rows[i : i + 5000])
-    session.commit()
-    return user.id
-
-
-def _timed(label: str, fn, repeat: int = 5) -> None:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    print(f"  {label:<42} {best * 1000:8.1f} ms (best of {repeat})")
+    insert_transactions(session, rows)
+    return user_id
 
 
 def run(url: str, label: str) -> None:
@@ -83,31 +71,28 @@ def run(url: str, label: str) -> None:
         def summary():
             reports.figures_by_month(session, every, year[-2:])
 
-        _timed("summary (this month and the one before)", summary)
-        _timed(
+        timed("summary (this month and the one before)", summary)
+        timed(
             "income statement (12 months)",
             lambda: reports.figures_by_month(session, every, year),
         )
-        _timed(
+        timed(
             "income statement (120 months)",
             lambda: reports.figures_by_month(session, every, ten_years),
         )
-        _timed(
+        timed(
             "spending by category (12 months)",
             lambda: reports.spending_by_category(session, every, year),
         )
-        _timed("by owner (12 months)", lambda: reports.by_owner(session, every, year))
-        _timed("top payees (12 months)", lambda: reports.top_payees(session, every, year))
-        _timed("compare (previous)", lambda: reports.compare(session, every, month))
-        _timed("compare (last year)", lambda: reports.compare(session, every, month, "last_year"))
+        timed("by owner (12 months)", lambda: reports.by_owner(session, every, year))
+        timed("top payees (12 months)", lambda: reports.top_payees(session, every, year))
+        timed("compare (previous)", lambda: reports.compare(session, every, month))
+        timed("compare (last year)", lambda: reports.compare(session, every, month, "last_year"))
     engine.dispose()
 
 
 def main() -> None:
-    passwords.configure(1, 8, 1)  # account creation is not what is measured
-    tenancy.install()
-    for label, url in benchmark_databases():
-        run(url, label)
+    run_everywhere(run)
 
 
 if __name__ == "__main__":

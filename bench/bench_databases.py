@@ -1,17 +1,23 @@
-"""The databases a benchmark runs on: a temporary SQLite file, then a throwaway PostgreSQL
-database when HOMELEDGER_TEST_DATABASE_URL names a server (dropped afterwards)."""
+"""What the benchmarks share: the databases they run on (a temporary SQLite file, then a
+throwaway PostgreSQL database when HOMELEDGER_TEST_DATABASE_URL names a server, dropped
+afterwards), a user's ledger filled in bulk, and a timer that prints the best of a few runs."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from homeledger import tenancy
 from homeledger.config import normalise_database_url
+from homeledger.models import Transaction
+from homeledger.services import accounts, passwords
 
 
 def benchmark_databases() -> Iterator[tuple[str, str]]:
@@ -33,3 +39,33 @@ def benchmark_databases() -> Iterator[tuple[str, str]]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def run_everywhere(run: Callable[[str, str], None]) -> None:
+    """``run(url, label)`` on each database; creating accounts is not what is measured."""
+    passwords.configure(1, 8, 1)
+    tenancy.install()
+    for label, url in benchmark_databases():
+        run(url, label)
+
+
+def new_ledger(session: Session, username: str) -> int:
+    """A new user, acting as their ledger; their id."""
+    user = accounts.create_user(session, username, "benchmark passphrase")
+    tenancy.set_ledger(session, user.id)
+    return user.id
+
+
+def insert_transactions(session: Session, rows: list[dict]) -> None:
+    for i in range(0, len(rows), 5000):
+        session.execute(insert(Transaction), rows[i : i + 5000])
+    session.commit()
+
+
+def timed(label: str, fn, repeat: int = 5) -> None:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    print(f"  {label:<42} {best * 1000:8.1f} ms (best of {repeat})")
