@@ -96,3 +96,30 @@ def test_trend_and_top_categories(session):
         ("Groceries", Decimal("40.00")),
         ("Uncategorised", Decimal("5.00")),
     ]
+    # Every category fits: nothing else to show. With two lines, the rest is one more,
+    # and the lines add up to the month's spending.
+    assert analytics.where_it_went(session, march, months[-1].spending) == top
+    assert analytics.where_it_went(session, march, months[-1].spending, limit=2) == [
+        ("Housing", Decimal("900.00")),
+        ("Groceries", Decimal("40.00")),
+        ("Everything else", Decimal("5.00")),
+    ]
+
+
+def test_a_refunds_only_category_shows_as_a_negative_rest_so_the_lines_add_up(session):
+    alex = make_user(session, "alex")
+    add_transactions(
+        session,
+        alex,
+        [
+            (date(2026, 3, 6), "Mar rent", "-900.00", "Housing"),
+            (date(2026, 3, 7), "Returned jacket", "30.00", "Shopping"),  # nothing bought
+        ],
+    )
+    tenancy.set_ledger(session, alex.id)
+    march = budget_month(2026, 3)
+    spending = analytics.period_summary(session, march).spending
+    lines = analytics.where_it_went(session, march, spending)
+    assert spending == Decimal("870.00")
+    assert lines == [("Housing", Decimal("900.00")), ("Everything else", Decimal("-30.00"))]
+    assert sum(amount for _, amount in lines) == spending

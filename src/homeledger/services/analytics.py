@@ -146,3 +146,17 @@ def spending_by_category(
         .limit(limit)
     )
     return [(label, amount) for label, amount in rows]
+
+
+EVERYTHING_ELSE = "Everything else"
+
+
+def where_it_went(
+    session: Session, period: Period, spending: Decimal, limit: int = 8
+) -> list[tuple[str, Decimal]]:
+    """The period's biggest spending categories and, when they do not make up the
+    period's ``spending`` on their own, an "Everything else" line with the rest (the
+    smaller categories, less any refunds-only ones), so the lines add up to the total."""
+    top = spending_by_category(session, period, limit)
+    rest = spending - sum((amount for _, amount in top), ZERO)
+    return [*top, (EVERYTHING_ELSE, rest)] if rest else top

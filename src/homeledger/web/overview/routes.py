@@ -24,6 +24,6 @@ def index():
         "overview/index.html",
         summary=months[-1],
         months=months,
-        top_categories=analytics.spending_by_category(db.session, period),
+        top_categories=analytics.where_it_went(db.session, period, months[-1].spending),
         recent=analytics.recent_transactions(db.session, 10),
     )
