@@ -200,13 +200,30 @@ def attempt(form, change, done, page: str, renames: dict[str, str] | None = None
     return redirect(page if page.startswith("/") else url_for(page))
 
 
+def shown_status() -> int:
+    """A page shown again after a post was refused answers 400; a page looked at, 200."""
+    return 400 if request.method == "POST" else 200
+
+
 def form_page(form, change, done, back: str, template: str, renames=None, **context):
     """A page that adds or changes one row: on a valid post, ``attempt`` the change and go
     ``back``; otherwise show ``template`` with the form (400 after a refused post)."""
     if form.validate_on_submit() and (saved := attempt(form, change, done, back, renames)):
         return saved
-    status = 400 if request.method == "POST" else 200
-    return render_template(template, form=form, back=back, **context), status
+    return render_template(template, form=form, back=back, **context), shown_status()
+
+
+def confirmed(form, action: str = "delete", **answer: object) -> bool:
+    """Whether a post carries the answer its question page showed: each hidden field of
+    ``answer`` as given there (the row asked about, the count it said would go). A post
+    without it is told to confirm first; the fields are set for the page to show."""
+    if form.validate_on_submit():
+        if all(getattr(form, name).data == str(value) for name, value in answer.items()):
+            return True
+        flash(f"Confirm the {action} on this page first.", "warning")
+    for name, value in answer.items():
+        getattr(form, name).data = str(value)
+    return False
 
 
 def flash_skipped_rules(skipped: Iterable, run: str) -> None:

@@ -27,10 +27,12 @@ from homeledger.web.bills.forms import (
 from homeledger.web.forms import (
     LedgerLists,
     category_owner_menus,
+    confirmed,
     form_page,
     list_url_from,
     optional_id,
     show_errors,
+    shown_status,
 )
 
 bp = Blueprint("bills", __name__, url_prefix="/bills")
@@ -251,18 +253,14 @@ def delete(bill_id: int):
     bill = commitments.get(db.session, bill_id)
     form = DeleteForm()
     back = _back(bill_id)
-    if form.validate_on_submit():
-        if form.confirm.data == str(bill.id):
-            name = bill.name
-            commitments.remove(db.session, bill_id)
-            db.session.commit()
-            flash(f"Deleted the bill “{name}”. Its past payments stay in your transactions.")
-            gone = url_for("bills.history", bill_id=bill_id)
-            return redirect(url_for("bills.index") if back == gone else back)
-        flash("Confirm the delete on this page first.", "warning")
-    form.confirm.data = str(bill.id)
-    status = 400 if request.method == "POST" else 200
-    return render_template("bills/delete.html", form=form, bill=bill, back=back), status
+    if confirmed(form, confirm=bill.id):
+        name = bill.name
+        commitments.remove(db.session, bill_id)
+        db.session.commit()
+        flash(f"Deleted the bill “{name}”. Its past payments stay in your transactions.")
+        gone = url_for("bills.history", bill_id=bill_id)
+        return redirect(url_for("bills.index") if back == gone else back)
+    return render_template("bills/delete.html", form=form, bill=bill, back=back), shown_status()
 
 
 # --- payment history ------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from homeledger.services import debts
 from homeledger.services.debts import PaymentInput
 from homeledger.web.debts.forms import DeleteForm, FromTransactionForm, PaymentForm
 from homeledger.web.formats import format_date, format_money
-from homeledger.web.forms import attempt, current_ledger, optional_id, options
+from homeledger.web.forms import (
+    attempt,
+    confirmed,
+    current_ledger,
+    optional_id,
+    options,
+    shown_status,
+)
 
 bp = Blueprint("payments", __name__, url_prefix="/<int:debt_id>/payments")
 
@@ -153,24 +160,21 @@ def delete(debt_id: int, payment_id: int):
     debt = debts.get(db.session, debt_id)
     payment = debts.get_payment(db.session, debt, payment_id)
     form = DeleteForm()
-    if form.validate_on_submit():
-        if form.confirm.data == str(payment.id):
-            amount = payment.amount
-            balance = debts.remove_payment(db.session, debt_id, payment_id)
-            db.session.commit()
-            currency = current_ledger().currency
-            flash(
-                f"Deleted the payment of {format_money(amount, currency)}: "
-                f"{debt.name} now owes {format_money(balance, currency)}.",
-                "success",
-            )
-            return redirect(_debt_page(debt_id))
-        flash("Confirm the delete on this page first.", "warning")
-    form.confirm.data = str(payment.id)
+    if confirmed(form, confirm=payment.id):
+        amount = payment.amount
+        balance = debts.remove_payment(db.session, debt_id, payment_id)
+        db.session.commit()
+        currency = current_ledger().currency
+        flash(
+            f"Deleted the payment of {format_money(amount, currency)}: "
+            f"{debt.name} now owes {format_money(balance, currency)}.",
+            "success",
+        )
+        return redirect(_debt_page(debt_id))
     later = [
         p for p in debts.payments(db.session, debt) if (p.date, p.id) > (payment.date, payment.id)
     ]
-    status = 400 if request.method == "POST" else 200
+    status = shown_status()
     return render_template(
         "debts/payment_delete.html",
         form=form,

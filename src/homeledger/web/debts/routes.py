@@ -18,7 +18,15 @@ from homeledger.web.debts.payments import bp as payments_bp
 from homeledger.web.debts.payments import transaction_menu
 from homeledger.web.debts.plan import bp as plan_bp
 from homeledger.web.debts.words import template_words
-from homeledger.web.forms import LedgerLists, active_choices, form_page, list_url_from, optional_id
+from homeledger.web.forms import (
+    LedgerLists,
+    active_choices,
+    confirmed,
+    form_page,
+    list_url_from,
+    optional_id,
+    shown_status,
+)
 
 bp = Blueprint("debts", __name__, url_prefix="/debts")
 bp.register_blueprint(payments_bp)
@@ -131,21 +139,17 @@ def delete(debt_id: int):
     count = debts.payment_counts(db.session).get(debt.id, 0)
     form = DeleteForm()
     back = _back(debt_id)
-    if form.validate_on_submit():
-        if (form.confirm.data, form.confirm_count.data) == (str(debt.id), str(count)):
-            name = debt.name
-            debts.remove(db.session, debt_id)
-            db.session.commit()
-            gone = f" and its {count} payment{'' if count == 1 else 's'}" if count else ""
-            flash(f"Deleted the debt “{name}”{gone}.", "success")
-            page = url_for("debts.show", debt_id=debt_id)
-            return redirect(url_for("debts.index") if back == page else back)
-        flash("Confirm the delete on this page first.", "warning")
-    form.confirm.data, form.confirm_count.data = str(debt.id), str(count)
-    status = 400 if request.method == "POST" else 200
+    if confirmed(form, confirm=debt.id, confirm_count=count):
+        name = debt.name
+        debts.remove(db.session, debt_id)
+        db.session.commit()
+        gone = f" and its {count} payment{'' if count == 1 else 's'}" if count else ""
+        flash(f"Deleted the debt “{name}”{gone}.", "success")
+        page = url_for("debts.show", debt_id=debt_id)
+        return redirect(url_for("debts.index") if back == page else back)
     return render_template(
         "debts/delete.html", form=form, debt=debt, count=count, back=back
-    ), status
+    ), shown_status()
 
 
 # --- a debt's page ----------------------------------------------------------------------------

@@ -18,10 +18,12 @@ from homeledger.web.formats import format_money
 from homeledger.web.forms import (
     active_choices,
     attempt,
+    confirmed,
     current_ledger,
     form_page,
     list_url_from,
     optional_id,
+    shown_status,
 )
 from homeledger.web.goals.forms import ContributionForm, DeleteForm, GoalForm
 
@@ -156,20 +158,16 @@ def delete(goal_id: int):
     count = len(goals.contributions(db.session, goal))
     form = DeleteForm()
     back = _back(goal_id)
-    if form.validate_on_submit():
-        if (form.confirm.data, form.confirm_count.data) == (str(goal.id), str(count)):
-            name = goal.name
-            goals.remove(db.session, goal_id)
-            db.session.commit()
-            flash(f"Deleted the goal “{name}” and its contributions.", "success")
-            gone = url_for("goals.show", goal_id=goal_id)
-            return redirect(url_for("goals.index") if back == gone else back)
-        flash("Confirm the delete on this page first.", "warning")
-    form.confirm.data, form.confirm_count.data = str(goal.id), str(count)
-    status = 400 if request.method == "POST" else 200
+    if confirmed(form, confirm=goal.id, confirm_count=count):
+        name = goal.name
+        goals.remove(db.session, goal_id)
+        db.session.commit()
+        flash(f"Deleted the goal “{name}” and its contributions.", "success")
+        gone = url_for("goals.show", goal_id=goal_id)
+        return redirect(url_for("goals.index") if back == gone else back)
     return render_template(
         "goals/delete.html", form=form, goal=goal, count=count, back=back
-    ), status
+    ), shown_status()
 
 
 # --- a goal's page and its contributions ----------------------------------------------------
@@ -244,23 +242,19 @@ def remove_contribution(goal_id: int, contribution_id: int):
     goal, row = goals.get_contribution(db.session, goal_id, contribution_id)
     form = DeleteForm()
     page = url_for("goals.show", goal_id=goal_id)
-    if form.validate_on_submit():
-        if form.confirm.data == str(row.id):
-            amount = row.amount
-            if done := attempt(
-                form,
-                lambda: goals.remove_contribution(db.session, goal_id, contribution_id),
-                lambda _: (
-                    f"Removed the contribution of {_money(amount)}: "
-                    f"{_money(goal.current_amount)} saved now."
-                ),
-                page,
-            ):
-                return done
-        else:
-            flash("Confirm the removal on this page first.", "warning")
-    form.confirm.data = str(row.id)
-    status = 400 if request.method == "POST" else 200
+    if confirmed(form, "removal", confirm=row.id):
+        amount = row.amount
+        if done := attempt(
+            form,
+            lambda: goals.remove_contribution(db.session, goal_id, contribution_id),
+            lambda _: (
+                f"Removed the contribution of {_money(amount)}: "
+                f"{_money(goal.current_amount)} saved now."
+            ),
+            page,
+        ):
+            return done
+    status = shown_status()
     return render_template(
         "goals/remove_contribution.html",
         form=form,
