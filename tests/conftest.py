@@ -33,7 +33,7 @@ from homeledger import create_app, migrate
 from homeledger.config import TestConfig, normalise_database_url
 from homeledger.extensions import db
 from homeledger.models import Base
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 PG_ENV = "HOMELEDGER_TEST_DATABASE_URL"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -305,6 +305,12 @@ def api_login(client, username: str = "alex", password: str = DEFAULT_PASSWORD, 
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def api_user(session, client, username: str) -> dict[str, str]:
+    """A new user signed in through the API: the headers that carry their token."""
+    make_user(session, username)
+    return bearer(api_login(client, username).get_json()["access_token"])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from homeledger import tenancy
 from homeledger.models import UserSettings
 from homeledger.services import categories
-from tests.conftest import api_login, bearer
+from tests.conftest import api_login, api_user, bearer
 from tests.factories import add_transactions, make_user
 
 
@@ -39,8 +39,7 @@ def alex(session, client):
 
 @pytest.fixture
 def sam(session, client):
-    make_user(session, "sam")
-    return bearer(api_login(client, "sam").get_json()["access_token"])
+    return api_user(session, client, "sam")
 
 
 def _ids(client, headers, kind):

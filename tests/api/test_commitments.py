@@ -8,22 +8,19 @@ from decimal import Decimal
 import pytest
 
 import homeledger.api.commitments as commitments_api
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 URL = "/api/v1/commitments"
 
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.fixture
 def sam(session, client):
-    make_user(session, "sam")
-    return bearer(api_login(client, "sam").get_json()["access_token"])
+    return api_user(session, client, "sam")
 
 
 @pytest.fixture

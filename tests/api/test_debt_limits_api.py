@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 URL = "/api/v1/debts"
 
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.mark.parametrize("strategy", ["avalanche", "minimum"])

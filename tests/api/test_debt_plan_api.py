@@ -21,8 +21,7 @@ from datetime import date
 import pytest
 
 import homeledger.api.debts as debts_api
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 URL = "/api/v1/debts"
 PLAN = f"{URL}/plan"
@@ -30,8 +29,7 @@ PLAN = f"{URL}/plan"
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 
 import homeledger.api.goals as goals_api
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 URL = "/api/v1/goals"
 
@@ -28,14 +27,12 @@ def april_tenth(monkeypatch):
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.fixture
 def sam(session, client):
-    make_user(session, "sam")
-    return bearer(api_login(client, "sam").get_json()["access_token"])
+    return api_user(session, client, "sam")
 
 
 def _add(client, headers, **body):

@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 # A bank export this app has never seen: no header row, semicolons, decimal commas, dates
 # that read day-first and month-first, and a running balance beside the amount.
@@ -24,8 +23,7 @@ UNSEEN = (
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 def _upload(client, headers, path, content: bytes, name="export.csv", **options):

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 def _upload(client, headers, path, name, content: bytes, **options):

@@ -8,20 +8,17 @@ from sqlalchemy import select
 from homeledger import tenancy
 from homeledger.models import UserSettings
 from homeledger.services import accounts
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.fixture
 def sam(session, client):
-    make_user(session, "sam")
-    return bearer(api_login(client, "sam").get_json()["access_token"])
+    return api_user(session, client, "sam")
 
 
 def _category(client, headers, name):

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import Category, Rule, User
-from tests.conftest import api_login, bearer
-from tests.factories import make_user
+from tests.conftest import api_user
 
 STALLING = r"^(a|aa)+$"
 ROWS = b"Date,Description,Amount\n" + b"".join(
@@ -20,8 +19,7 @@ ROWS = b"Date,Description,Amount\n" + b"".join(
 
 @pytest.fixture
 def alex(session, client):
-    make_user(session, "alex")
-    return bearer(api_login(client, "alex").get_json()["access_token"])
+    return api_user(session, client, "alex")
 
 
 @pytest.fixture
