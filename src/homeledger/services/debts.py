@@ -340,7 +340,9 @@ def plan(
     strategy: str,
     extra: Decimal,
     start: tuple[int, int],
+    owing: list[payoff.PlanDebt] | None = None,
 ) -> payoff.Plan:
+    """The plan for the active debts (``owing``, when the caller has read them already)."""
     problems = {}
     if strategy not in payoff.STRATEGIES:
         problems["strategy"] = f"must be one of {', '.join(payoff.STRATEGIES)}"
@@ -353,4 +355,6 @@ def plan(
         problems["start"] = "choose a month between 1900-01 and 2199-12"
     if problems:
         raise ValidationError(problems)
-    return payoff.simulate(plan_debts(session), strategy, values["amount"], start)
+    if owing is None:
+        owing = plan_debts(session)
+    return payoff.simulate(owing, strategy, values["amount"], start)

@@ -103,7 +103,7 @@ def index():
         start = form.start.data
         extra = form.extra.data if form.extra.data is not None else ZERO
         try:
-            plans = {s: debts.plan(db.session, s, extra, start) for s in payoff.STRATEGIES}
+            plans = {s: debts.plan(db.session, s, extra, start, owing) for s in payoff.STRATEGIES}
         except ValidationError as exc:
             show_errors(form, exc)
     if plans is None:
