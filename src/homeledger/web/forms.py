@@ -38,6 +38,11 @@ class WebForm(FlaskForm):
 # --- fields -------------------------------------------------------------------------------------
 
 
+def stripped(text):
+    """A field filter: typed text without the spaces around it."""
+    return text.strip() if isinstance(text, str) else text
+
+
 def printable(form, field) -> None:
     """Control characters (NUL, newlines) belong in no name or label."""
     if field.data and not field.data.isprintable():

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from homeledger.models.planning import FREQUENCIES
-from homeledger.web.forms import MoneyField, WebForm, options, printable
+from homeledger.web.forms import MoneyField, WebForm, options, printable, stripped
 
 FREQUENCY_LABELS = {
     "weekly": "Every week",
@@ -44,10 +44,6 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.message) from None
 
 
-def _stripped(text):
-    return text.strip() if isinstance(text, str) else text
-
-
 class UpcomingForm(WebForm):
     """How many days ahead the upcoming list looks, from the query string."""
 
@@ -64,7 +60,7 @@ class UpcomingForm(WebForm):
 
 
 class BillForm(WebForm):
-    name = StringField("Name", filters=[_stripped], validators=[printable])
+    name = StringField("Name", filters=[stripped], validators=[printable])
     amount = MoneyField("Amount", positive=True, description="What one payment costs, e.g. 15.99.")
     frequency = SelectField(
         "How often", choices=options(FREQUENCY_LABELS.items()), default="monthly"
@@ -91,7 +87,7 @@ class BillForm(WebForm):
     owner = SelectField("Owner", default="")
     notes = TextAreaField(
         "Notes",
-        filters=[_stripped],
+        filters=[stripped],
         description="Words of the bank's description help find its payments, "
         "e.g. “Paid to ORIGIN ENERGY”.",
     )

@@ -21,13 +21,9 @@ from wtforms.validators import Optional
 
 from homeledger.services.debts import DEBT_TYPE_LABELS
 from homeledger.services.payoff import STRATEGY_LABELS
-from homeledger.web.forms import MoneyField, MonthText, WebForm, options, printable
+from homeledger.web.forms import MoneyField, MonthText, WebForm, options, printable, stripped
 
 _RATE = re.compile(r"-?(\d+([.,]\d*)?|[.,]\d+)")
-
-
-def _stripped(text):
-    return text.strip() if isinstance(text, str) else text
 
 
 class RateField(StringField):
@@ -63,8 +59,8 @@ class WholeNumberField(IntegerField):
 
 
 class DebtForm(WebForm):
-    name = StringField("Name", filters=[_stripped], validators=[printable])
-    lender = StringField("Lender", filters=[_stripped], validators=[printable])
+    name = StringField("Name", filters=[stripped], validators=[printable])
+    lender = StringField("Lender", filters=[stripped], validators=[printable])
     debt_type = SelectField(
         "Type", choices=options(DEBT_TYPE_LABELS.items()), default="credit_card"
     )
@@ -98,7 +94,7 @@ class DebtForm(WebForm):
 class PaymentForm(WebForm):
     date = DateField("Date", validators=[Optional()])
     amount = MoneyField("Amount", positive=True, description="What was paid, e.g. 250.00.")
-    notes = TextAreaField("Notes", filters=[_stripped])
+    notes = TextAreaField("Notes", filters=[stripped])
     submit = SubmitField("Save the payment")
 
 
@@ -111,7 +107,7 @@ class FromTransactionForm(WebForm):
         validate_choice=False,  # the service says why another one cannot pay it
         description="Recent money going out that pays no debt yet.",
     )
-    notes = TextAreaField("Notes", filters=[_stripped], id="linked-notes")
+    notes = TextAreaField("Notes", filters=[stripped], id="linked-notes")
     submit = SubmitField("Add it as a payment", id="linked-submit")
 
 

@@ -15,17 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from homeledger.web.forms import MoneyField, WebForm, options, printable
+from homeledger.web.forms import MoneyField, WebForm, options, printable, stripped
 
 DIRECTIONS = {"in": "Put in", "out": "Take out"}
 
 
-def _stripped(text):
-    return text.strip() if isinstance(text, str) else text
-
-
 class GoalForm(WebForm):
-    name = StringField("Name", filters=[_stripped], validators=[printable])
+    name = StringField("Name", filters=[stripped], validators=[printable])
     target_amount = MoneyField(
         "Target amount", positive=True, description="What you want to have saved, e.g. 8,000."
     )
