@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
+from wtforms import HiddenField, SelectChoice, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from homeledger import tenancy
@@ -216,6 +216,15 @@ def form_page(form, change, done, back: str, template: str, renames=None, **cont
     if form.validate_on_submit() and (saved := attempt(form, change, done, back, renames)):
         return saved
     return render_template(template, form=form, back=back, **context), shown_status()
+
+
+class DeleteForm(WebForm):
+    """A delete question page's answer, for ``confirmed``: the row it asked about, and how
+    many rows it said would go with it (when it said so), and the button."""
+
+    confirm = HiddenField()
+    confirm_count = HiddenField()
+    submit = SubmitField("Delete")
 
 
 def confirmed(form, action: str = "delete", **answer: object) -> bool:

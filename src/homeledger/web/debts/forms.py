@@ -10,7 +10,6 @@ from decimal import Decimal
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -109,15 +108,6 @@ class FromTransactionForm(WebForm):
     )
     notes = TextAreaField("Notes", filters=[stripped], id="linked-notes")
     submit = SubmitField("Add it as a payment", id="linked-submit")
-
-
-class DeleteForm(WebForm):
-    """A question page's answer: what it asked about (the debt and how many payments it
-    said would go, or the payment), and the button."""
-
-    confirm = HiddenField()
-    confirm_count = HiddenField()
-    submit = SubmitField("Delete")
 
 
 class PlanForm(WebForm):

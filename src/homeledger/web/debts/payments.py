@@ -11,9 +11,10 @@ from flask_login import login_required
 from homeledger.extensions import db
 from homeledger.services import debts
 from homeledger.services.debts import PaymentInput
-from homeledger.web.debts.forms import DeleteForm, FromTransactionForm, PaymentForm
+from homeledger.web.debts.forms import FromTransactionForm, PaymentForm
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import (
+    DeleteForm,
     attempt,
     confirmed,
     current_ledger,

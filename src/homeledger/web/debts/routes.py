@@ -13,12 +13,13 @@ from flask_login import login_required
 from homeledger.extensions import db
 from homeledger.services import debts
 from homeledger.services.debts import DebtInput
-from homeledger.web.debts.forms import DebtForm, DeleteForm, FromTransactionForm, PaymentForm
+from homeledger.web.debts.forms import DebtForm, FromTransactionForm, PaymentForm
 from homeledger.web.debts.payments import bp as payments_bp
 from homeledger.web.debts.payments import transaction_menu
 from homeledger.web.debts.plan import bp as plan_bp
 from homeledger.web.debts.words import template_words
 from homeledger.web.forms import (
+    DeleteForm,
     LedgerLists,
     active_choices,
     confirmed,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -65,12 +64,3 @@ class ContributionForm(WebForm):
     )
     amount = MoneyField("Amount", positive=True, validators=[_above_zero])
     submit = SubmitField("Add")
-
-
-class DeleteForm(WebForm):
-    """A question page's answer: the row it asked about (and, for a goal, how many
-    contributions it said would go), and the button."""
-
-    confirm = HiddenField()
-    confirm_count = HiddenField()
-    submit = SubmitField("Delete")

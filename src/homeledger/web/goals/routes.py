@@ -16,6 +16,7 @@ from homeledger.services.periods import add_months
 from homeledger.web.charts import chart_spec
 from homeledger.web.formats import format_money
 from homeledger.web.forms import (
+    DeleteForm,
     active_choices,
     attempt,
     confirmed,
@@ -25,7 +26,7 @@ from homeledger.web.forms import (
     optional_id,
     shown_status,
 )
-from homeledger.web.goals.forms import ContributionForm, DeleteForm, GoalForm
+from homeledger.web.goals.forms import ContributionForm, GoalForm
 
 bp = Blueprint("goals", __name__, url_prefix="/goals")
 
