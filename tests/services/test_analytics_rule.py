@@ -13,7 +13,7 @@ from homeledger.models import UserSettings
 from homeledger.services import analytics_reports as reports
 from homeledger.services import transactions
 from homeledger.services.errors import ValidationError
-from homeledger.services.transactions import TransactionFilter
+from homeledger.services.filters import TransactionFilter
 from tests import analytics_ledger
 from tests.factories import add_transactions, category_id, make_user
 

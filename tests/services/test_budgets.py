@@ -16,7 +16,7 @@ from homeledger import tenancy
 from homeledger.models import Budget, Owner, Transaction, UserSettings
 from homeledger.services import analytics, budgets, categories, transactions
 from homeledger.services.errors import NotFound, ValidationError
-from homeledger.services.transactions import TransactionFilter
+from homeledger.services.filters import TransactionFilter
 from tests.factories import category_id, make_user
 
 D = Decimal

@@ -170,8 +170,9 @@ def test_totals_cover_every_matching_row_not_only_the_page(session, ledger):
     totals = transactions.totals(session, march)
     assert totals.count == len(rows) == 4
     assert totals.income == sum(t.amount for t in rows if t.amount > 0) == Decimal("4000.00")
-    assert totals.spending == sum(t.amount for t in rows if t.amount < 0) == Decimal("-102.59")
+    assert totals.spending == -sum(t.amount for t in rows if t.amount < 0) == Decimal("102.59")
     assert totals.net == Decimal("3897.41")
+    assert (totals.transfers, totals.transfer_count) == (0, 0)
 
 
 def test_totals_of_a_filter_matching_nothing_are_zero(session, ledger):

@@ -24,8 +24,8 @@ from homeledger.extensions import db
 from homeledger.services import analytics_reports as reports
 from homeledger.services.analytics import Figures
 from homeledger.services.errors import ValidationError
+from homeledger.services.filters import TransactionFilter
 from homeledger.services.periods import add_months
-from homeledger.services.transactions import TransactionFilter
 
 blp = Blueprint(
     "api_analytics",

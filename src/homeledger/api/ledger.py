@@ -43,6 +43,7 @@ def filter_from(args: dict) -> TransactionFilter:
         amount_max=args.get("amount_max"),
         import_batch_id=args.get("import_batch_id"),
         needs_review=args.get("needs_review", False),
+        flow=args.get("flow"),
     )
 
 

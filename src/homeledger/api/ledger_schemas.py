@@ -11,6 +11,7 @@ from homeledger.models.base import MAX_ID
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.models.transactions import RULE_MATCH_TYPES
 from homeledger.services.amounts import CENT, amount_problem
+from homeledger.services.filters import FLOWS
 from homeledger.services.transactions import SORTS
 
 _TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
@@ -117,6 +118,13 @@ class TransactionQuery(Schema):
     import_batch_id = Id()
     needs_review = fields.Boolean(
         metadata={"description": "Only rows flagged for review (e.g. by legacy migration)."}
+    )
+    flow = fields.String(
+        validate=validate.OneOf(FLOWS),
+        metadata={
+            "description": "Only the rows behind an analytics figure: `income`, `spending`, "
+            "or `net` (every row but transfers)."
+        },
     )
     sort = fields.String(load_default="date_desc", validate=validate.OneOf(list(SORTS)))
     cursor = fields.String(validate=validate.Length(max=500))

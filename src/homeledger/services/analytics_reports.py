@@ -22,9 +22,9 @@ from homeledger.services import settings
 from homeledger.services.analytics import ZERO, Figures, counted, income_sum, spending_sum
 from homeledger.services.budget_figures import UNCATEGORISED, check_month
 from homeledger.services.errors import ValidationError
+from homeledger.services.filters import TransactionFilter
 from homeledger.services.periods import Period, add_months, month_text
 from homeledger.services.text import collapse
-from homeledger.services.transactions import TransactionFilter
 
 MAX_MONTHS = 120
 NO_OWNER = "No owner"

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, case, delete, func, or_, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
 from homeledger.models.base import MAX_ID
 from homeledger.models.transactions import LEGACY_BANK_ID_PREFIX
-from homeledger.services import debts, keyset, settings
-from homeledger.services.amounts import CENT, amount_problem, is_plausible_amount
+from homeledger.services import debts, keyset
+from homeledger.services.amounts import CENT, amount_problem
+from homeledger.services.analytics import income_sum, spending_sum
 from homeledger.services.errors import NotFound, ValidationError
+from homeledger.services.filters import EARLIEST, LATEST, TransactionFilter
 from homeledger.services.lookup import fetch
 from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.text import collapse
 
 MAX_PAGE = 200
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 # sort name -> (column, descending)
 SORTS = {
     "date_desc": ("date", True),
@@ -28,104 +29,6 @@ SORTS = {
     "amount_desc": ("amount", True),
     "amount_asc": ("amount", False),
 }
-
-
-@dataclass(frozen=True)
-class TransactionFilter:
-    """What to look for; every field optional. Dates are inclusive.
-
-    ``month`` is (year, month) of a budgeting month: it starts on the ledger's
-    month start day, and becomes a date range when the filter is applied.
-    """
-
-    search: str | None = None
-    month: tuple[int, int] | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    category_ids: tuple[int, ...] = ()
-    uncategorised: bool = False
-    owner_id: int | None = None
-    account: str | None = None
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
-    import_batch_id: int | None = None
-    needs_review: bool = False  # rows that arrived damaged (e.g. legacy migration flags)
-
-    def check(self) -> None:
-        """Refuse values no database column can hold, naming the field."""
-        problems = {}
-        for name in ("amount_min", "amount_max"):
-            value = getattr(self, name)
-            if value is not None and not is_plausible_amount(value):
-                problems[name] = "is not a plausible amount"
-        if self.month is not None:
-            year, month = self.month
-            if self.date_from or self.date_to:
-                problems["month"] = "choose a month or a date range, not both"
-            elif not (EARLIEST.year <= year <= LATEST.year and 1 <= month <= 12):
-                problems["month"] = "choose a month between 1900 and 2199"
-        ids = [*self.category_ids, self.owner_id, self.import_batch_id]
-        if any(i is not None and not 0 < i <= MAX_ID for i in ids):
-            problems["id"] = "no such item"
-        for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            if value is not None and not EARLIEST <= value <= LATEST:
-                problems[name] = "must be between 1900 and 2199"
-        if problems:
-            raise ValidationError(problems)
-
-    def in_ledger(self, session: Session) -> TransactionFilter:
-        """This filter checked, with ``month`` turned into the ledger's dates for that month."""
-        self.check()
-        if self.month is None:
-            return self
-        period = settings.read(session).budget_month(*self.month)
-        return replace(self, month=None, date_from=period.start, date_to=period.last_day)
-
-    def conditions(self) -> list:
-        if self.month is not None:
-            raise ValueError("call in_ledger() first: a month needs the ledger's start day")
-        conditions = []
-        if self.search:
-            pattern = f"%{_escape_like(self.search.strip().lower())}%"
-            conditions.append(
-                or_(
-                    func.lower(Transaction.description).like(pattern, escape="\\"),
-                    func.lower(func.coalesce(Transaction.notes, "")).like(pattern, escape="\\"),
-                )
-            )
-        if self.date_from:
-            conditions.append(Transaction.date >= self.date_from)
-        if self.date_to:
-            conditions.append(Transaction.date <= self.date_to)
-        if self.category_ids and self.uncategorised:
-            conditions.append(
-                or_(
-                    Transaction.category_id.in_(self.category_ids),
-                    Transaction.category_id.is_(None),
-                )
-            )
-        elif self.category_ids:
-            conditions.append(Transaction.category_id.in_(self.category_ids))
-        elif self.uncategorised:
-            conditions.append(Transaction.category_id.is_(None))
-        if self.owner_id is not None:
-            conditions.append(Transaction.owner_id == self.owner_id)
-        if self.account:
-            conditions.append(Transaction.account == self.account)
-        if self.amount_min is not None:
-            conditions.append(Transaction.amount >= self.amount_min)
-        if self.amount_max is not None:
-            conditions.append(Transaction.amount <= self.amount_max)
-        if self.import_batch_id is not None:
-            conditions.append(Transaction.import_batch_id == self.import_batch_id)
-        if self.needs_review:
-            conditions.append(Transaction.review_reason.is_not(None))
-        return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
@@ -172,29 +75,39 @@ def list_page(
 
 @dataclass(frozen=True)
 class Totals:
-    """Everything a filter matches, summed: not only the page on screen."""
+    """Everything a filter matches, summed (not only the page on screen) by the rule in
+    services/analytics.py, so the list under a dashboard's filter shows that dashboard's
+    figure: income and spending (positive: money that left), and the transfers apart."""
 
     count: int
     income: Decimal
-    spending: Decimal  # zero or negative
+    spending: Decimal
+    transfers: Decimal = Decimal("0.00")  # the net of the transfer rows listed
+    transfer_count: int = 0
 
     @property
     def net(self) -> Decimal:
-        return self.income + self.spending
+        return self.income - self.spending
 
 
 def totals(session: Session, criteria: TransactionFilter) -> Totals:
-    """How many transactions match ``criteria``, and their income, spending and net."""
+    """How many transactions match ``criteria``; their income, spending and net by the
+    rule; and the transfers among them."""
     matching = filtered(session, criteria).subquery()
-    amount = matching.c.amount
-    count, income, spending = session.execute(
+    is_transfer = Category.type == "transfer"
+    rule = {"amount": matching.c.amount, "category_id": matching.c.category_id}
+    count, income, spending, transfers, transfer_count = session.execute(
         select(
             func.count(),
-            func.sum(case((amount > 0, amount))),
-            func.sum(case((amount < 0, amount))),
-        ).select_from(matching)
+            income_sum(**rule),
+            spending_sum(**rule),
+            func.coalesce(func.sum(case((is_transfer, matching.c.amount))), Decimal("0.00")),
+            func.count(case((is_transfer, 1))),
+        )
+        .select_from(matching)
+        .outerjoin(Category, Category.id == matching.c.category_id)
     ).one()
-    return Totals(count, income or Decimal("0.00"), spending or Decimal("0.00"))
+    return Totals(count, income, spending, transfers, transfer_count)
 
 
 def get(session: Session, transaction_id: int) -> Transaction:

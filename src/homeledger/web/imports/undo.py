@@ -14,7 +14,7 @@ from wtforms import HiddenField, SubmitField
 from homeledger.extensions import db
 from homeledger.services import imports, transactions
 from homeledger.services.errors import ValidationError
-from homeledger.services.transactions import TransactionFilter
+from homeledger.services.filters import TransactionFilter
 from homeledger.web.forms import WebForm, sentence
 
 bp = Blueprint("import_undo", __name__, url_prefix="/imports")

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import categories, transactions
-from homeledger.services.transactions import TransactionFilter
+from homeledger.services.filters import TransactionFilter
 from homeledger.web.forms import attempt, id_choices
 from homeledger.web.ledger_settings.forms import (
     CategoryEditForm,

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
+from homeledger.services.filters import FLOWS
 from homeledger.services.transactions import SORTS
 from homeledger.web.forms import MoneyField, WebForm, options, printable
 
@@ -25,6 +26,13 @@ SORT_LABELS = {
     "amount_asc": "Smallest amount first",
 }
 assert set(SORT_LABELS) == set(SORTS)  # a new sort in the service needs a label here
+FLOW_LABELS = {
+    "": "Everything",
+    "income": "Income",
+    "spending": "Spending",
+    "net": "Income and spending (no transfers)",
+}
+assert set(FLOW_LABELS) == {"", *FLOWS}
 
 
 class FilterForm(WebForm):
@@ -45,6 +53,7 @@ class FilterForm(WebForm):
     sort = SelectField("Sort", choices=options(SORT_LABELS.items()), default="date_desc")
     batch = StringField("Import", validators=[Optional()])
     review = BooleanField("Only rows that need a look")
+    flow = SelectField("Kind", choices=options(FLOW_LABELS.items()), default="")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -40,6 +40,7 @@ _FILTER_FIELDS = (
     "sort",
     "batch",
     "review",
+    "flow",
 )
 # The filters behind "More filters"; their panel opens when one is in use.
 _MORE_FILTERS = {
@@ -51,6 +52,7 @@ _MORE_FILTERS = {
     "amount_max",
     "sort",
     "review",
+    "flow",
 }
 _MENUS = {"category", "owner", "account"}
 _FACT_KINDS = {
@@ -95,6 +97,7 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         amount_max=form.amount_max.data,
         import_batch_id=optional_id(form.batch.data),
         needs_review=bool(form.review.data),
+        flow=form.flow.data or None,
     )
 
 
