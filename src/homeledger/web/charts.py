@@ -22,8 +22,13 @@ def chart_spec(
     currency: str | None = None,
     percent: bool = False,
     y_max: Value = None,
+    links: Sequence[Sequence[str | None]] | None = None,
 ) -> dict:
-    """The JSON-ready spec; a wrong type or a series of the wrong length is a ValueError."""
+    """The JSON-ready spec; a wrong type or a series of the wrong length is a ValueError.
+
+    ``links``, one list per series (a URL or None per label), makes each bar, point or
+    slice a link: clicking it opens that page (the figure's rows in the transaction list).
+    Only links within the app (starting with one "/") are followed."""
     if kind not in CHART_TYPES:
         raise ValueError(f"chart type {kind!r} is not one of {', '.join(CHART_TYPES)}")
     if currency and percent:
@@ -31,6 +36,12 @@ def chart_spec(
     for label, values in series:
         if len(values) != len(labels):
             raise ValueError(f"series {label!r} has {len(values)} values for {len(labels)} labels")
+    if links is not None:
+        if len(links) != len(series) or any(len(urls) != len(labels) for urls in links):
+            raise ValueError("links need one list per series, one URL (or None) per label")
+        for url in (u for urls in links for u in urls if u is not None):
+            if not url.startswith("/") or url.startswith("//"):
+                raise ValueError(f"link {url!r} is not a page of this app")
     return {
         "type": kind,
         "labels": [str(label) for label in labels],
@@ -40,6 +51,7 @@ def chart_spec(
         "currency": currency or None,
         "percent": percent,
         "y_max": _value(y_max),
+        "links": [list(urls) for urls in links] if links is not None else None,
     }
 
 

@@ -7,7 +7,9 @@
       "series": [{"label": "Avalanche", "values": ["1200.50", 1100, null, ...]}, ...],
       "currency": "AUD" or null,   money on the axis and in tooltips, in the page's language
       "percent": false,            values are percentages ("45 %")
-      "y_max": null}               the value axis' top (100 for percentages reached)
+      "y_max": null,               the value axis' top (100 for percentages reached)
+      "links": null}               or one list per series of URLs (or null) per label:
+                                   clicking a bar, point or slice opens its URL
    Optional like app.js: the figure's table says the same thing, and if Chart.js did not
    load, the chart's box is hidden and the table opened instead. */
 (function () {
@@ -46,6 +48,30 @@
     return {
       value: function (v) { return v === null ? "–" : exact.format(v) + suffix; },
       tick: function (v) { return (Number.isInteger(v) ? whole : exact).format(v) + suffix; }
+    };
+  }
+
+  /* The URL behind the element clicked, if the spec gives one and it is a page of this app. */
+  function linkAt(spec, element) {
+    if (!spec.links || !element) { return null; }
+    var urls = spec.links[element.datasetIndex];
+    var url = urls ? urls[element.index] : null;
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;
+  }
+
+  function linking(spec, result) {
+    if (!spec.links) { return; }
+    /* The element under the pointer itself (the tooltip shows the whole month). */
+    function under(event, chart) {
+      return chart.getElementsAtEventForMode(event, "nearest", { intersect: true }, true)[0];
+    }
+    result.onClick = function (event, elements, chart) {
+      var url = linkAt(spec, under(event, chart));
+      if (url) { window.location.assign(url); }
+    };
+    result.onHover = function (event, elements, chart) {
+      var target = event.native ? event.native.target : null;
+      if (target) { target.style.cursor = linkAt(spec, under(event, chart)) ? "pointer" : "default"; }
     };
   }
 
@@ -127,6 +153,7 @@
         }
       }
     };
+    linking(spec, result);
     if (spec.type === "doughnut") { return result; }
     if (horizontal) { result.indexAxis = "y"; }
     var value = {

@@ -1,0 +1,49 @@
+"""Links from a figure to its rows: the transaction list under the same filter.
+
+Every dashboard and analytics figure is computed from a ``TransactionFilter`` (the one the
+list uses) over budgeting months; ``rows_url`` turns that filter, the months and the
+figure's ``flow`` into the list's query string, so the list's totals show the figure
+clicked, to the cent:
+
+    rows_url(replace(criteria, category_ids=(group.category_id,)), march, flow="spending")
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from homeledger.services.filters import TransactionFilter
+from homeledger.services.periods import Period
+
+
+def rows_url(
+    criteria: TransactionFilter,
+    first: Period,
+    last: Period | None = None,
+    *,
+    flow: str | None = None,
+) -> str:
+    """The transaction list of ``criteria``'s rows from ``first`` to ``last`` (a budgeting
+    month, or a range of them) that make up ``flow`` (income, spending or net)."""
+    last = last or first
+    if first == last:
+        span = {"month": f"{first.year:04d}-{first.month:02d}"}
+    else:
+        span = {"date_from": first.start.isoformat(), "date_to": last.last_day.isoformat()}
+    if len(criteria.category_ids) > 1:
+        raise ValueError("the transaction list filters by one category at a time")
+    category = (
+        str(criteria.category_ids[0])
+        if criteria.category_ids
+        else "none"
+        if criteria.uncategorised
+        else None
+    )
+    args = {
+        **span,
+        "category": category,
+        "owner": criteria.owner_id,
+        "account": criteria.account,
+        "flow": flow or criteria.flow,
+    }
+    return url_for("transactions.index", **{k: v for k, v in args.items() if v is not None})
