@@ -92,6 +92,10 @@ def charts() -> list[tuple[str, dict, str]]:
                     ("Bills", [Decimal("310.20")] * 6),
                 ],
                 currency="AUD",
+                links=[
+                    [f"/chart-check?rows={name}-{month}" for month in MONTHS[:6]]
+                    for name in ("Groceries", "Transport", "Bills")
+                ],
             ),
             "Spending each month, by category",
         ),
@@ -204,6 +208,35 @@ def test_every_kind_of_chart_draws_under_the_security_policy(chart_server, brows
         assert tooltip("goals-data", (0, 1)) == ["Reached: 12.5 %"]
         assert tooltip("share-data", (0, 2)) == ["Bills: $310.20"]
         assert dialogs == []
+    finally:
+        context.close()
+
+
+SEGMENT = """([id, series, index]) => {
+  const canvas = document.querySelector(`canvas[data-chart="${id}"]`);
+  const point = Chart.getChart(canvas).getDatasetMeta(series).data[index].getCenterPoint();
+  const box = canvas.getBoundingClientRect();
+  return [box.left + point.x, box.top + point.y];
+}"""
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_a_click_on_a_bar_opens_that_segments_rows(chart_server, browser, device):
+    context = browser.new_context(viewport={"width": WIDTHS[device], "height": 900})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto(chart_server + "/chart-check", wait_until="networkidle")
+        page.locator("#spending").scroll_into_view_if_needed()
+        x, y = page.evaluate(SEGMENT, ["spending-data", 1, 2])  # Transport, the third month
+        with page.expect_navigation():
+            page.mouse.click(x, y)
+        assert page.url.endswith(f"/chart-check?rows=Transport-{MONTHS[2]}")
+        page.locator("#payoff").scroll_into_view_if_needed()
+        x, y = page.evaluate(SEGMENT, ["payoff-data", 0, 3])  # a chart without links
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)
+        assert page.url.endswith(f"/chart-check?rows=Transport-{MONTHS[2]}")
     finally:
         context.close()
 

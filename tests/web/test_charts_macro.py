@@ -94,6 +94,7 @@ def test_the_spec_is_embedded_as_json_for_the_canvas_that_names_it(app):
         "currency": "AUD",
         "percent": False,
         "y_max": None,
+        "links": None,
     }
     assert page.first("figure") == {"class": "chart-figure", "id": "payoff"}
     assert page.first("div") == {"class": "chart"}
@@ -169,6 +170,10 @@ def test_the_vendored_files_are_served(app):
         (lambda: chart_spec("pie", ["a"], [("x", [1])]), "not one of"),
         (lambda: chart_spec("bar", ["a", "b"], [("x", [1])]), "1 values for 2 labels"),
         (lambda: chart_spec("bar", ["a"], [("x", [1])], currency="AUD", percent=True), "both"),
+        (lambda: chart_spec("bar", ["a"], [("x", [1])], links=[["/a"], ["/b"]]), "one list"),
+        (lambda: chart_spec("bar", ["a", "b"], [("x", [1, 2])], links=[["/a"]]), "one list"),
+        (lambda: chart_spec("bar", ["a"], [("x", [1])], links=[["//evil.test/"]]), "not a page"),
+        (lambda: chart_spec("bar", ["a"], [("x", [1])], links=[["javascript:x"]]), "not a page"),
     ],
 )
 def test_a_spec_the_script_could_not_draw_is_refused(call, message):
