@@ -3,7 +3,6 @@ rows behind one figure: a dashboard's figure and the list it links to agree to t
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -80,9 +79,7 @@ def test_every_category_of_a_range_drills_down_to_its_figure(session, household)
     ]
     for group in groups:
         by_category = (
-            {"category_ids": (group.category_id,)}
-            if group.category_id
-            else {"uncategorised": True}
+            {"category_ids": (group.category_id,)} if group.category_id else {"uncategorised": True}
         )
         criteria = TransactionFilter(**span, **by_category, flow="spending")
         assert transactions.totals(session, criteria).spending == group.total
@@ -107,4 +104,3 @@ def test_a_flow_it_does_not_know_is_refused_by_name(session, household):
     with pytest.raises(ValidationError) as caught:
         transactions.totals(session, TransactionFilter(flow="transfers"))
     assert "flow" in caught.value.fields
-
