@@ -17,13 +17,15 @@ documented notions.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
+from homeledger.services.filters import LATEST, TransactionFilter
 from homeledger.services.periods import Period
 
 ZERO = Decimal("0.00")
@@ -80,21 +82,47 @@ class PeriodSummary(Figures):
     transaction_count: int = 0
 
 
-def period_summary(session: Session, period: Period) -> PeriodSummary:
-    """Income, spending (by the rule) and count of the acting ledger's non-transfer
-    transactions in one period."""
+def _within(session: Session, criteria: TransactionFilter | None, first: date, last: date):
+    """The filter's conditions over the days ``first`` to ``last`` (inclusive); the last
+    day kept within what a filter accepts (a December 2199 that ends in 2200)."""
+    span = replace(
+        criteria or TransactionFilter(), month=None, date_from=first, date_to=min(last, LATEST)
+    )
+    return span.in_ledger(session).conditions()
+
+
+def figures_between(
+    session: Session, criteria: TransactionFilter | None, first: date, last: date
+) -> PeriodSummary:
+    """Income, spending (by the rule) and count of the non-transfer rows from ``first`` to
+    ``last`` (inclusive) under ``criteria`` (its own dates and month are replaced): what the
+    transaction list shows for those days under the same filter."""
     row = session.execute(
         select(income_sum(), spending_sum(), func.count(Transaction.id))
         .outerjoin(Category, Category.id == Transaction.category_id)
-        .where(Transaction.date >= period.start, Transaction.date < period.end, counted())
+        .where(*_within(session, criteria, first, last), counted())
     ).one()
-    return PeriodSummary(income=row[0], spending=row[1], period=period, transaction_count=row[2])
+    return PeriodSummary(income=row[0], spending=row[1], transaction_count=row[2])
+
+
+def period_summary(
+    session: Session, period: Period, criteria: TransactionFilter | None = None
+) -> PeriodSummary:
+    """Income, spending (by the rule) and count of the acting ledger's non-transfer
+    transactions in one period (under ``criteria``, e.g. one owner's)."""
+    found = figures_between(session, criteria, period.start, period.last_day)
+    return replace(found, period=period)
 
 
 def trend(session: Session, latest: Period, months: int, start_day: int) -> list[PeriodSummary]:
     """Summaries of the ``months`` periods ending with ``latest``, oldest first."""
     periods = [latest.shifted(-offset, start_day) for offset in range(months - 1, -1, -1)]
     return [period_summary(session, p) for p in periods]
+
+
+def has_transactions(session: Session) -> bool:
+    """Whether the ledger holds any transaction at all (a new one says how to start)."""
+    return session.scalar(select(Transaction.id).limit(1)) is not None
 
 
 @dataclass(frozen=True)
@@ -107,7 +135,11 @@ class RecentTransaction:
     owner: str | None
 
 
-def recent_transactions(session: Session, limit: int = 10) -> list[RecentTransaction]:
+def recent_transactions(
+    session: Session, limit: int = 10, criteria: TransactionFilter | None = None
+) -> list[RecentTransaction]:
+    """The latest ``limit`` rows (under ``criteria``: a month, an owner), newest first."""
+    conditions = (criteria or TransactionFilter()).in_ledger(session).conditions()
     rows = session.execute(
         select(
             Transaction.id,
@@ -119,10 +151,47 @@ def recent_transactions(session: Session, limit: int = 10) -> list[RecentTransac
         )
         .outerjoin(Category, Category.id == Transaction.category_id)
         .outerjoin(Owner, Owner.id == Transaction.owner_id)
+        .where(*conditions)
         .order_by(Transaction.date.desc(), Transaction.id.desc())
         .limit(limit)
     )
     return [RecentTransaction(*row) for row in rows]
+
+
+EVERYTHING_ELSE = "Everything else"
+UNCATEGORISED = "Uncategorised"
+
+
+@dataclass(frozen=True)
+class Share:
+    """One line of where the money went: a category (``category_id`` None and not ``rest``:
+    the uncategorised rows), or the rest of the spending (``rest``)."""
+
+    category_id: int | None
+    category: str
+    amount: Decimal
+    rest: bool = False
+
+
+def _top_spending(
+    session: Session, criteria: TransactionFilter | None, period: Period, limit: int
+) -> list[Share]:
+    """The period's biggest spending categories by the rule (expense categories and
+    uncategorised), largest first; only those with spending above zero."""
+    spending = spending_sum()
+    rows = session.execute(
+        select(Transaction.category_id, Category.name, spending)
+        .outerjoin(Category, Category.id == Transaction.category_id)
+        .where(
+            *_within(session, criteria, period.start, period.last_day),
+            or_(Transaction.category_id.is_(None), Category.type == "expense"),
+        )
+        .group_by(Transaction.category_id, Category.name)
+        .having(spending > 0)
+        .order_by(spending.desc(), func.coalesce(Category.name, UNCATEGORISED))
+        .limit(limit)
+    )
+    return [Share(category_id, name or UNCATEGORISED, amount) for category_id, name, amount in rows]
 
 
 def spending_by_category(
@@ -130,33 +199,20 @@ def spending_by_category(
 ) -> list[tuple[str, Decimal]]:
     """The period's biggest spending categories by the rule (expense categories and
     uncategorised), largest first; only those with spending above zero."""
-    spending = spending_sum()
-    name = func.coalesce(Category.name, "Uncategorised")
-    rows = session.execute(
-        select(name, spending)
-        .outerjoin(Category, Category.id == Transaction.category_id)
-        .where(
-            Transaction.date >= period.start,
-            Transaction.date < period.end,
-            or_(Transaction.category_id.is_(None), Category.type == "expense"),
-        )
-        .group_by(name)
-        .having(spending > 0)
-        .order_by(spending.desc(), name)
-        .limit(limit)
-    )
-    return [(label, amount) for label, amount in rows]
-
-
-EVERYTHING_ELSE = "Everything else"
+    return [(s.category, s.amount) for s in _top_spending(session, None, period, limit)]
 
 
 def where_it_went(
-    session: Session, period: Period, spending: Decimal, limit: int = 8
-) -> list[tuple[str, Decimal]]:
-    """The period's biggest spending categories and, when they do not make up the
-    period's ``spending`` on their own, an "Everything else" line with the rest (the
-    smaller categories, less any refunds-only ones), so the lines add up to the total."""
-    top = spending_by_category(session, period, limit)
-    rest = spending - sum((amount for _, amount in top), ZERO)
-    return [*top, (EVERYTHING_ELSE, rest)] if rest else top
+    session: Session,
+    criteria: TransactionFilter | None,
+    period: Period,
+    spending: Decimal,
+    limit: int = 8,
+) -> list[Share]:
+    """The period's biggest spending categories under ``criteria`` (an owner's, say) and,
+    when they do not make up the period's ``spending`` (under the same filter) on their
+    own, an "Everything else" line with the rest (the smaller categories, less any
+    refunds-only ones), so the lines add up to the total."""
+    top = _top_spending(session, criteria, period, limit)
+    rest = spending - sum((share.amount for share in top), ZERO)
+    return [*top, Share(None, EVERYTHING_ELSE, rest, rest=True)] if rest else top

@@ -8,16 +8,6 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from homeledger.web.forms import MONTH_HINT, MoneyField, MonthText, WebForm
 
 
-class MonthChoice(WebForm):
-    """Which month (and owner) the budget page shows, from the query string."""
-
-    class Meta(WebForm.Meta):
-        csrf = False
-
-    month = MonthText("Month", validators=[Optional()])
-    owner = SelectField("Owner", default="")
-
-
 class YearChoice(WebForm):
     class Meta(WebForm.Meta):
         csrf = False
