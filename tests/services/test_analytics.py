@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from homeledger import tenancy
 from homeledger.services import analytics
+from homeledger.services.filters import TransactionFilter
 from homeledger.services.periods import budget_month, budget_month_containing
+from tests import analytics_ledger
 from tests.factories import add_transactions, make_user
 
 
@@ -98,11 +100,15 @@ def test_trend_and_top_categories(session):
     ]
     # Every category fits: nothing else to show. With two lines, the rest is one more,
     # and the lines add up to the month's spending.
-    assert analytics.where_it_went(session, march, months[-1].spending) == top
-    assert analytics.where_it_went(session, march, months[-1].spending, limit=2) == [
-        ("Housing", Decimal("900.00")),
-        ("Groceries", Decimal("40.00")),
-        ("Everything else", Decimal("5.00")),
+    everyone = TransactionFilter()
+    lines = analytics.where_it_went(session, everyone, march, months[-1].spending)
+    assert [(s.category, s.amount) for s in lines] == top
+    assert lines[-1].category_id is None and not lines[-1].rest  # uncategorised
+    shortened = analytics.where_it_went(session, everyone, march, months[-1].spending, limit=2)
+    assert [(s.category, s.amount, s.rest) for s in shortened] == [
+        ("Housing", Decimal("900.00"), False),
+        ("Groceries", Decimal("40.00"), False),
+        ("Everything else", Decimal("5.00"), True),
     ]
 
 
@@ -119,7 +125,29 @@ def test_a_refunds_only_category_shows_as_a_negative_rest_so_the_lines_add_up(se
     tenancy.set_ledger(session, alex.id)
     march = budget_month(2026, 3)
     spending = analytics.period_summary(session, march).spending
-    lines = analytics.where_it_went(session, march, spending)
+    lines = analytics.where_it_went(session, TransactionFilter(), march, spending)
     assert spending == Decimal("870.00")
-    assert lines == [("Housing", Decimal("900.00")), ("Everything else", Decimal("-30.00"))]
-    assert sum(amount for _, amount in lines) == spending
+    assert [(s.category, s.amount) for s in lines] == [
+        ("Housing", Decimal("900.00")),
+        ("Everything else", Decimal("-30.00")),
+    ]
+    assert sum(s.amount for s in lines) == spending
+
+
+def test_figures_between_days_and_where_it_went_follow_the_filter(session):
+    """tests/analytics_ledger.py: March's first five days hold the salary (Alex's) and Sam's
+    groceries less their refund; Sam's March is groceries alone."""
+    alex = make_user(session, "alex")
+    owners = analytics_ledger.fill(session, alex)
+    tenancy.set_ledger(session, alex.id)
+    everyone, sam = TransactionFilter(), TransactionFilter(owner_id=owners["Sam"])
+
+    first_days = analytics.figures_between(session, everyone, date(2026, 3, 1), date(2026, 3, 5))
+    assert (first_days.income, first_days.spending) == (Decimal("4000.00"), Decimal("100.00"))
+    assert first_days.transaction_count == 3
+    sams = analytics.period_summary(session, budget_month(2026, 3), sam)
+    assert (sams.income, sams.spending, sams.transaction_count) == (0, Decimal("100.00"), 2)
+    lines = analytics.where_it_went(session, sam, budget_month(2026, 3), sams.spending)
+    assert [(s.category, s.amount) for s in lines] == [("Groceries", Decimal("100.00"))]
+    recent = analytics.recent_transactions(session, 10, TransactionFilter(owner_id=owners["Sam"]))
+    assert [r.description for r in recent] == ["Supermarket refund", "Supermarket", "supermarket"]
