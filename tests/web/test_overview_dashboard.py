@@ -119,6 +119,9 @@ def test_the_month_in_progress_compares_its_first_days_with_the_month_befores(ap
     html = _html(signed_in.get("/"))
     assert _testid(html, "progress") == "In progress: day 10 of 31"
     assert _testid(html, "spending-change") == "▲ $55.25 more than the first 10 days of February"
+    assert _testid(html, "savings-rate-change") == (
+        "The first 10 days of February had no income to compare."
+    )
     app.config["TODAY"] = date(2026, 3, 30)  # February has 28 days: all of it
     html = _html(signed_in.get("/"))
     assert _testid(html, "spending-change") == "▲ $55.25 more than all of February"
@@ -201,6 +204,7 @@ def test_an_empty_user_gets_zeroes_and_what_to_do_next(app, session, client, aut
     assert "No transactions yet" in _testid(html, "empty-ledger")
     assert 'href="/imports"' in html and 'href="/transactions/new"' in html
     assert "No budgets for November 2026" in _text(html)
+    assert "Nothing recorded in these 12 months yet." in _testid(html, "no-trend")
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,7 @@ def index():
         all_rows=rows_url(criteria, period, flow="net"),
         debt_free=_month_text(found.debts.debt_free_month),
         trend_chart=_trend_chart(found),
+        trend_any=any(f.income or f.spending for _, f in found.trend),
         trend_rows=[
             (p, f, {flow: rows_url(criteria, p, flow=flow) for flow in ("income", "spending")})
             for p, f in found.trend
