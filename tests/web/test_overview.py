@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from homeledger import tenancy
@@ -12,13 +13,22 @@ from tests.factories import add_transactions, make_user
 
 
 def _figure(html: str, testid: str) -> str:
-    marker = f'data-testid="{testid}">'
-    start = html.index(marker) + len(marker)
+    marker = f'data-testid="{testid}"'
+    start = html.index(">", html.index(marker)) + 1
     return html[start : html.index("<", start)]
 
 
+TODAY = date(2026, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def today(app):
+    """The day the pages see (the app's TODAY setting)."""
+    app.config["TODAY"] = TODAY
+
+
 def test_overview_shows_this_months_income_spending_and_net(session, client, auth):
-    today = date.today()
+    today = TODAY
     alex = make_user(session, "alex")
     sam = make_user(session, "sam")
     add_transactions(
@@ -48,7 +58,7 @@ def test_overview_uses_the_ledgers_currency(session, client, auth):
     with tenancy.acting_as(session, alex.id):
         session.scalars(select(UserSettings)).one().currency = "EUR"
         session.commit()
-    add_transactions(session, alex, [(date.today(), "Bonus", "10.00", "Salary")])
+    add_transactions(session, alex, [(TODAY, "Bonus", "10.00", "Salary")])
     auth.login("alex")
     assert _figure(client.get("/").get_data(as_text=True), "income") == "€10.00"
 
