@@ -12,12 +12,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from sqlalchemy import select
 
+from homeledger import tenancy
 from homeledger.models import User
+from homeledger.services import commitments, debts, goals
+from homeledger.services.commitments import CommitmentInput
+from homeledger.services.debts import DebtInput
+from homeledger.services.goals import GoalInput
 from tests import analytics_ledger
 from tests.factories import add_transactions, make_user
 
@@ -225,3 +231,62 @@ def test_a_bad_month_or_owner_is_a_400_naming_the_field(signed_in, query, messag
     assert re.search(
         rf'name="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="{field}"', html
     )
+
+
+def test_bills_debts_and_goals_show_the_owners_and_the_households(app, session, signed_in, owners):
+    """Alex's and the household's plans; with Sam chosen, the household's alone, so named."""
+    alex, sam = owners["Alex"], owners["Sam"]
+    with tenancy.acting_as(session, _user(session, "alex").id):
+        for name, owner in (("Alex's phone", alex), ("Rent", None)):
+            commitments.create(
+                session,
+                CommitmentInput(
+                    name=name,
+                    amount=Decimal("50.00"),
+                    frequency="monthly",
+                    start_date=date(2026, 1, 12),
+                    owner_id=owner,
+                ),
+            )
+        for name, balance, owner in (
+            ("Alex's card", "1000.00", alex),
+            ("Car loan", "500.00", None),
+        ):
+            debts.create(
+                session,
+                DebtInput(
+                    name=name,
+                    debt_type="credit_card",
+                    current_balance=Decimal(balance),
+                    interest_rate=Decimal("12"),
+                    minimum_payment=Decimal("100.00"),
+                    owner_id=owner,
+                ),
+            )
+        for name, saved, owner in (("Alex's bike", "300.00", alex), ("Holiday", "200.00", None)):
+            goals.create(
+                session,
+                GoalInput(
+                    name=name,
+                    target_amount=Decimal("1000.00"),
+                    current_amount=Decimal(saved),
+                    owner_id=owner,
+                ),
+            )
+        session.commit()
+    app.config["TODAY"] = date(2026, 3, 10)  # the bills of 12 March are within 14 days
+
+    everyone = _html(signed_in.get("/"))
+    assert "Alex&#39;s phone" in everyone and "Rent" in everyone
+    assert _testid(everyone, "debts").startswith("$1,500.00 owed across 2 debts.")
+    assert _testid(everyone, "goals").startswith("$500.00 saved of $2,000.00 across 2 goals.")
+
+    only_sam = _html(signed_in.get(f"/?owner={sam}"))
+    bills = _text(re.search(r'data-testid="bills".*?</section>', only_sam, re.S).group(0))
+    assert "Rent (household) $50.00" in bills and "Alex" not in bills
+    assert _testid(only_sam, "debts").startswith("$500.00 owed across 1 debt (1 the household")
+    assert _testid(only_sam, "goals").startswith("$200.00 saved of $1,000.00 across 1 goal.")
+    assert "Alex&#39;s bike" not in only_sam
+
+    past = _html(signed_in.get("/?month=2026-02"))  # a past month: that month's bills
+    assert "Bills due in February 2026" in _text(past)
