@@ -112,6 +112,10 @@ def test_every_figure_and_category_links_to_rows_with_the_same_totals(signed_in)
     spec = json.loads(re.search(r'id="trend-chart-data">(.*?)</script>', html, re.S).group(1))
     assert spec["labels"][0] == "Apr 2025" and spec["labels"][-1] == "Mar 2026"
     assert spec["series"][1]["values"][-2:] == ["80.00", "135.25"]
+    slices = json.loads(re.search(r'id="category-chart-data">(.*?)</script>', html, re.S).group(1))
+    assert slices["labels"] == ["Groceries", "Uncategorised"]
+    assert slices["series"][0]["values"] == ["100.00", "35.25"]
+    assert _list_totals(signed_in, unescape(slices["links"][0][0]))["spending"] == "$100.00"
     february_spending = unescape(spec["links"][1][-2])
     assert _list_totals(signed_in, february_spending)["spending"] == "$80.00"
 
@@ -177,6 +181,7 @@ def test_a_month_with_only_income_saves_all_of_it(session, signed_in):
     html = _html(signed_in.get("/?month=2026-06"))
     assert _testid(html, "savings-rate") == "100.0 %"
     assert "no-spending" in html and 'data-testid="categories"' not in html
+    assert "category-chart" not in html
 
 
 def test_a_future_month_is_empty_and_says_so(signed_in):

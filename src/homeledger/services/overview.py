@@ -30,6 +30,7 @@ TREND_MONTHS = 12
 UPCOMING_DAYS = 14
 WORST_BUDGETS = 3
 RECENT_ROWS = 8
+CATEGORY_LINES = 7  # and the rest: eight lines, a colour each in a chart
 FIRST_MONTH = (1900, 1)
 
 
@@ -154,7 +155,9 @@ def month_overview(
         future=period.start > today,
         comparison=_comparison(session, criteria, trend, figures, progress),
         trend=trend,
-        categories=analytics.where_it_went(session, criteria, period, figures.spending),
+        categories=analytics.where_it_went(
+            session, criteria, period, figures.spending, CATEGORY_LINES
+        ),
         budget_health=_budget_health(session, year, month, owner_id),
         bills=_bills(session, period, today if in_progress else None, shows),
         debts=_debts(session, today, shows),

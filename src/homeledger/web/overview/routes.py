@@ -72,6 +72,20 @@ def _trend_chart(found: overview.MonthOverview) -> dict:
     )
 
 
+def _category_chart(shares: list[tuple[Share, str | None]]) -> dict | None:
+    """A doughnut of where the money went, each slice opening its rows; none when a line
+    is not above zero (a refunds-only rest is no slice)."""
+    if not shares or any(share.amount <= 0 for share, _ in shares):
+        return None
+    return chart_spec(
+        "doughnut",
+        [share.category for share, _ in shares],
+        [("Spending", [share.amount for share, _ in shares])],
+        currency=current_ledger().currency,
+        links=[[url for _, url in shares]],
+    )
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -93,6 +107,7 @@ def index():
         return render_template("overview/index.html", form=form, month=None, found=None), 400
     criteria, period = found.criteria, found.period
     comparison = found.comparison
+    shares = [(s, _category_rows(criteria, period, s)) for s in found.categories]
     return render_template(
         "overview/index.html",
         form=form,
@@ -110,5 +125,6 @@ def index():
             (p, f, {flow: rows_url(criteria, p, flow=flow) for flow in ("income", "spending")})
             for p, f in found.trend
         ],
-        category_rows=[(s, _category_rows(criteria, period, s)) for s in found.categories],
+        category_rows=shares,
+        category_chart=_category_chart(shares),
     )
