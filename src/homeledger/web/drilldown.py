@@ -39,10 +39,15 @@ def rows_url(
         if criteria.uncategorised
         else None
     )
+    owner = "none" if criteria.no_owner else criteria.owner_id
+    if criteria.no_owner and criteria.owner_id is not None:
+        raise ValueError("the transaction list filters by one owner at a time")
     args = {
         **span,
+        "search": criteria.search,
+        "payee": criteria.payee,
         "category": category,
-        "owner": criteria.owner_id,
+        "owner": owner,
         "account": criteria.account,
         "flow": flow or criteria.flow,
     }
