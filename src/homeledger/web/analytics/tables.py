@@ -19,7 +19,7 @@ from homeledger.services.periods import Period
 from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
 
-TOP_CATEGORIES = 8  # categories of their own in the stacked chart; the rest are one
+TOP_CATEGORIES = 7  # of their own in the stacked chart, the rest as one: 8 colours in all
 
 
 @dataclass(frozen=True)
