@@ -6,6 +6,9 @@ figure's ``flow`` into the list's query string, so the list's totals show the fi
 clicked, to the cent:
 
     rows_url(replace(criteria, category_ids=(group.category_id,)), march, flow="spending")
+
+The filter's search, payee (exact), category (or uncategorised), owner (or "none": rows
+without one) and account carry over.
 """
 
 from __future__ import annotations
