@@ -50,3 +50,17 @@ def test_category_owner_and_account_carry_over(app):
 def test_more_than_one_category_cannot_be_one_list(app):
     with app.test_request_context(), pytest.raises(ValueError, match="one category"):
         rows_url(TransactionFilter(category_ids=(1, 2)), MARCH)
+
+
+def test_no_owner_a_payee_and_a_search_carry_over(app):
+    criteria = TransactionFilter(no_owner=True, payee="Corner  shop", search="milk")
+    with app.test_request_context():
+        assert _query(rows_url(criteria, MARCH, flow="spending")) == {
+            "month": "2026-03",
+            "owner": "none",
+            "payee": "Corner  shop",
+            "search": "milk",
+            "flow": "spending",
+        }
+        with pytest.raises(ValueError, match="one owner"):
+            rows_url(TransactionFilter(no_owner=True, owner_id=3), MARCH)

@@ -22,7 +22,7 @@ from homeledger.services import settings
 from homeledger.services.analytics import ZERO, Figures, counted, income_sum, spending_sum
 from homeledger.services.budget_figures import UNCATEGORISED, check_month
 from homeledger.services.errors import ValidationError
-from homeledger.services.filters import TransactionFilter
+from homeledger.services.filters import TransactionFilter, payee_key
 from homeledger.services.periods import Period, add_months, month_text
 from homeledger.services.text import collapse
 
@@ -173,7 +173,8 @@ def top_payees(
     session: Session, criteria: TransactionFilter, periods: list[Period], limit: int = 10
 ) -> list[Payee]:
     """Who got the money: spending (by the rule) per description, whitespace collapsed and
-    case ignored (shown in its most used spelling), largest first, only above zero."""
+    case ignored (shown in its most used spelling), largest first, only above zero. The
+    filter's ``payee`` (the same grouping) lists one payee's rows."""
     if not 1 <= limit <= 100:
         raise ValidationError({"limit": "must be between 1 and 100"})
     query = (
@@ -188,7 +189,7 @@ def top_payees(
     merged: dict[str, list] = {}  # key -> [spending, count, {spelling: count}]
     for description, spent, count in session.execute(query):
         spelling = collapse(description or "")
-        entry = merged.setdefault(spelling.casefold(), [ZERO, 0, {}])
+        entry = merged.setdefault(payee_key(description), [ZERO, 0, {}])
         entry[0] += spent
         entry[1] += count
         entry[2][spelling] = entry[2].get(spelling, 0) + count

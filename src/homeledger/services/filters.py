@@ -16,6 +16,7 @@ from homeledger.models.base import MAX_ID
 from homeledger.services import settings
 from homeledger.services.amounts import is_plausible_amount
 from homeledger.services.errors import ValidationError
+from homeledger.services.text import collapse
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 # ``flow``: the rows behind one figure of the income/spending rule (services/analytics.py).
@@ -37,6 +38,7 @@ class TransactionFilter:
     category_ids: tuple[int, ...] = ()
     uncategorised: bool = False
     owner_id: int | None = None
+    no_owner: bool = False  # rows without an owner (with owner_id: that owner's or none)
     account: str | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
@@ -45,6 +47,11 @@ class TransactionFilter:
     # "income": the rows income is made of; "spending": those spending is made of; "net":
     # both, i.e. every row but transfers. So a dashboard's figure and its list agree.
     flow: str | None = None
+    # Rows of one payee: the description with whitespace collapsed and case ignored equals
+    # this (how analytics_reports.top_payees groups them), not a substring like ``search``.
+    payee: str | None = None
+    # The ledger's spellings of ``payee``: in_ledger() finds them, conditions() matches them.
+    payee_spellings: tuple[str, ...] | None = None
 
     def check(self) -> None:
         """Refuse values no database column can hold, naming the field."""
@@ -68,20 +75,28 @@ class TransactionFilter:
             value = getattr(self, name)
             if value is not None and not EARLIEST <= value <= LATEST:
                 problems[name] = "must be between 1900 and 2199"
+        if self.payee is not None and not collapse(self.payee):
+            problems["payee"] = "name a payee"
         if problems:
             raise ValidationError(problems)
 
     def in_ledger(self, session: Session) -> TransactionFilter:
-        """This filter checked, with ``month`` turned into the ledger's dates for that month."""
+        """This filter checked, with ``month`` turned into the ledger's dates for that month
+        and ``payee`` into the ledger's spellings of it."""
         self.check()
-        if self.month is None:
-            return self
-        period = settings.read(session).budget_month(*self.month)
-        return replace(self, month=None, date_from=period.start, date_to=period.last_day)
+        resolved = self
+        if self.month is not None:
+            period = settings.read(session).budget_month(*self.month)
+            resolved = replace(self, month=None, date_from=period.start, date_to=period.last_day)
+        if self.payee is not None and self.payee_spellings is None:
+            resolved = replace(resolved, payee_spellings=_spellings(session, resolved))
+        return resolved
 
     def conditions(self) -> list:
         if self.month is not None:
             raise ValueError("call in_ledger() first: a month needs the ledger's start day")
+        if self.payee is not None and self.payee_spellings is None:
+            raise ValueError("call in_ledger() first: a payee needs the ledger's spellings")
         conditions = []
         if self.search:
             pattern = f"%{_escape_like(self.search.strip().lower())}%"
@@ -106,8 +121,14 @@ class TransactionFilter:
             conditions.append(Transaction.category_id.in_(self.category_ids))
         elif self.uncategorised:
             conditions.append(Transaction.category_id.is_(None))
-        if self.owner_id is not None:
+        if self.owner_id is not None and self.no_owner:
+            conditions.append(
+                or_(Transaction.owner_id == self.owner_id, Transaction.owner_id.is_(None))
+            )
+        elif self.owner_id is not None:
             conditions.append(Transaction.owner_id == self.owner_id)
+        elif self.no_owner:
+            conditions.append(Transaction.owner_id.is_(None))
         if self.account:
             conditions.append(Transaction.account == self.account)
         if self.amount_min is not None:
@@ -120,7 +141,23 @@ class TransactionFilter:
             conditions.append(Transaction.review_reason.is_not(None))
         if self.flow is not None:
             conditions.append(_flow_condition(self.flow))
+        if self.payee_spellings is not None:
+            conditions.append(Transaction.description.in_(self.payee_spellings))
         return conditions
+
+
+def payee_key(description: str | None) -> str:
+    """What makes two descriptions one payee: whitespace collapsed, case ignored."""
+    return collapse(description or "").casefold()
+
+
+def _spellings(session: Session, criteria: TransactionFilter) -> tuple[str, ...]:
+    """The descriptions among ``criteria``'s other rows that are its payee: the few
+    spellings the exact SQL match then names (whitespace and case are not portable SQL)."""
+    others = replace(criteria, payee=None, payee_spellings=None).conditions()
+    key = payee_key(criteria.payee)
+    found = session.scalars(select(Transaction.description).where(*others).distinct())
+    return tuple(sorted(d for d in found if payee_key(d) == key))
 
 
 def _flow_condition(flow: str):

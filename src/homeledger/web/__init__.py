@@ -23,6 +23,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
     from homeledger.web.budgets.advice import bp as budget_advice_bp
@@ -48,6 +49,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(bills_bp)
     app.register_blueprint(debts_bp)
     app.register_blueprint(goals_bp)
+    app.register_blueprint(analytics_bp)
 
     @app.route("/favicon.ico")
     def favicon():

@@ -6,6 +6,9 @@ figure's ``flow`` into the list's query string, so the list's totals show the fi
 clicked, to the cent:
 
     rows_url(replace(criteria, category_ids=(group.category_id,)), march, flow="spending")
+
+The filter's search, payee (exact), category (or uncategorised), owner (or "none": rows
+without one) and account carry over.
 """
 
 from __future__ import annotations
@@ -39,10 +42,15 @@ def rows_url(
         if criteria.uncategorised
         else None
     )
+    owner = "none" if criteria.no_owner else criteria.owner_id
+    if criteria.no_owner and criteria.owner_id is not None:
+        raise ValueError("the transaction list filters by one owner at a time")
     args = {
         **span,
+        "search": criteria.search,
+        "payee": criteria.payee,
         "category": category,
-        "owner": criteria.owner_id,
+        "owner": owner,
         "account": criteria.account,
         "flow": flow or criteria.flow,
     }

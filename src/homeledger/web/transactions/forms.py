@@ -17,7 +17,7 @@ from wtforms.validators import ValidationError as FieldError
 
 from homeledger.services.filters import FLOWS
 from homeledger.services.transactions import SORTS
-from homeledger.web.forms import MoneyField, WebForm, options, printable
+from homeledger.web.forms import MoneyField, WebForm, options, printable, stripped
 
 SORT_LABELS = {
     "date_desc": "Newest first",
@@ -42,6 +42,12 @@ class FilterForm(WebForm):
         csrf = False
 
     search = StringField("Search", validators=[Optional(), Length(max=200), printable])
+    payee = StringField(
+        "Payee",
+        filters=[stripped],
+        validators=[Optional(), Length(max=500), printable],
+        description="The whole description, in any case and spacing.",
+    )
     month = MonthField("Month", validators=[Optional()])
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])

@@ -29,6 +29,7 @@ PAGE_SIZE = 50
 # Query-string keys of the filter, carried into paging links and the bulk form's action.
 _FILTER_FIELDS = (
     "search",
+    "payee",
     "month",
     "date_from",
     "date_to",
@@ -44,6 +45,7 @@ _FILTER_FIELDS = (
 )
 # The filters behind "More filters"; their panel opens when one is in use.
 _MORE_FILTERS = {
+    "payee",
     "date_from",
     "date_to",
     "owner",
@@ -92,7 +94,9 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         category_ids=(optional_id(category),) if optional_id(category) else (),
         uncategorised=category == "none",
         owner_id=optional_id(form.owner.data),
+        no_owner=form.owner.data == "none",
         account=form.account.data or None,
+        payee=form.payee.data or None,
         amount_min=form.amount_min.data,
         amount_max=form.amount_max.data,
         import_batch_id=optional_id(form.batch.data),
@@ -114,7 +118,7 @@ def _filter_form(lists: _Lists) -> FilterForm:
     form.category.choices = id_choices(
         lists.categories, "All categories", extra=(("none", "Uncategorised"),)
     )
-    form.owner.choices = id_choices(lists.owners, "All owners")
+    form.owner.choices = id_choices(lists.owners, "All owners", extra=(("none", "No owner"),))
     form.account.choices = options([("", "All accounts")] + [(a, a) for a in lists.accounts])
     return form
 
