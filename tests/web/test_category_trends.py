@@ -177,8 +177,8 @@ def test_the_uncategorised_page_and_a_quiet_and_an_income_category(signed_in, le
     assert "category=none" in href and _spending(signed_in, href) == money("35.25")
 
     quiet = _html(signed_in.get(f"/categories/{ledger['ids']['Health']}", query_string=RANGE))
-    assert "No spending on Health in these months" in quiet
-    assert _text(quiet, "share") == "0.0 %"
+    assert "No spending on Health from February 2026 to April 2026" in quiet
+    assert "category-chart" not in quiet
 
     salary = signed_in.get(f"/categories/{ledger['ids']['Salary']}", query_string=RANGE)
     assert salary.status_code == 200

@@ -79,6 +79,12 @@ def _short(period) -> str:
     return period.start.strftime("%b %Y")
 
 
+def _in_progress(periods) -> int | None:
+    """Which of ``periods`` is the budgeting month under way (its figures are so far)."""
+    now = analytics_reports.current_month(db.session, today())
+    return next((i for i, p in enumerate(periods) if (p.year, p.month) == now), None)
+
+
 def _currency() -> str | None:
     ledger = current_ledger()
     return ledger.currency if ledger else None
@@ -110,7 +116,7 @@ def index():
     if found is None:
         return render_template("category_trends/index.html", form=form, found=None), 400
     periods = found.periods
-    labels = [analytics_reports.label(p) for p in periods]
+    labels = [p.label for p in periods]
     links = {c.category_id: _links(c, found.criteria, periods) for c in found.categories}
     top = found.top(TOP)
     spec = chart_spec(
@@ -128,6 +134,7 @@ def index():
         labels=labels,
         links=links,
         top=top,
+        in_progress=_in_progress(periods),
         spec=spec,
         query=query,
         total_url=rows_url(found.criteria, periods[0], periods[-1], flow="spending"),
@@ -161,8 +168,9 @@ def _category(category_id: int | None):
         form=form,
         page=page,
         trend=trend,
-        labels=[analytics_reports.label(p) for p in periods],
+        labels=[p.label for p in periods],
         links=links,
+        in_progress=_in_progress(periods),
         spec=spec,
         query=_query(form),
         rows_all=rows_url(page.criteria, periods[0], periods[-1]),
