@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -50,3 +51,11 @@ def test_category_owner_and_account_carry_over(app):
 def test_more_than_one_category_cannot_be_one_list(app):
     with app.test_request_context(), pytest.raises(ValueError, match="one category"):
         rows_url(TransactionFilter(category_ids=(1, 2)), MARCH)
+
+
+def test_an_amount_range_carries_over(app):
+    """The budget dashboard lists money out of an income category: its rows and no others."""
+    criteria = TransactionFilter(category_ids=(7,), amount_max=Decimal("-0.01"))
+    with app.test_request_context():
+        query = _query(rows_url(criteria, MARCH))
+    assert query == {"month": "2026-03", "category": "7", "amount_max": "-0.01"}
