@@ -316,3 +316,19 @@ def test_another_ledgers_owner_is_refused(signed_in, ledger):
         assert page.status_code == 400
         assert 'id="owner-error"' in _html(page)
         assert "Other ledger" not in _html(page)
+
+
+def test_a_month_starting_on_the_15th_links_to_the_same_days(signed_in, session, ledger):
+    """With months from the 15th, "March" is 15 March to 14 April: the links' list is too."""
+    from homeledger.models import UserSettings
+
+    with tenancy.acting_as(session, ledger["user"].id):
+        session.scalars(select(UserSettings)).one().month_start_day = 15
+        session.commit()
+        board = budget_dashboard.month_dashboard(session, 2026, 3)
+    html = _html(signed_in.get("/budgets/dashboard?month=2026-03"))
+    groceries = _link(html, f"spent-{ledger['ids']['Groceries']}")
+    # 15 March to 14 April: the 31 March corner shop (10.00) and 1 April (77.00).
+    assert groceries[1] == money("87.00")
+    assert board.lines[0].spent == D("87.00")
+    assert _list_totals(signed_in, groceries[0])["spending"] == money("87.00")
