@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -64,3 +65,11 @@ def test_no_owner_a_payee_and_a_search_carry_over(app):
         }
         with pytest.raises(ValueError, match="one owner"):
             rows_url(TransactionFilter(no_owner=True, owner_id=3), MARCH)
+
+
+def test_an_amount_range_carries_over(app):
+    """The budget dashboard lists money out of an income category: its rows and no others."""
+    criteria = TransactionFilter(category_ids=(7,), amount_max=Decimal("-0.01"))
+    with app.test_request_context():
+        query = _query(rows_url(criteria, MARCH))
+    assert query == {"month": "2026-03", "category": "7", "amount_max": "-0.01"}

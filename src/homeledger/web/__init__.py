@@ -28,6 +28,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.bills.routes import bp as bills_bp
     from homeledger.web.budgets.advice import bp as budget_advice_bp
     from homeledger.web.budgets.routes import bp as budgets_bp
+    from homeledger.web.category_trends.routes import bp as category_trends_bp
     from homeledger.web.debts.routes import bp as debts_bp
     from homeledger.web.goals.routes import bp as goals_bp
     from homeledger.web.imports.routes import bp as imports_bp
@@ -50,6 +51,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(debts_bp)
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
+    app.register_blueprint(category_trends_bp)
 
     @app.route("/favicon.ico")
     def favicon():

@@ -52,6 +52,8 @@ def rows_url(
         "category": category,
         "owner": owner,
         "account": criteria.account,
+        "amount_min": criteria.amount_min,
+        "amount_max": criteria.amount_max,
         "flow": flow or criteria.flow,
     }
     return url_for("transactions.index", **{k: v for k, v in args.items() if v is not None})

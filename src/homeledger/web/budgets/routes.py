@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import budgets, categories
+from homeledger.services import budget_dashboard, budgets, categories
+from homeledger.services.category_trends import of_category
 from homeledger.services.errors import ValidationError
+from homeledger.services.filters import TransactionFilter
 from homeledger.web.budgets.forms import AmountForm, BudgetForm, CountedForm, DeleteForm
 from homeledger.web.budgets.months import Month, checked, month_choice, this_month
-from homeledger.web.forms import attempt, list_url_from, optional_id, show_errors
+from homeledger.web.charts import chart_spec
+from homeledger.web.drilldown import rows_url
+from homeledger.web.forms import attempt, current_ledger, list_url_from, optional_id, show_errors
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
 
@@ -56,6 +63,65 @@ def index():
         month=month,
         here=here,
         owner_names={o.id: o.name for o in owners},
+    )
+
+
+def _spent_url(line: budget_dashboard.CategoryBudget, criteria: TransactionFilter, period) -> str:
+    """The rows behind a category's spent figure: its spending, or for an income category
+    the money that went out of it (what budgets count there)."""
+    narrowed = of_category(criteria, line.category_id)
+    if line.counts_out_only:
+        return rows_url(replace(narrowed, amount_max=Decimal("-0.01")), period)
+    return rows_url(narrowed, period, flow="spending")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """A month's budgets against spending by category, with bars and a chart: over budget
+    first, then by how much of the budget is used; every spent figure links to its rows.
+    400 naming the field for a bad month or owner."""
+    owners = categories.list_owners(db.session)
+    form, month = month_choice(owners)
+    board = None
+    if month is not None:
+        try:
+            board = budget_dashboard.month_dashboard(
+                db.session, month.year, month.month, optional_id(form.owner.data)
+            )
+        except ValidationError as exc:
+            show_errors(form, exc, _FORM_FIELD)
+    if board is None:
+        return render_template("budgets/dashboard.html", form=form, board=None, month=None), 400
+    period = board.report.period
+    criteria = TransactionFilter(owner_id=board.report.owner_id)
+    spent_urls = {
+        line.category_id: _spent_url(line, criteria, period)
+        for line in [*board.lines, *board.unbudgeted]
+    }
+    ledger = current_ledger()
+    spec = chart_spec(
+        "hbar",
+        [line.category for line in board.lines],
+        [
+            ("Budgeted", [line.budgeted for line in board.lines]),
+            ("Spent", [line.spent for line in board.lines]),
+        ],
+        currency=ledger.currency if ledger else None,
+        links=[[None] * len(board.lines), [spent_urls[line.category_id] for line in board.lines]],
+    )
+    income_rows = [line for line in [*board.lines, *board.unbudgeted] if line.counts_out_only]
+    return render_template(
+        "budgets/dashboard.html",
+        form=form,
+        board=board,
+        month=month,
+        spec=spec,
+        spent_urls=spent_urls,
+        spending_url=rows_url(criteria, period, flow="spending"),
+        income_rows=income_rows,
+        owner_names={o.id: o.name for o in owners},
+        here=url_for("budgets.dashboard", month=month.value, owner=form.owner.data or None),
     )
 
 

@@ -1,0 +1,1 @@
+"""The categories dashboard: spending per category month by month."""
