@@ -34,15 +34,6 @@ def month_name(year: int, month: int) -> str:
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
-# The pages, as the tabs name them: (endpoint, label).
-PAGES = (
-    ("analytics.index", "By category"),
-    ("analytics.income", "Income and spending"),
-    ("analytics.owners", "By owner"),
-    ("analytics.payees", "Top payees"),
-    ("analytics.compare", "Compare months"),
-)
-
 
 def _page(template: str, panel: Panel, **context):
     """The page with its panel; 400 when the panel's input was refused."""
@@ -51,7 +42,6 @@ def _page(template: str, panel: Panel, **context):
         template,
         panel=panel,
         form=panel.form,
-        pages=PAGES,
         first=panel.first if ranged else None,
         last=panel.last if ranged else None,
         empty_ledger=panel.ok and ledger_is_empty(),
