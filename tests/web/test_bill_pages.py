@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-import homeledger.web.bills.routes as bill_routes
 from homeledger import tenancy
 from homeledger.models import Commitment, Transaction
 from homeledger.services import commitments
@@ -21,13 +20,8 @@ from tests.factories import add_transactions, category_id, make_user
 
 
 @pytest.fixture(autouse=True)
-def april_tenth(monkeypatch):
-    class Fixed(date):
-        @classmethod
-        def today(cls):
-            return date(2026, 4, 10)
-
-    monkeypatch.setattr(bill_routes, "date", Fixed)
+def april_tenth(app):
+    app.config["TODAY"] = date(2026, 4, 10)
 
 
 @pytest.fixture

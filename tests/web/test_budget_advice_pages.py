@@ -27,8 +27,8 @@ TODAY = date(2026, 7, 10)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("homeledger.web.budgets.advice.today", lambda: TODAY)
+def today(app):
+    app.config["TODAY"] = TODAY
 
 
 def _text(response) -> str:

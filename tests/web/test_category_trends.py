@@ -13,7 +13,6 @@ from html import unescape
 import pytest
 
 from homeledger import tenancy
-from homeledger.web.category_trends import routes
 from homeledger.web.formats import format_money
 from tests import analytics_ledger
 from tests.factories import add_transactions, category_id, make_user
@@ -125,8 +124,8 @@ def test_the_filters_carry_into_the_figures_and_links(signed_in, ledger):
     assert _spending(signed_in, href) == text
 
 
-def test_the_default_range_is_the_twelve_months_ending_with_this_one(signed_in, monkeypatch):
-    monkeypatch.setattr(routes, "today", lambda: date(2026, 3, 20))
+def test_the_default_range_is_the_twelve_months_ending_with_this_one(signed_in, app):
+    app.config["TODAY"] = date(2026, 3, 20)
     html = _html(signed_in.get("/categories"))
     assert 'value="2025-04"' in html and 'value="2026-03"' in html
     assert "(12 months)" in html

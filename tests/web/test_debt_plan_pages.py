@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 
-import homeledger.web.debts.plan as plan_routes
 from homeledger import tenancy
 from homeledger.services import debts
 from homeledger.services.debts import DebtInput
@@ -19,13 +18,8 @@ from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
-def april_tenth(monkeypatch):
-    class Fixed(date):
-        @classmethod
-        def today(cls):
-            return date(2026, 4, 10)
-
-    monkeypatch.setattr(plan_routes, "date", Fixed)
+def april_tenth(app):
+    app.config["TODAY"] = date(2026, 4, 10)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-import homeledger.web.goals.routes as goal_routes
 from homeledger import tenancy
 from homeledger.models import GoalContribution, SavingsGoal
 from homeledger.services import goals
@@ -22,13 +21,8 @@ from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
-def november_27th(monkeypatch):
-    class Fixed(date):
-        @classmethod
-        def today(cls):
-            return date(2026, 11, 27)
-
-    monkeypatch.setattr(goal_routes, "date", Fixed)
+def november_27th(app):
+    app.config["TODAY"] = date(2026, 11, 27)
 
 
 @pytest.fixture

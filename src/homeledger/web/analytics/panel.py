@@ -5,7 +5,6 @@ fields marked (and the page answering 400) when something is wrong."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import request
 
@@ -15,6 +14,7 @@ from homeledger.services import analytics_reports as reports
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import TransactionFilter
 from homeledger.services.periods import Period, add_months
+from homeledger.web import months
 from homeledger.web.analytics.forms import CompareForm, PanelForm, RangeForm
 from homeledger.web.forms import LedgerLists, id_choices, optional_id, options, show_errors
 
@@ -55,7 +55,7 @@ class Panel:
 
 
 def this_month() -> tuple[int, int]:
-    return reports.current_month(db.session, date.today())
+    return reports.current_month(db.session, months.today())
 
 
 def _menus(form: PanelForm) -> dict[int, str]:

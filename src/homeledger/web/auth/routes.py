@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,7 +20,7 @@ from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
-from homeledger.web import WEB_SESSION_KEY
+from homeledger.web import WEB_SESSION_KEY, months
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
 from homeledger.web.forms import show_errors
 
@@ -141,4 +140,4 @@ def change_password():
 @login_required
 def profile():
     """Who is signed in, the ledger's settings, and the way to change the password."""
-    return render_template("auth/profile.html", today=date.today())
+    return render_template("auth/profile.html", today=months.today())

@@ -16,6 +16,7 @@ from homeledger.services import bill_matching, commitments
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import add_months, month_text
+from homeledger.web import months
 from homeledger.web.bills.forms import (
     FREQUENCY_LABELS,
     PRESET_DAYS,
@@ -85,7 +86,7 @@ def _back(bill_id: int | None = None) -> str:
 def index():
     """Every bill with its monthly cost, and the bills due in the next N days (30 unless
     asked). 400 when the number of days is not one from 1 to 366."""
-    today = date.today()
+    today = months.today()
     form = UpcomingForm(formdata=request.args)
     soon = None
     if form.validate():
@@ -124,7 +125,7 @@ def _month(text: str | None, today: date) -> tuple[int, int] | None:
 def calendar_page():
     """The month's days with the bills due on each (``?month=YYYY-MM``, this month unless
     asked). 400, showing this month, when the month is not a real one."""
-    today = date.today()
+    today = months.today()
     chosen = _month(request.args.get("month"), today)
     status = 200
     if chosen is None:
@@ -271,7 +272,7 @@ def delete(bill_id: int):
 def history(bill_id: int):
     """A bill's due dates of the last 12 months with the transaction that paid each (or
     missed), and its next due dates. 404 when it is not in this ledger."""
-    today = date.today()
+    today = months.today()
     bill = commitments.get(db.session, bill_id)
     start = bill_matching.months_before(today, HISTORY_MONTHS)
     past = bill_matching.history(db.session, start, today, today, bill_id)

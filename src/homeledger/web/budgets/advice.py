@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -11,16 +9,12 @@ from homeledger.extensions import db
 from homeledger.services import bill_budgets, budgets, categories, recommender
 from homeledger.services.budget_figures import FIRST_YEAR, LAST_YEAR
 from homeledger.services.errors import ValidationError
+from homeledger.web import months
 from homeledger.web.budgets.forms import ApplyForm, CountedForm, YearChoice
-from homeledger.web.budgets.months import Month, month_choice, this_month
 from homeledger.web.forms import optional_id, show_errors
+from homeledger.web.months import Month, month_choice, this_month
 
 bp = Blueprint("budget_advice", __name__, url_prefix="/budgets")
-
-
-def today() -> date:
-    """The day suggestions are made on (tests put another day here)."""
-    return date.today()
 
 
 def _plural(count: int, word: str) -> str:
@@ -78,7 +72,9 @@ def suggest():
             status = 400
         else:
             try:
-                applied = recommender.apply(db.session, month.year, month.month, today(), ticked)
+                applied = recommender.apply(
+                    db.session, month.year, month.month, months.today(), ticked
+                )
             except ValidationError:
                 db.session.rollback()
                 flash(
@@ -93,7 +89,7 @@ def suggest():
                     "success",
                 )
                 return redirect(url_for("budgets.index", month=month.value))
-    found = recommender.recommend(db.session, month.year, month.month, today())
+    found = recommender.recommend(db.session, month.year, month.month, months.today())
     return render_template(
         "budgets/suggest.html",
         choice=choice,

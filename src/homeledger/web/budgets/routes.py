@@ -14,10 +14,10 @@ from homeledger.services.category_trends import of_category
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import TransactionFilter
 from homeledger.web.budgets.forms import AmountForm, BudgetForm, CountedForm, DeleteForm
-from homeledger.web.budgets.months import Month, checked, month_choice, this_month
 from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
 from homeledger.web.forms import attempt, current_ledger, list_url_from, optional_id, show_errors
+from homeledger.web.months import Month, checked, month_choice, this_month
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
 

@@ -4,8 +4,6 @@ category's page. Every figure links to its rows in the transaction list (same fi
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 
@@ -14,6 +12,7 @@ from homeledger.services import analytics_reports, categories, category_trends, 
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import TransactionFilter
 from homeledger.services.periods import add_months, month_text
+from homeledger.web import months
 from homeledger.web.category_trends.forms import RangeChoice
 from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
@@ -23,11 +22,6 @@ bp = Blueprint("category_trends", __name__, url_prefix="/categories")
 
 TOP = 5  # categories drawn in the dashboard's line chart
 _FORM_FIELD = {"from": "from_", "owner_id": "owner"}
-
-
-def today() -> date:
-    """The day the default range ends on (tests put another day here)."""
-    return date.today()
 
 
 def _range_form() -> RangeChoice:
@@ -47,7 +41,7 @@ def _read(form: RangeChoice, one) -> object | None:
         return None
     first, last = form.from_.data, form.to.data
     if first is None and last is None:
-        last = analytics_reports.current_month(db.session, today())
+        last = analytics_reports.current_month(db.session, months.today())
     if first is None:
         first = add_months(*last, -11)
     elif last is None:
@@ -81,7 +75,7 @@ def _short(period) -> str:
 
 def _in_progress(periods) -> int | None:
     """Which of ``periods`` is the budgeting month under way (its figures are so far)."""
-    now = analytics_reports.current_month(db.session, today())
+    now = analytics_reports.current_month(db.session, months.today())
     return next((i for i, p in enumerate(periods) if (p.year, p.month) == now), None)
 
 

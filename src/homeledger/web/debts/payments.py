@@ -3,14 +3,13 @@ after a question that says how the balance goes back up. Every page returns to t
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
 from homeledger.services import debts
 from homeledger.services.debts import PaymentInput
+from homeledger.web import months
 from homeledger.web.debts.forms import FromTransactionForm, PaymentForm
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import (
@@ -65,7 +64,7 @@ def new(debt_id: int):
     """Add a payment: its amount comes off the balance. 404 when the debt is not in this
     ledger; 400 naming every wrong field, nothing written."""
     debt = debts.get(db.session, debt_id)
-    form = PaymentForm(date=date.today())
+    form = PaymentForm(date=months.today())
     if form.validate_on_submit() and (
         done := attempt(
             form,

@@ -5,7 +5,6 @@ owed each month under each strategy."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, render_template, request
@@ -14,6 +13,7 @@ from flask_login import login_required
 from homeledger.extensions import db
 from homeledger.services import debts, payoff
 from homeledger.services.errors import ValidationError
+from homeledger.web import months
 from homeledger.web.charts import chart_spec
 from homeledger.web.debts.forms import PlanForm
 from homeledger.web.debts.words import month_words
@@ -98,7 +98,7 @@ def index():
     plans, status = None, 200
     valid = form.validate()
     if form.start.data is None and not form.start.errors:
-        form.start.data = debts.first_plan_month(date.today())
+        form.start.data = debts.first_plan_month(months.today())
     if valid:
         start = form.start.data
         extra = form.extra.data if form.extra.data is not None else ZERO

@@ -4,7 +4,6 @@ payments. The payments' pages are in payments.py, the payoff planner in plan.py.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from flask_login import login_required
 from homeledger.extensions import db
 from homeledger.services import debts
 from homeledger.services.debts import DebtInput
+from homeledger.web import months
 from homeledger.web.debts.forms import DebtForm, FromTransactionForm, PaymentForm
 from homeledger.web.debts.payments import bp as payments_bp
 from homeledger.web.debts.payments import transaction_menu
@@ -163,7 +163,7 @@ def show(debt_id: int):
     or from a transaction). 404 when it is not in this ledger."""
     debt = debts.get(db.session, debt_id)
     history = debts.payments(db.session, debt)
-    payment_form = PaymentForm(formdata=None, date=date.today())
+    payment_form = PaymentForm(formdata=None, date=months.today())
     linked_form = FromTransactionForm(formdata=None)
     transaction_menu(linked_form)
     return render_template(

@@ -13,6 +13,7 @@ from homeledger.extensions import db
 from homeledger.services import categories, goals
 from homeledger.services.goals import ContributionInput, GoalInput
 from homeledger.services.periods import add_months
+from homeledger.web import months
 from homeledger.web.charts import chart_spec
 from homeledger.web.formats import format_money
 from homeledger.web.forms import (
@@ -67,7 +68,7 @@ def _back(goal_id: int | None = None) -> str:
 def index():
     """Every goal with its progress, what is still needed a month and whether the saving
     keeps pace; a chart of how far each has come."""
-    today = date.today()
+    today = months.today()
     found = goals.statuses(db.session, goals.list_goals(db.session), today)
     spec = chart_spec(
         "hbar",
@@ -183,7 +184,7 @@ def _months(today: date) -> dict:
 
 
 def _show(goal_id: int, form: ContributionForm, status: int = 200):
-    today = date.today()
+    today = months.today()
     goal = goals.get(db.session, goal_id)
     if not form.is_submitted():
         form.date.data = today

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -11,6 +9,7 @@ from homeledger.extensions import db
 from homeledger.services import transactions
 from homeledger.services.errors import ValidationError
 from homeledger.services.transactions import TransactionFilter, TransactionInput
+from homeledger.web import months
 from homeledger.web.forms import (
     LedgerLists,
     attempt,
@@ -297,7 +296,7 @@ def _filter_facts(form: FilterForm) -> list[tuple[str, object, str]]:
 
 
 def _transaction_form(lists: _Lists, row=None) -> TransactionForm:
-    form = TransactionForm(obj=row) if row is not None else TransactionForm(date=date.today())
+    form = TransactionForm(obj=row) if row is not None else TransactionForm(date=months.today())
     category_owner_menus(form, lists, row, "Uncategorised")
     return form
 
