@@ -218,3 +218,21 @@ def test_bad_input_names_the_field(client, alex, path, query, field):
 
 def test_analytics_needs_a_token(client):
     assert client.get(f"{API}/summary").status_code == 401
+
+
+def test_the_last_month_a_ledger_accepts_ends_in_2200_and_is_still_answered(session, client, sam):
+    """With months from the 15th, December 2199 runs to 14 January 2200."""
+    from sqlalchemy import select
+
+    from homeledger import tenancy
+    from homeledger.models import User, UserSettings
+
+    user = session.scalars(select(User).where(User.username == "sam")).one()
+    add_transactions(session, user, [(date(2199, 12, 31), "Last day", "-7.00", None)])
+    with tenancy.acting_as(session, user.id):
+        session.scalars(select(UserSettings)).one().month_start_day = 15
+        session.commit()
+    span = {"from": "2199-01", "to": "2199-12"}
+    assert _get(client, sam, "income-statement", **span)["totals"]["spending"] == "7.00"
+    assert _get(client, sam, "top-payees", **span)["payees"][0]["count"] == 1
+    assert _get(client, sam, "compare", month="2199-12")["current"]["spending"] == "7.00"

@@ -98,21 +98,24 @@ def test_trend_and_top_categories(session):
         ("Groceries", Decimal("40.00")),
         ("Uncategorised", Decimal("5.00")),
     ]
-    # Every category fits: nothing else to show. With two lines, the rest is one more,
-    # and the lines add up to the month's spending.
+    # Every category fits: nothing else to show. With room for two lines, a single
+    # category left over is named (an "Everything else" of one would hide it); with room
+    # for one, the other two are the rest. Either way the lines add up to the spending.
     everyone = TransactionFilter()
     lines = analytics.where_it_went(session, everyone, march, months[-1].spending)
     assert [(s.category, s.amount) for s in lines] == top
     assert lines[-1].category_id is None and not lines[-1].rest  # uncategorised
-    shortened = analytics.where_it_went(session, everyone, march, months[-1].spending, limit=2)
+    named = analytics.where_it_went(session, everyone, march, months[-1].spending, limit=2)
+    assert [(s.category, s.rest) for s in named] == [(c, False) for c, _ in top]
+    shortened = analytics.where_it_went(session, everyone, march, months[-1].spending, limit=1)
     assert [(s.category, s.amount, s.rest) for s in shortened] == [
         ("Housing", Decimal("900.00"), False),
-        ("Groceries", Decimal("40.00"), False),
-        ("Everything else", Decimal("5.00"), True),
+        ("Everything else", Decimal("45.00"), True),
     ]
+    assert sum(s.amount for s in shortened) == months[-1].spending
 
 
-def test_a_refunds_only_category_shows_as_a_negative_rest_so_the_lines_add_up(session):
+def test_a_refunds_only_category_is_a_negative_line_of_its_own_so_the_lines_add_up(session):
     alex = make_user(session, "alex")
     add_transactions(
         session,
@@ -129,7 +132,7 @@ def test_a_refunds_only_category_shows_as_a_negative_rest_so_the_lines_add_up(se
     assert spending == Decimal("870.00")
     assert [(s.category, s.amount) for s in lines] == [
         ("Housing", Decimal("900.00")),
-        ("Everything else", Decimal("-30.00")),
+        ("Shopping", Decimal("-30.00")),  # named and linkable, not hidden in a rest
     ]
     assert sum(s.amount for s in lines) == spending
 

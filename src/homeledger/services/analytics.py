@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -73,7 +73,7 @@ class Figures:
         """Share of income kept, in percent, one decimal; None when income is not positive."""
         if self.income <= 0:
             return None
-        return (self.net * 100 / self.income).quantize(Decimal("0.1"))
+        return (self.net * 100 / self.income).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -173,11 +173,11 @@ class Share:
     rest: bool = False
 
 
-def _top_spending(
-    session: Session, criteria: TransactionFilter | None, period: Period, limit: int
+def _category_spending(
+    session: Session, criteria: TransactionFilter | None, period: Period
 ) -> list[Share]:
-    """The period's biggest spending categories by the rule (expense categories and
-    uncategorised), largest first; only those with spending above zero."""
+    """The period's spending per category by the rule (expense categories and
+    uncategorised), largest first; every category that spent or got refunds."""
     spending = spending_sum()
     rows = session.execute(
         select(Transaction.category_id, Category.name, spending)
@@ -187,9 +187,8 @@ def _top_spending(
             or_(Transaction.category_id.is_(None), Category.type == "expense"),
         )
         .group_by(Transaction.category_id, Category.name)
-        .having(spending > 0)
+        .having(spending != 0)
         .order_by(spending.desc(), func.coalesce(Category.name, UNCATEGORISED))
-        .limit(limit)
     )
     return [Share(category_id, name or UNCATEGORISED, amount) for category_id, name, amount in rows]
 
@@ -199,7 +198,8 @@ def spending_by_category(
 ) -> list[tuple[str, Decimal]]:
     """The period's biggest spending categories by the rule (expense categories and
     uncategorised), largest first; only those with spending above zero."""
-    return [(s.category, s.amount) for s in _top_spending(session, None, period, limit)]
+    found = _category_spending(session, None, period)
+    return [(s.category, s.amount) for s in found if s.amount > 0][:limit]
 
 
 def where_it_went(
@@ -209,10 +209,13 @@ def where_it_went(
     spending: Decimal,
     limit: int = 8,
 ) -> list[Share]:
-    """The period's biggest spending categories under ``criteria`` (an owner's, say) and,
-    when they do not make up the period's ``spending`` (under the same filter) on their
-    own, an "Everything else" line with the rest (the smaller categories, less any
-    refunds-only ones), so the lines add up to the total."""
-    top = _top_spending(session, criteria, period, limit)
+    """The period's spending categories under ``criteria`` (an owner's, say), biggest
+    first, each a line of its own, refunds-only ones too; beyond ``limit`` of them, the
+    biggest ``limit`` and an "Everything else" line with the rest (never a single
+    category: that one is named), so the lines add up to the period's ``spending``."""
+    found = _category_spending(session, criteria, period)
+    if len(found) <= limit + 1:
+        return found
+    top = found[:limit]
     rest = spending - sum((share.amount for share in top), ZERO)
-    return [*top, Share(None, EVERYTHING_ELSE, rest, rest=True)] if rest else top
+    return [*top, Share(None, EVERYTHING_ELSE, rest, rest=True)]

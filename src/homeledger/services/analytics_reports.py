@@ -22,7 +22,7 @@ from homeledger.services import settings
 from homeledger.services.analytics import ZERO, Figures, counted, income_sum, spending_sum
 from homeledger.services.budget_figures import UNCATEGORISED, check_month
 from homeledger.services.errors import ValidationError
-from homeledger.services.filters import TransactionFilter, payee_key
+from homeledger.services.filters import LATEST, TransactionFilter, payee_key
 from homeledger.services.periods import Period, add_months, month_text
 from homeledger.services.text import collapse
 
@@ -53,7 +53,8 @@ def current_month(session: Session, today) -> Month:
 
 def _conditions(session: Session, criteria: TransactionFilter, periods: list[Period]) -> list:
     """The filter's conditions, over the dates of ``periods`` (first start to last day)."""
-    within = replace(criteria, month=None, date_from=periods[0].start, date_to=periods[-1].last_day)
+    last = min(periods[-1].last_day, LATEST)  # a December 2199 that ends in 2200
+    within = replace(criteria, month=None, date_from=periods[0].start, date_to=last)
     return within.in_ledger(session).conditions()
 
 
@@ -180,10 +181,8 @@ def top_payees(
     query = (
         select(Transaction.description, spending_sum(), func.count(Transaction.id))
         .outerjoin(Category, Category.id == Transaction.category_id)
-        .where(
-            *_conditions(session, criteria, periods),
-            or_(Transaction.category_id.is_(None), Category.type == "expense"),
-        )
+        # The rows the list's flow=spending shows, so a payee's count is the list's too.
+        .where(*_conditions(session, replace(criteria, flow="spending"), periods))
         .group_by(Transaction.description)
     )
     merged: dict[str, list] = {}  # key -> [spending, count, {spelling: count}]

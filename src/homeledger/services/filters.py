@@ -87,7 +87,8 @@ class TransactionFilter:
         resolved = self
         if self.month is not None:
             period = settings.read(session).budget_month(*self.month)
-            resolved = replace(self, month=None, date_from=period.start, date_to=period.last_day)
+            last = min(period.last_day, LATEST)  # a December 2199 that ends in 2200
+            resolved = replace(self, month=None, date_from=period.start, date_to=last)
         if self.payee is not None and self.payee_spellings is None:
             resolved = replace(resolved, payee_spellings=_spellings(session, resolved))
         return resolved

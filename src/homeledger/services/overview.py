@@ -163,7 +163,10 @@ def month_overview(
         debts=_debts(session, today, shows),
         goals=_goals(session, today, shows),
         recent=analytics.recent_transactions(
-            session, RECENT_ROWS, replace(criteria, month=(year, month))
+            # as the month's count counts them: transfers are neither income nor spending
+            session,
+            RECENT_ROWS,
+            replace(criteria, month=(year, month), flow="net"),
         ),
         has_transactions=bool(figures.transaction_count) or analytics.has_transactions(session),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from homeledger.services.filters import TransactionFilter
+from homeledger.services.filters import LATEST, TransactionFilter
 from homeledger.services.periods import Period
 
 
@@ -32,7 +32,10 @@ def rows_url(
     if first == last:
         span = {"month": f"{first.year:04d}-{first.month:02d}"}
     else:
-        span = {"date_from": first.start.isoformat(), "date_to": last.last_day.isoformat()}
+        last_day = min(last.last_day, LATEST)  # a December 2199 that ends in 2200
+        span = {"date_from": first.start.isoformat(), "date_to": last_day.isoformat()}
+    if criteria.payee is not None and not criteria.payee.strip():
+        raise ValueError("a blank payee is no filter: the list would show every row")
     if len(criteria.category_ids) > 1:
         raise ValueError("the transaction list filters by one category at a time")
     category = (

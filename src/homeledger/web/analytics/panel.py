@@ -99,6 +99,7 @@ def read_range(form_class: type[RangeForm] = RangeForm) -> Panel:
     if last is None:
         current = this_month()
         last = current if first is None or first <= current else add_months(*first, 11)
+        last = min(last, (2199, 12))  # a range may not reach past 2199
     if first is None:
         first = add_months(*last, 1 - MONTHS_SHOWN) if last[0] > 1900 else (1900, 1)
     try:

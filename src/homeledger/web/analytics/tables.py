@@ -165,6 +165,9 @@ def owner_rows(
 # --- payees --------------------------------------------------------------------------------------
 
 
+NO_DESCRIPTION = "(no description)"
+
+
 @dataclass(frozen=True)
 class PayeeRow:
     payee: str
@@ -176,12 +179,16 @@ def payee_rows(
     payees: list[Payee], criteria: TransactionFilter, first: Period, last: Period
 ) -> list[PayeeRow]:
     """Each payee's spending with the list of exactly its rows (the list's ``payee``
-    filter groups descriptions as the report does: not a substring search)."""
+    filter groups descriptions as the report does: not a substring search). Rows without
+    a description are one payee the list cannot single out: named, not linked."""
     return [
         PayeeRow(
-            p.payee,
+            p.payee or NO_DESCRIPTION,
             Cell(
-                p.spending, rows_url(replace(criteria, payee=p.payee), first, last, flow="spending")
+                p.spending,
+                rows_url(replace(criteria, payee=p.payee), first, last, flow="spending")
+                if p.payee
+                else None,
             ),
             p.count,
         )

@@ -116,6 +116,7 @@ def dashboard():
         form=form,
         board=board,
         month=month,
+        this_month=this_month(),
         spec=spec,
         spent_urls=spent_urls,
         spending_url=rows_url(criteria, period, flow="spending"),

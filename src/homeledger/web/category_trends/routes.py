@@ -18,6 +18,7 @@ from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
 from homeledger.web.forms import current_ledger, id_choices, optional_id, options, show_errors
 
+FIRST_MONTH, LAST_MONTH = (1900, 1), (2199, 12)  # what a range may reach
 bp = Blueprint("category_trends", __name__, url_prefix="/categories")
 
 TOP = 5  # categories drawn in the dashboard's line chart
@@ -43,9 +44,9 @@ def _read(form: RangeChoice, one) -> object | None:
     if first is None and last is None:
         last = analytics_reports.current_month(db.session, months.today())
     if first is None:
-        first = add_months(*last, -11)
+        first = max(add_months(*last, -11), FIRST_MONTH)
     elif last is None:
-        last = add_months(*first, 11)
+        last = min(add_months(*first, 11), LAST_MONTH)
     form.from_.data, form.to.data = first, last
     criteria = TransactionFilter(
         owner_id=optional_id(form.owner.data), account=form.account.data or None

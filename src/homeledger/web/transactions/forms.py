@@ -35,6 +35,11 @@ FLOW_LABELS = {
 assert set(FLOW_LABELS) == {"", *FLOWS}
 
 
+def no_nul(form, field) -> None:
+    if field.data and "\x00" in field.data:
+        raise FieldError("Contains a character no description can hold.")
+
+
 class FilterForm(WebForm):
     """The list's filter, read from the query string (GET: no CSRF token to carry)."""
 
@@ -45,7 +50,9 @@ class FilterForm(WebForm):
     payee = StringField(
         "Payee",
         filters=[stripped],
-        validators=[Optional(), Length(max=500), printable],
+        # Compared with descriptions as stored (an import keeps invisible characters), so
+        # not held to what can be typed; only NUL, which no database text holds, is refused.
+        validators=[Optional(), Length(max=500), no_nul],
         description="The whole description, in any case and spacing.",
     )
     month = MonthField("Month", validators=[Optional()])

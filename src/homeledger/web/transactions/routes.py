@@ -140,7 +140,8 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
     cursor = request.args.get("cursor") or None
     if filter_form.validate():
         try:
-            criteria = _criteria(filter_form)
+            # Resolved once (a month's dates, a payee's spellings) for the page and the totals.
+            criteria = _criteria(filter_form).in_ledger(db.session)
             page = transactions.list_page(
                 db.session, criteria, sort=filter_form.sort.data, cursor=cursor, limit=PAGE_SIZE
             )
