@@ -21,9 +21,11 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -174,11 +176,20 @@ def migrated_sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory) -> Path:
+    """This test process's SQLite file: the migrated template, copied afresh for each test
+    (one path, so the process's app for it is built once; see ``app``)."""
+    return tmp_path_factory.mktemp("sqlite") / "homeledger.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> Iterator[str]:
+def db_url(request) -> Iterator[str]:
     """A migrated, empty database of each kind (seed categories present)."""
     if request.param == "sqlite":
-        path = tmp_path / "homeledger.db"
+        path = request.getfixturevalue("sqlite_path")
+        for leftover in (path, *(path.with_name(path.name + x) for x in ("-journal", "-wal"))):
+            leftover.unlink(missing_ok=True)  # a new file: no old connection can reach it
         shutil.copyfile(request.getfixturevalue("migrated_sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
@@ -195,8 +206,32 @@ def empty_db_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_databases").create()
 
 
+_APPS: dict[str, tuple[Flask, dict]] = {}
+
+
 @pytest.fixture
 def app(db_url):
+    """The app on ``db_url``: built once per test process and database kind (building one
+    costs a third of a second: the URL map and the OpenAPI document), with what a test may
+    change put back afterwards: its settings and its rate limits. A test that adds routes
+    or needs other settings builds its own (``fresh_app``)."""
+    if db_url not in _APPS:
+        built = create_app(TestConfig(db_url))
+        _APPS[db_url] = built, dict(built.config)
+    app, settings = _APPS[db_url]
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    app.config.clear()
+    app.config.update(settings)
+    for limiter in app.extensions.get("limiter", ()):
+        limiter.reset()
+
+
+@pytest.fixture
+def fresh_app(db_url):
+    """An app of its own, for a test that changes what the shared one must keep."""
     app = create_app(TestConfig(db_url))
     yield app
     with app.app_context():

@@ -71,7 +71,9 @@ def test_a_huge_body_is_413(client):
         (500, "internal_error"),
     ],
 )
-def test_every_status_has_the_same_shape(app, client, status, code):
+def test_every_status_has_the_same_shape(fresh_app, status, code):
+    app, client = fresh_app, fresh_app.test_client()
+
     def fail():
         if status == 500:
             raise RuntimeError("a bug")
