@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from homeledger.services.budget_figures import (
     budgeted_total,
     category_names,
     month_spending,
+    percent_used,
 )
 
 
@@ -61,9 +62,7 @@ class CategoryBudget:
     @property
     def percent(self) -> Decimal | None:
         """Spent as a percentage of the budget, one decimal; None without a budget above 0."""
-        if not self.budgeted:
-            return None
-        return (self.spent * 100 / self.budgeted).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent_used(self.spent, self.budgeted)
 
     @property
     def counts_out_only(self) -> bool:

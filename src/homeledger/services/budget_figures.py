@@ -38,6 +38,14 @@ def check_owner(session: Session, owner_id: int | None) -> None:
         raise ValidationError({"owner_id": "is not one of your household's owners"})
 
 
+def percent_used(spent: Decimal, budgeted: Decimal | None) -> Decimal | None:
+    """Spent as a percentage of the budget, one decimal, half up; None without a budget
+    above 0."""
+    if not budgeted:
+        return None
+    return (spent * 100 / budgeted).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def spent_of(category_type: str | None, total: Decimal, outgoing: Decimal) -> Decimal:
     """What a group of rows spent, from its net ``total`` and its money out (``outgoing``).
 
@@ -125,9 +133,7 @@ class BudgetLine:
     @property
     def percent(self) -> Decimal | None:
         """Spent as a percentage of the budget, to one decimal; None for a budget of 0."""
-        if not self.budgeted:
-            return None
-        return (self.spent * 100 / self.budgeted).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent_used(self.spent, self.budgeted)
 
     @property
     def over(self) -> bool:
