@@ -34,6 +34,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def _of_month(owners, read):
+    """The query's month and owner and ``read(session, year, month, owner_id)`` of them;
+    the result None when a field is wrong (the form marks it)."""
+    form, month = month_choice(owners)
+    if month is None:
+        return form, None, None
+    try:
+        return form, month, read(db.session, month.year, month.month, optional_id(form.owner.data))
+    except ValidationError as exc:
+        show_errors(form, exc, _FORM_FIELD)
+        return form, month, None
+
+
 @bp.route("")
 @login_required
 def index():
@@ -41,15 +54,7 @@ def index():
     spending no budget covers and the totals. 400 naming the field for a bad month or owner.
     """
     owners = categories.list_owners(db.session)
-    form, month = month_choice(owners)
-    report = None
-    if month is not None:
-        try:
-            report = budgets.month_report(
-                db.session, month.year, month.month, optional_id(form.owner.data)
-            )
-        except ValidationError as exc:
-            show_errors(form, exc, _FORM_FIELD)
+    form, month, report = _of_month(owners, budgets.month_report)
     if report is None:
         return render_template("budgets/index.html", form=form, report=None, month=None), 400
     lines = sorted(report.lines, key=lambda line: not line.over)  # stable: names stay in order
@@ -82,15 +87,7 @@ def dashboard():
     first, then by how much of the budget is used; every spent figure links to its rows.
     400 naming the field for a bad month or owner."""
     owners = categories.list_owners(db.session)
-    form, month = month_choice(owners)
-    board = None
-    if month is not None:
-        try:
-            board = budget_dashboard.month_dashboard(
-                db.session, month.year, month.month, optional_id(form.owner.data)
-            )
-        except ValidationError as exc:
-            show_errors(form, exc, _FORM_FIELD)
+    form, month, board = _of_month(owners, budget_dashboard.month_dashboard)
     if board is None:
         return render_template("budgets/dashboard.html", form=form, board=None, month=None), 400
     period = board.report.period
