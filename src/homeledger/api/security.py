@@ -130,13 +130,16 @@ def token_response(issued: api_tokens.IssuedRefreshToken, *, device_token: bool 
     return answer
 
 
-def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:
+def _signed_in(
+    view: Callable, *, temporary_password_ok: bool, admins_only: bool = False
+) -> Callable:
     """Wrap ``view`` so that, in this order, before its body is even parsed:
 
     1. a valid, unrevoked access token of an active user is required (401);
     2. a user who must change a temporary password may go no further (403
        ``password_change_required``), unless this route is the way to change it;
-    3. a route whose schema takes a JSON body gets one (422 on ``body``).
+    3. an admin's route refuses everyone else (403 ``admin_required``);
+    4. a route whose schema takes a JSON body gets one (422 on ``body``).
 
     Every API route is decorated right below its route decorator, so a request
     without a token is a 401 whatever its body, and an expired token is always
@@ -153,6 +156,8 @@ def _signed_in(view: Callable, *, temporary_password_ok: bool) -> Callable:
                 "Change your temporary password first (POST /api/v1/me/password).",
                 code="password_change_required",
             )
+        if admins_only and not current_user.is_admin:
+            return error_body(403, "Only an admin may do this.", code="admin_required")
         if (unreadable := unreadable_json_answer()) is not None:
             return unreadable
         if needs_body and not (request.is_json and request.get_data(cache=True).strip()):
@@ -182,6 +187,32 @@ def auth_required(view: Callable) -> Callable:
 def token_required(view: Callable) -> Callable:
     """A route a user with a temporary password may use: who am I, change it, sign out."""
     return _signed_in(view, temporary_password_ok=True)
+
+
+ADMINS_ONLY = "`admin_required`: only an admin may do this."
+
+
+def admin_required(view: Callable) -> Callable:
+    """An admin's route: as ``auth_required``, and 403 ``admin_required`` for everyone
+    else before the body is read (a non-admin learns nothing from validation errors)."""
+    return _signed_in(view, temporary_password_ok=False, admins_only=True)
+
+
+def admin_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
+    """``documented`` for admin endpoints: ``admin_required``, and 403 in the schema."""
+
+    def decorate(view: Callable) -> Callable:
+        view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
+            view
+        )
+        view = blp.alt_response(404, schema="Error", description="No such item.")(view)
+        view = blp.alt_response(
+            403, schema="Error", description=f"{ADMINS_ONLY} Or {MUST_CHANGE_FIRST}"
+        )(view)
+        view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
+        return blp.doc(security=BEARER)(admin_required(view))
+
+    return decorate
 
 
 _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."

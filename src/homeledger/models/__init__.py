@@ -1,7 +1,7 @@
 """Every model, importable from one place so metadata is complete for Alembic."""
 
 from homeledger.models.audit import AuditLog
-from homeledger.models.auth import RefreshToken, RevokedToken, WebSession
+from homeledger.models.auth import Invite, RefreshToken, RevokedToken, WebSession
 from homeledger.models.base import Base, UserOwned
 from homeledger.models.categories import Category, CategorySeed, Owner
 from homeledger.models.planning import (
@@ -12,7 +12,13 @@ from homeledger.models.planning import (
     GoalContribution,
     SavingsGoal,
 )
-from homeledger.models.transactions import ImportBatch, ImportProfile, Rule, Transaction
+from homeledger.models.transactions import (
+    ImportBatch,
+    ImportProfile,
+    LegacyUpload,
+    Rule,
+    Transaction,
+)
 from homeledger.models.users import User, UserSettings
 
 __all__ = [
@@ -27,6 +33,8 @@ __all__ = [
     "GoalContribution",
     "ImportBatch",
     "ImportProfile",
+    "Invite",
+    "LegacyUpload",
     "Owner",
     "RefreshToken",
     "RevokedToken",

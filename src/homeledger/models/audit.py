@@ -52,6 +52,7 @@ class AuditLog(Base):
         Index(None, "created_at"),
         Index(None, "actor_id", "created_at"),
         Index(None, "action", "created_at"),
+        Index(None, "ledger_user_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

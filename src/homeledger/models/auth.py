@@ -1,10 +1,10 @@
-"""What the API's bearer tokens need on the server: refresh tokens and revoked access tokens."""
+"""Sign-in state kept on the server: refresh and revoked tokens, browser sessions, invites."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from homeledger.models.base import Base, Timestamped
@@ -67,3 +67,33 @@ class WebSession(Timestamped, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+INVITE_KINDS = ("link", "password")
+
+
+class Invite(Timestamped, Base):
+    """A one-time way in for an account an admin created or reset.
+
+    ``link``: the person opens ``/invite/<token>`` and chooses a password; only
+    the token's hash is stored. ``password``: the admin was shown a temporary
+    password once (its hash is the user's ``password_hash``, with
+    ``must_change_password``); this row says until when it may be used.
+    Either is single use (``used_at``) and expires (``expires_at``); issuing a
+    new invite revokes the user's earlier ones (``revoked_at``).
+    """
+
+    __tablename__ = "invites"
+    __table_args__ = (
+        CheckConstraint("kind IN ('link', 'password')", name="kind"),
+        Index(None, "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

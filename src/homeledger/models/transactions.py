@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKeyConstraint,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -47,6 +48,27 @@ class ImportBatch(UserOwned, Timestamped, Base):
     skipped_count: Mapped[int] = mapped_column(default=0)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict | None] = mapped_column(JSON)
+
+
+class LegacyUpload(UserOwned, Timestamped, Base):
+    """An old desktop database brought in from the web: its dry-run report, then the applied one.
+
+    The file's bytes wait here between the dry run and "apply" (any worker may
+    serve the second request) and are dropped once applied; the reports stay,
+    so the person can read later what came in and what could not.
+    """
+
+    __tablename__ = "legacy_uploads"
+    __table_args__ = (Index(None, "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(default=0)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dry_run_report: Mapped[dict] = mapped_column(JSON)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    applied_report: Mapped[dict | None] = mapped_column(JSON)
 
 
 class ImportProfile(UserOwned, Timestamped, Base):

@@ -1,0 +1,113 @@
+"""Rows of any table as JSON values and back, exactly: the one codec of exports and backups.
+
+Money travels as a string of the decimal amount ("-12.50", never a float),
+dates as ``YYYY-MM-DD``, timestamps as ISO 8601 in UTC, bytes as base64,
+JSON columns as they are. Reading a value back checks its type against the
+column and names the column when it does not fit, so a damaged file is
+refused with a message rather than half written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, LargeBinary, String, Table, Text
+
+from homeledger.models.types import Money, UTCDateTime, to_cents
+
+
+class RowError(ValueError):
+    """A value in a file does not fit its column; the message names table and column."""
+
+
+def dump_value(column: Column, value: Any) -> Any:
+    """``value`` read from ``column`` as a JSON-ready value."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Money):
+        return f"{value:.2f}"
+    if isinstance(kind, UTCDateTime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(kind, Date):
+        return value.isoformat()
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def dump_row(table: Table, row: Any) -> dict[str, Any]:
+    """One row (a Core ``Row`` or mapping) as ``{column name: JSON value}``."""
+    mapping = row._mapping if hasattr(row, "_mapping") else row
+    return {column.name: dump_value(column, mapping[column.name]) for column in table.columns}
+
+
+def load_value(table: Table, column: Column, value: Any) -> Any:
+    """A JSON value from a file as what ``column`` stores; RowError if it cannot be."""
+    if value is None:
+        if not column.nullable:
+            raise RowError(f"{table.name}.{column.name} may not be empty")
+        return None
+    kind = column.type
+    try:
+        if isinstance(kind, Money):
+            if not isinstance(value, str):
+                raise ValueError("amounts are written as strings")
+            amount = Decimal(value)
+            to_cents(amount)  # more than two places, NaN or infinity are refused
+            return amount
+        if isinstance(kind, UTCDateTime):
+            moment = datetime.fromisoformat(_text(value))
+            if moment.tzinfo is None:
+                raise ValueError("a timestamp needs its time zone")
+            return moment.astimezone(UTC)
+        if isinstance(kind, Date):
+            return date.fromisoformat(_text(value))
+        if isinstance(kind, LargeBinary):
+            return base64.b64decode(_text(value), validate=True)
+        if isinstance(kind, Boolean):
+            if type(value) is not bool:
+                raise ValueError("expected true or false")
+            return value
+        if isinstance(kind, Integer):
+            if type(value) is not int:
+                raise ValueError("expected a whole number")
+            return value
+        if isinstance(kind, (String, Text)):
+            text = _text(value)
+            if kind.length is not None and len(text) > kind.length:
+                raise ValueError(f"longer than {kind.length} characters")
+            if "\x00" in text:
+                raise ValueError("contains a NUL character")
+            return text
+        if isinstance(kind, JSON):
+            if not isinstance(value, (dict, list)):
+                raise ValueError("expected an object or a list")
+            return value
+    except (ValueError, ArithmeticError, binascii.Error) as exc:
+        raise RowError(f"{table.name}.{column.name}: {value!r:.60} — {exc}") from None
+    raise RowError(f"{table.name}.{column.name}: a column type this file format cannot carry")
+
+
+def load_row(table: Table, data: Any, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A file's row for ``table``: every column present (but ``skip``), no unknown keys."""
+    if not isinstance(data, dict):
+        raise RowError(f"{table.name}: each row must be an object")
+    wanted = {column.name for column in table.columns} - skip
+    unknown = set(data) - wanted - skip
+    if unknown:
+        raise RowError(f"{table.name}: unknown column {sorted(unknown)[0]!r}")
+    missing = wanted - set(data)
+    if missing:
+        raise RowError(f"{table.name}: column {sorted(missing)[0]!r} is missing")
+    return {name: load_value(table, table.c[name], data[name]) for name in wanted}
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    return value
