@@ -1,10 +1,10 @@
 """Rows of any table as JSON values and back, exactly: the one codec of exports and backups.
 
-Money travels as a string of the decimal amount ("-12.50", never a float),
-dates as ``YYYY-MM-DD``, timestamps as ISO 8601 in UTC, bytes as base64,
-JSON columns as they are. Reading a value back checks its type against the
-column and names the column when it does not fit, so a damaged file is
-refused with a message rather than half written.
+Money travels as a string of the decimal amount ("-12.50", never a float), other
+decimals as strings too (a rate, "19.990"), dates as ``YYYY-MM-DD``, timestamps as
+ISO 8601 in UTC, bytes as base64, JSON columns as they are. Reading a value back
+checks its type (and range) against the column and names the column when it does
+not fit, so a damaged file is refused with a message rather than half written.
 """
 
 from __future__ import annotations
@@ -15,7 +15,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    LargeBinary,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 
 from homeledger.models.types import Money, UTCDateTime, to_cents
 
@@ -37,6 +50,8 @@ def dump_value(column: Column, value: Any) -> Any:
         return value.isoformat()
     if isinstance(kind, LargeBinary):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(kind, Numeric):
+        return str(value)  # an exact decimal such as a rate ("19.990"), never a float
     return value
 
 
@@ -76,7 +91,11 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
         if isinstance(kind, Integer):
             if type(value) is not int:
                 raise ValueError("expected a whole number")
+            if abs(value) > _integer_limit(kind):
+                raise ValueError("out of range")
             return value
+        if isinstance(kind, Numeric):
+            return _decimal(kind, value)
         if isinstance(kind, (String, Text)):
             text = _text(value)
             if kind.length is not None and len(text) > kind.length:
@@ -105,6 +124,29 @@ def load_row(table: Table, data: Any, *, skip: frozenset[str] = frozenset()) -> 
     if missing:
         raise RowError(f"{table.name}: column {sorted(missing)[0]!r} is missing")
     return {name: load_value(table, table.c[name], data[name]) for name in wanted}
+
+
+def _integer_limit(kind: Integer) -> int:
+    if isinstance(kind, SmallInteger):
+        return 2**15 - 1
+    if isinstance(kind, BigInteger):
+        return 2**63 - 1
+    return 2**31 - 1
+
+
+def _decimal(kind: Numeric, value: Any) -> Decimal:
+    """An exact decimal written as a string, within the column's precision and scale."""
+    if not isinstance(value, str):
+        raise ValueError("decimals are written as strings")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError("not a number")
+    scale = kind.scale or 0
+    if number != number.quantize(Decimal(1).scaleb(-scale)):
+        raise ValueError(f"more than {scale} decimal places")
+    if kind.precision is not None and abs(number) >= Decimal(10) ** (kind.precision - scale):
+        raise ValueError("too large")
+    return number
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,125 @@
+"""What a ledger holds, found from the models: its tables, their references, their counts.
+
+Export, import and "delete all my data" work from this list, never from a hand-written
+one, so a ledger table added later (any model with the ``UserOwned`` mixin) is exported,
+imported back and deleted with the rest. References between ledger rows come from the
+tables' foreign keys: ``(user_id, category_id) -> categories(user_id, id)`` says that
+``category_id`` holds a category's id, which an import must renumber.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import sort_tables
+
+from homeledger.models import Base, UserOwned
+
+# References kept inside a JSON column, which no foreign key describes:
+# (table, column) -> the table whose ids it names. An import batch's summary lists the
+# rules it left out, by id (``{"skipped_rules": [{"id", "name", "reason"}]}``).
+JSON_REFERENCES = {("import_batches", "summary"): "rules"}
+
+# How a page names a table's rows: (one, many). A table missing here is named by its
+# table name, so a new table is still shown, only less nicely.
+_KINDS = {
+    "transactions": ("transaction", "transactions"),
+    "categories": ("category", "categories"),
+    "owners": ("owner", "owners"),
+    "rules": ("rule", "rules"),
+    "budgets": ("budget", "budgets"),
+    "commitments": ("bill", "bills"),
+    "debts": ("debt", "debts"),
+    "debt_payments": ("debt payment", "debt payments"),
+    "savings_goals": ("savings goal", "savings goals"),
+    "goal_contributions": ("goal contribution", "goal contributions"),
+    "import_batches": ("past import", "past imports"),
+    "import_profiles": ("saved CSV mapping", "saved CSV mappings"),
+    "legacy_uploads": ("old desktop file upload", "old desktop file uploads"),
+    "user_settings": ("settings row", "settings rows"),
+}
+
+
+@dataclass(frozen=True)
+class LedgerTable:
+    """One ledger table: its model, and which of its columns hold ids of which table."""
+
+    model: type
+    references: dict[str, str]
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+
+@functools.cache
+def ledger_tables() -> tuple[LedgerTable, ...]:
+    """Every ledger table, each after the tables its rows point at (the order to write
+    them in; reversed, the order to delete them in)."""
+    models = {
+        mapper.local_table.name: mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, UserOwned)
+    }
+    tables = [Base.metadata.tables[name] for name in models]
+    json_order = [
+        (Base.metadata.tables[target], Base.metadata.tables[table])
+        for (table, _), target in JSON_REFERENCES.items()
+    ]
+    ordered = sort_tables(sorted(tables, key=lambda t: t.name), extra_dependencies=json_order)
+    return tuple(
+        LedgerTable(models[table.name], _references(table, set(models))) for table in ordered
+    )
+
+
+def _references(table: Table, ledger: set[str]) -> dict[str, str]:
+    """``{column: table}`` for each foreign key of ``table`` to another ledger table."""
+    found = {}
+    for key in table.foreign_key_constraints:
+        if key.referred_table.name not in ledger:
+            continue
+        pairs = [(element.parent.name, element.column.name) for element in key.elements]
+        own = [pair for pair in pairs if pair[0] != "user_id"]
+        if len(own) != 1 or own[0][1] != "id":
+            raise RuntimeError(f"{table.name}: a reference to {key.referred_table.name} by {pairs}")
+        found[own[0][0]] = key.referred_table.name
+    return found
+
+
+def ledger_table(name: str) -> LedgerTable:
+    return next(table for table in ledger_tables() if table.name == name)
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """How many rows the acting ledger has in each of its tables, in write order."""
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table.table))
+        for table in ledger_tables()
+    }
+
+
+def kind(name: str, count: int) -> str:
+    """``count`` rows of table ``name`` as a page says it: "1 transaction", "3 bills"."""
+    one, many = _KINDS.get(name, (name.replace("_", " "), name.replace("_", " ")))
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def kind_name(name: str) -> str:
+    """What a table's rows are called ("saved CSV mappings")."""
+    return _KINDS.get(name, (None, name.replace("_", " ")))[1]
+
+
+def in_words(counts: dict[str, int], more: tuple[str, ...] = ()) -> str:
+    """Non-zero counts (and ``more`` phrases) as one: "1,204 transactions, 3 owners and
+    2 budgets"."""
+    parts = [kind(name, count) for name, count in counts.items() if count] + list(more)
+    if len(parts) <= 1:
+        return "".join(parts) or "nothing"
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
