@@ -24,8 +24,9 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
+from homeledger import tenancy
 from homeledger.models import Category, Owner, Transaction, User
 from homeledger.models.types import utcnow
 from homeledger.services import audit
@@ -76,8 +77,11 @@ def record_export(
 
 
 def export_json(session: Session, user: User, *, now: datetime | None = None) -> Iterator[str]:
-    """The acting ledger as one JSON document, in chunks of text (see the module)."""
-    _one_snapshot(session)
+    """The acting ledger as one JSON document, in chunks of text (see the module).
+
+    What it needs of the request (the ledger, the account) is read now; the rows when
+    the chunks are asked for, which for a download is after the view has returned.
+    """
     head = json.dumps(
         {
             "format": FORMAT,
@@ -87,10 +91,15 @@ def export_json(session: Session, user: User, *, now: datetime | None = None) ->
         },
         ensure_ascii=False,
     )
+    return _json_document(session, tenancy.current_ledger(session), head)
+
+
+def _json_document(session: Session, ledger: int, head: str) -> Iterator[str]:
+    session = _resume(session, ledger)
     yield head[:-1] + ', "tables": {'  # the object left open for the tables that follow
-    for index, ledger in enumerate(ledger_tables()):
-        yield ("" if index == 0 else ",") + f"\n{json.dumps(ledger.name)}: ["
-        yield from _json_rows(session, ledger.table)
+    for index, table in enumerate(ledger_tables()):
+        yield ("" if index == 0 else ",") + f"\n{json.dumps(table.name)}: ["
+        yield from _json_rows(session, table.table)
         yield "]"
     yield "\n}}\n"
 
@@ -110,6 +119,11 @@ def _json_rows(session: Session, table) -> Iterator[str]:
 
 def export_transactions_csv(session: Session) -> Iterator[str]:
     """The acting ledger's transactions as CSV, oldest first, with category and owner names."""
+    return _csv_lines(session, tenancy.current_ledger(session))
+
+
+def _csv_lines(session: Session, ledger: int) -> Iterator[str]:
+    session = _resume(session, ledger)
     statement = (
         select(
             Transaction.date,
@@ -167,10 +181,21 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def _one_snapshot(session: Session) -> None:
-    """On PostgreSQL, read every table from one snapshot (REPEATABLE READ), so an export
-    taken while the ledger changes is a ledger as it was at one moment: no debt payment
-    without the transaction it points at. Only possible before the transaction's first
-    statement. On SQLite (one household on a laptop) each table is read as it stands."""
+def _resume(session: Session | scoped_session, ledger: int) -> Session:
+    """The session to read ``ledger`` with, from one snapshot where the database allows.
+
+    A download's chunks are read after its request has ended, and the request's session
+    (``scoped_session``: the one of the current context) may be a new one by then: the
+    ledger chosen when the export was asked for is set on it again.
+    On PostgreSQL every table is read from one snapshot (REPEATABLE READ), so an export
+    taken while the ledger changes is the ledger as it was at one moment: no debt
+    payment without the transaction it points at. That is only possible before the
+    transaction's first statement. On SQLite (one household on a laptop) each table is
+    read as it stands.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    tenancy.set_ledger(session, ledger)
     if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session

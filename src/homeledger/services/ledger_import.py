@@ -152,16 +152,22 @@ def _no_constant(name: str):
 
 def refuse_unless_empty(session: Session) -> None:
     """NotEmpty unless the acting ledger is as a brand-new account has it."""
+    if reason := not_empty_reason(session):
+        raise NotEmpty(reason)
+
+
+def not_empty_reason(session: Session) -> str | None:
+    """Why the acting ledger cannot take an import (what it holds already), or None."""
     counts = count_rows(session)
     counts["user_settings"] = 0  # one settings row comes with every account
     counts["categories"] = 0  # the seed categories, unless changed (below)
     changed = () if _only_seed_categories(session) else ("categories of its own",)
-    if any(counts.values()) or changed:
-        held = in_words(counts, changed)
-        raise NotEmpty(
-            f"This account already holds {held}; an export can only be imported into a "
-            "new, empty account. Create a new account and import it there."
-        )
+    if not any(counts.values()) and not changed:
+        return None
+    return (
+        f"This account already holds {in_words(counts, changed)}; an export can only be "
+        "imported into a new, empty account. Create a new account and import it there."
+    )
 
 
 def _only_seed_categories(session: Session) -> bool:

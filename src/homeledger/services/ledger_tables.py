@@ -23,8 +23,8 @@ from homeledger.models import Base, UserOwned
 # rules it left out, by id (``{"skipped_rules": [{"id", "name", "reason"}]}``).
 JSON_REFERENCES = {("import_batches", "summary"): "rules"}
 
-# How a page names a table's rows: (one, many). A table missing here is named by its
-# table name, so a new table is still shown, only less nicely.
+# How a page names a table's rows: (one, many), in the order pages list them. A table
+# missing here is named by its table name, last, so a new table is still shown.
 _KINDS = {
     "transactions": ("transaction", "transactions"),
     "categories": ("category", "categories"),
@@ -39,7 +39,7 @@ _KINDS = {
     "import_batches": ("past import", "past imports"),
     "import_profiles": ("saved CSV mapping", "saved CSV mappings"),
     "legacy_uploads": ("old desktop file upload", "old desktop file uploads"),
-    "user_settings": ("settings row", "settings rows"),
+    "user_settings": ("settings", "settings"),
 }
 
 
@@ -111,15 +111,27 @@ def kind(name: str, count: int) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-def kind_name(name: str) -> str:
-    """What a table's rows are called ("saved CSV mappings")."""
-    return _KINDS.get(name, (None, name.replace("_", " ")))[1]
+def _shown(counts: dict[str, int]) -> list[str]:
+    """The tables with rows, in the order pages list them (transactions first)."""
+    order = list(_KINDS)
+    return sorted(
+        (name for name, count in counts.items() if count),
+        key=lambda name: (order.index(name) if name in order else len(order), name),
+    )
+
+
+def for_people(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(what the rows are called, how many) of each table with rows, for a page's table."""
+    return [
+        (_KINDS.get(name, (name, name.replace("_", " ")))[1], counts[name])
+        for name in _shown(counts)
+    ]
 
 
 def in_words(counts: dict[str, int], more: tuple[str, ...] = ()) -> str:
     """Non-zero counts (and ``more`` phrases) as one: "1,204 transactions, 3 owners and
     2 budgets"."""
-    parts = [kind(name, count) for name, count in counts.items() if count] + list(more)
+    parts = [kind(name, counts[name]) for name in _shown(counts)] + list(more)
     if len(parts) <= 1:
         return "".join(parts) or "nothing"
     return ", ".join(parts[:-1]) + " and " + parts[-1]

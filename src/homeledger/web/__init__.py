@@ -35,6 +35,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
+    from homeledger.web.my_data.routes import bp as my_data_bp
     from homeledger.web.overview.routes import bp as overview_bp
     from homeledger.web.transactions.routes import bp as transactions_bp
 
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(category_trends_bp)
+    app.register_blueprint(my_data_bp)
 
     @app.route("/favicon.ico")
     def favicon():
