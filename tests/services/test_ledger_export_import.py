@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Base, Category, Owner, Transaction, UserOwned
@@ -286,3 +287,20 @@ def test_a_file_of_an_older_version_without_a_newer_table_still_imports(session,
     del exported["tables"]["legacy_uploads"]
     result = _import(session, sam, json.dumps(exported).encode())
     assert result.counts["legacy_uploads"] == 0 and result.counts["transactions"] == 2
+
+
+def test_on_postgresql_the_export_is_one_moment_of_the_ledger(app, session):
+    """A row added while the download is under way is not half in it (REPEATABLE READ)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite reads each table as it stands")
+    alex = make_user(session, "alex")
+    add_transactions(session, alex, [(date(2026, 1, 5), "before", "-1.00", "Groceries")])
+    with tenancy.acting_as(session, alex.id):
+        chunks = ledger_export.export_json(session, alex)
+        started = [next(chunks) for _ in range(3)]  # the first table is being read
+        with Session(session.get_bind()) as other, tenancy.acting_as(other, alex.id):
+            other.add(Transaction(date=date(2026, 1, 6), description="during", amount=Decimal(2)))
+            other.commit()
+        document = json.loads("".join(started + list(chunks)))
+    session.rollback()
+    assert [row["description"] for row in document["tables"]["transactions"]] == ["before"]

@@ -109,13 +109,13 @@ def export(query):
     CSV), streamed as it is read. Audited (`data.export`). The JSON file imports back
     into a new, empty account with POST /api/v1/me/import."""
     kind = query["format"]
-    ledger_export.record_export(db.session, current_user, kind, ip_address=request.remote_addr)
-    db.session.commit()
     if kind == "csv":
         chunks = ledger_export.export_transactions_csv(db.session)
     else:
         chunks = ledger_export.export_json(db.session, current_user)
     name = ledger_export.file_name(current_user, kind, date.today())
+    ledger_export.record_export(db.session, current_user, kind, ip_address=request.remote_addr)
+    db.session.commit()  # the audit entry; the chunks are read with a session of their own
     return Response(
         stream_with_context(chunks),
         mimetype=ledger_export.MEDIA_TYPES[kind],

@@ -21,10 +21,11 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Category, Owner, Transaction, User
@@ -91,17 +92,17 @@ def export_json(session: Session, user: User, *, now: datetime | None = None) ->
         },
         ensure_ascii=False,
     )
-    return _json_document(session, tenancy.current_ledger(session), head)
+    return _json_document(session.get_bind(), tenancy.current_ledger(session), head)
 
 
-def _json_document(session: Session, ledger: int, head: str) -> Iterator[str]:
-    session = _resume(session, ledger)
-    yield head[:-1] + ', "tables": {'  # the object left open for the tables that follow
-    for index, table in enumerate(ledger_tables()):
-        yield ("" if index == 0 else ",") + f"\n{json.dumps(table.name)}: ["
-        yield from _json_rows(session, table.table)
-        yield "]"
-    yield "\n}}\n"
+def _json_document(bind: Engine, ledger: int, head: str) -> Iterator[str]:
+    with _reader(bind, ledger) as session:
+        yield head[:-1] + ', "tables": {'  # the object left open for the tables that follow
+        for index, table in enumerate(ledger_tables()):
+            yield ("" if index == 0 else ",") + f"\n{json.dumps(table.name)}: ["
+            yield from _json_rows(session, table.table)
+            yield "]"
+        yield "\n}}\n"
 
 
 def _json_rows(session: Session, table) -> Iterator[str]:
@@ -119,11 +120,10 @@ def _json_rows(session: Session, table) -> Iterator[str]:
 
 def export_transactions_csv(session: Session) -> Iterator[str]:
     """The acting ledger's transactions as CSV, oldest first, with category and owner names."""
-    return _csv_lines(session, tenancy.current_ledger(session))
+    return _csv_lines(session.get_bind(), tenancy.current_ledger(session))
 
 
-def _csv_lines(session: Session, ledger: int) -> Iterator[str]:
-    session = _resume(session, ledger)
+def _csv_lines(bind: Engine, ledger: int) -> Iterator[str]:
     statement = (
         select(
             Transaction.date,
@@ -142,10 +142,15 @@ def _csv_lines(session: Session, ledger: int) -> Iterator[str]:
         .order_by(Transaction.date, Transaction.id)
         .execution_options(yield_per=_FETCH)
     )
+    with _reader(bind, ledger) as session:
+        yield from _csv_text(session.execute(statement))
+
+
+def _csv_text(rows) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for count, row in enumerate(session.execute(statement), start=1):
+    for count, row in enumerate(rows, start=1):
         day, description, amount, category, category_type, owner, account, notes, review, id_ = row
         writer.writerow(
             [
@@ -181,21 +186,21 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def _resume(session: Session | scoped_session, ledger: int) -> Session:
-    """The session to read ``ledger`` with, from one snapshot where the database allows.
+@contextmanager
+def _reader(bind: Engine, ledger: int) -> Iterator[Session]:
+    """A session of its own that reads ``ledger``, from one snapshot where it can.
 
-    A download's chunks are read after its request has ended, and the request's session
-    (``scoped_session``: the one of the current context) may be a new one by then: the
-    ledger chosen when the export was asked for is set on it again.
-    On PostgreSQL every table is read from one snapshot (REPEATABLE READ), so an export
-    taken while the ledger changes is the ledger as it was at one moment: no debt
-    payment without the transaction it points at. That is only possible before the
-    transaction's first statement. On SQLite (one household on a laptop) each table is
+    A download's chunks are read after its request has ended, so the export does not
+    lean on the request's session: it has its own connection for as long as the chunks
+    are read, given back when they end (or the download is cut short). On PostgreSQL
+    every table is read from one snapshot (REPEATABLE READ), so an export taken while
+    the ledger changes is the ledger as it was at one moment: no debt payment without
+    the transaction it points at. On SQLite (one household on a laptop) each table is
     read as it stands.
     """
-    if isinstance(session, scoped_session):
-        session = session()
-    tenancy.set_ledger(session, ledger)
-    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    return session
+    with bind.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=connection) as session:
+            tenancy.set_ledger(session, ledger)
+            yield session
