@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Base, Category, Owner, Transaction, UserOwned
-from homeledger.services import analytics, ledger_export, ledger_import
+from homeledger.services import analytics, ledger_export, ledger_import, table_rows
 from homeledger.services.ledger_tables import ledger_tables
 from homeledger.services.periods import budget_month_containing
 from tests.factories import add_transactions, make_user
@@ -304,3 +304,18 @@ def test_on_postgresql_the_export_is_one_moment_of_the_ledger(app, session):
         document = json.loads("".join(started + list(chunks)))
     session.rollback()
     assert [row["description"] for row in document["tables"]["transactions"]] == ["before"]
+
+
+def test_decimals_and_whole_numbers_keep_to_their_columns():
+    debts, budgets = (Base.metadata.tables[name] for name in ("debts", "budgets"))
+    rate = debts.c.interest_rate
+    assert table_rows.dump_value(rate, Decimal("19.990")) == "19.990"
+    assert table_rows.load_value(debts, rate, "19.99") == Decimal("19.99")
+    for bad in ("1000.000", "19.9999", "NaN", 19.99, "x"):
+        with pytest.raises(table_rows.RowError, match=r"debts\.interest_rate"):
+            table_rows.load_value(debts, rate, bad)
+    assert table_rows.load_value(budgets, budgets.c.year, 32767) == 32767
+    with pytest.raises(table_rows.RowError, match=r"budgets\.year.*out of range"):
+        table_rows.load_value(budgets, budgets.c.year, 32768)
+    with pytest.raises(table_rows.RowError, match=r"budgets\.id.*out of range"):
+        table_rows.load_value(budgets, budgets.c.id, 2**31)

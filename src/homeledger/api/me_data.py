@@ -47,7 +47,7 @@ class ExportQuery(Schema):
 class ExportFileSchema(Schema):
     file = Upload(
         required=True,
-        metadata={"description": "A file from GET /api/v1/me/export (JSON), up to 200 MB."},
+        metadata={"description": "A file from GET /api/v1/me/export (JSON), up to 100 MB."},
     )
 
 
