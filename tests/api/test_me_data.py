@@ -188,3 +188,12 @@ def test_the_openapi_document_describes_the_downloads(client):
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert {"201", "409", "422", "401"} <= set(upload["responses"])
     assert "confirm" in spec["components"]["schemas"]["DeleteDataRequest"]["required"]
+
+
+def test_an_export_file_over_20_mb_is_read_and_one_over_the_limit_is_413(client, session):
+    make_user(session, "sam")
+    headers = _token(client, "sam")
+    response = _upload(client, headers, b" " * (21 * 1024 * 1024) + b"[")
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "damaged_file"
+    response = _upload(client, headers, b" " * (102 * 1024 * 1024))
+    assert response.status_code == 413

@@ -248,3 +248,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, method, path):
     assert response.status_code in (302, 400)
     if response.status_code == 302:
         assert "/login" in response.location
+
+
+def test_an_export_larger_than_other_forms_may_send_is_still_read(app, session):
+    """Other forms stop at 20 MB (413); an export of a large ledger is bigger than that."""
+    make_user(session, "sam")
+    response = _upload(_signed_in(app, "sam"), b" " * (21 * 1024 * 1024) + b"[")
+    assert response.status_code == 400 and "not JSON" in _text(response)

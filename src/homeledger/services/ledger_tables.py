@@ -93,10 +93,6 @@ def _references(table: Table, ledger: set[str]) -> dict[str, str]:
     return found
 
 
-def ledger_table(name: str) -> LedgerTable:
-    return next(table for table in ledger_tables() if table.name == name)
-
-
 def count_rows(session: Session) -> dict[str, int]:
     """How many rows the acting ledger has in each of its tables, in write order."""
     return {
