@@ -53,13 +53,18 @@ def login():
         return redirect(url_for("overview.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(
-            db.session,
-            form.username.data,
-            form.password.data,
-            ip_address=request.remote_addr,
-            audit_details=device_trust.audit_details(),
-        )
+        try:
+            user = accounts.authenticate(
+                db.session,
+                form.username.data,
+                form.password.data,
+                ip_address=request.remote_addr,
+                audit_details=device_trust.audit_details(),
+            )
+        except accounts.SignInRefused as refused:
+            db.session.commit()  # the refused attempt stays in the audit log
+            flash(str(refused), "error")
+            return render_template("auth/login.html", form=form), 401
         if user is not None:
             # A brand-new session: nothing from before sign-in (fixation) carries over.
             session.clear()
