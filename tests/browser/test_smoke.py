@@ -31,7 +31,16 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import budgets, categories, commitments, debts, goals, imports, rules
+from homeledger.services import (
+    admin_users,
+    budgets,
+    categories,
+    commitments,
+    debts,
+    goals,
+    imports,
+    rules,
+)
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.debts import DebtInput, PaymentInput
 from homeledger.services.goals import ContributionInput, GoalInput
@@ -57,7 +66,8 @@ class Sample:
     """What the signed-in person has, so URLs with an id have one to show."""
 
     def __init__(self, session: Session) -> None:
-        alex = make_user(session, "alex")
+        alex = make_user(session, "alex", role="admin")  # an admin: the admin pages too
+        invited, invite = admin_users.create(session, alex, username="sam", invite="link")
         start = date(2026, 1, 1)
         with tenancy.acting_as(session, alex.id):
             owners = categories.add_owners(session, ["Alex", "Sam"])
@@ -134,6 +144,8 @@ class Sample:
             "contribution_id": contribution_id,
             "debt_id": debt_id,
             "payment_id": payment_id,
+            "user_id": invited.id,
+            "token": invite.token,
         }
 
 
