@@ -38,10 +38,12 @@ def _post(client, path, data=None, page=None):
 
 
 def _secret(response) -> str:
-    match = re.search(r'data-testid="invite-secret"', response.get_data(as_text=True))
-    assert match
-    value = re.search(r'id="invite-secret" type="text" value="([^"]+)"', response.get_data(True))
-    return unescape(value.group(1))
+    """The invite on the page shown once: the link (a text area) or the password (a field)."""
+    html = response.get_data(as_text=True)
+    found = re.search(r'id="invite-secret" rows="3" readonly[^>]*>([^<]+)</textarea>', html)
+    found = found or re.search(r'id="invite-secret" type="text" value="([^"]+)"', html)
+    assert found, "no invite on the page"
+    return unescape(found.group(1))
 
 
 def _count(session, model) -> int:

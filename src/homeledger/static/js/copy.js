@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
-  for (const field of document.querySelectorAll("input[readonly][data-testid=invite-secret]")) {
+  for (const field of document.querySelectorAll("[readonly][data-testid=invite-secret]")) {
     field.addEventListener("focus", () => field.select());
   }
 });

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from homeledger.web.forms import WebForm, options, printable, stripped
 
-ROLE_OPTIONS = options([("user", "User: their own ledger"), ("admin", "Admin: also manages users")])
+ROLE_OPTIONS = options([("user", "User"), ("admin", "Admin")])
+ROLE_HELP = "Everyone has their own ledger; an admin also manages the users."
 INVITE_OPTIONS = options(
     [
         ("link", "An invite link: they open it and choose a password (valid 7 days)"),
@@ -32,7 +33,7 @@ class NewUserForm(WebForm):
         validators=[Optional(), Length(max=100), printable],
         filters=[stripped],
     )
-    role = SelectField("Role", choices=ROLE_OPTIONS, default="user")
+    role = SelectField("Role", choices=ROLE_OPTIONS, default="user", description=ROLE_HELP)
     invite = RadioField("How they get in", choices=INVITE_OPTIONS, default="link")
     submit = SubmitField("Create the account")
 
