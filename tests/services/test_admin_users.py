@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from homeledger.models import AuditLog, Invite, RefreshToken, User, WebSession
 from homeledger.models.types import utcnow
-from homeledger.services import accounts, admin_users, api_tokens, passwords, web_sessions
+from homeledger.services import accounts, admin_users, api_tokens, invites, passwords, web_sessions
 from homeledger.services.errors import NotFound, ValidationError
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -304,3 +304,10 @@ def test_the_users_table_says_where_each_person_stands(session, admin):
     assert admin_users.get(session, temp.id).invite.kind == "password"
     with pytest.raises(NotFound):
         admin_users.get(session, 424242)
+
+
+def test_an_invite_is_claimed_once_even_by_two_at_the_same_moment(session, admin):
+    user, _ = _create(session, admin)
+    invite = session.scalars(select(Invite).where(Invite.user_id == user.id)).one()
+    assert invites.claim(session, invite.id) is True
+    assert invites.claim(session, invite.id) is False  # the one-row UPDATE found it used
