@@ -48,6 +48,7 @@ def install(app: Flask) -> HomeledgerApi:
         imports,
         ledger,
         me,
+        me_settings,
         security,
     )
     from homeledger.extensions import csrf
@@ -80,6 +81,7 @@ def install(app: Flask) -> HomeledgerApi:
         health,
         auth,
         me,
+        me_settings,
         ledger,
         imports,
         budgets,

@@ -23,6 +23,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web.account_settings.routes import bp as account_settings_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(budget_advice_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(import_undo_bp)
+    app.register_blueprint(account_settings_bp)
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
     app.register_blueprint(bills_bp)
