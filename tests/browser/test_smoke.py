@@ -31,10 +31,20 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
-from homeledger.services import budgets, categories, commitments, debts, goals, imports, rules
+from homeledger.services import (
+    budgets,
+    categories,
+    commitments,
+    debts,
+    goals,
+    import_profiles,
+    imports,
+    rules,
+)
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.debts import DebtInput, PaymentInput
 from homeledger.services.goals import ContributionInput, GoalInput
+from homeledger.services.importing import CsvMapping
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
@@ -67,6 +77,11 @@ class Sample:
             )
             csv = b"Date,Description,Amount\n2026-02-01,TESCO STORES,-42.17\n2026-02-02,PAY,900\n"
             batch = imports.commit(session, "bank.csv", csv)
+            profile = import_profiles.save_profile(
+                session,
+                "My bank",
+                CsvMapping(date="Date", description="Description", amount="Amount"),
+            )
             bill = commitments.create(
                 session,
                 CommitmentInput(
@@ -112,6 +127,7 @@ class Sample:
             )
             session.commit()
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
+            profile_id = profile.id
             goal_id, contribution_id = goal.id, contribution.id
             debt_id, payment_id = debt.id, payment.id
         ids = add_transactions(
@@ -134,6 +150,7 @@ class Sample:
             "contribution_id": contribution_id,
             "debt_id": debt_id,
             "payment_id": payment_id,
+            "profile_id": profile_id,
         }
 
 

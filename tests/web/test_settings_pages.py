@@ -159,17 +159,17 @@ def test_the_month_start_day_says_what_changing_it_means(signed_in, app):
     app.config["TODAY"] = date(2026, 3, 20)
     html = _html(signed_in.get("/settings"))
     note = re.search(r'data-testid="month-start-note">(.*?)</p>', html, re.S).group(1)
-    assert "This budgeting month runs 1 Mar 2026 – 31 Mar 2026" in note
+    assert "This budgeting month runs 1 Mar 2026 \u2013 31 Mar 2026" in note
     assert "changes what every budgeting month means" in note
 
 
 def test_a_new_month_start_day_moves_the_budgets_month(session, signed_in, alex, app):
-    assert "1 Mar 2026 – 31 Mar 2026" in _html(signed_in.get("/budgets?month=2026-03"))
+    assert "1 Mar 2026 \u2013 31 Mar 2026" in _html(signed_in.get("/budgets?month=2026-03"))
     response = _save(signed_in, month_start_day="15")
     assert response.status_code == 302
     page = _html(signed_in.get("/settings"))
     assert "Budgeting months now start on day 15." in page
-    assert "15 Mar 2026 – 14 Apr 2026" in _html(signed_in.get("/budgets?month=2026-03"))
+    assert "15 Mar 2026 \u2013 14 Apr 2026" in _html(signed_in.get("/budgets?month=2026-03"))
 
 
 @pytest.mark.parametrize(
