@@ -198,3 +198,16 @@ def test_a_saved_mapping_is_described_in_words(session, alex):
     ]
     saved.mapping = {"date": "Posted"}  # a saved mapping that no longer makes sense
     assert import_profiles.describe(saved)[0].startswith("This mapping can no longer be used")
+
+
+def test_an_email_taken_between_the_check_and_the_write_is_refused(session, alex, monkeypatch):
+    """Two people saving one address at once: the database's unique index decides, and the
+    loser is told as if the check had seen it (the session stays usable)."""
+    make_user(session, "sam", email="sam@example.com")
+    monkeypatch.setattr(profile, "_email", lambda session, user, value: (value, None))
+    with pytest.raises(ValidationError) as refused:
+        profile.update(session, alex, ProfileChange(email="SAM@example.com", currency="EUR"))
+    assert refused.value.fields == {"email": "is already used by another account"}
+    session.rollback()
+    assert profile.read(session, alex).email == "alex@example.com"
+    assert profile.read(session, alex).currency == "USD"
