@@ -52,7 +52,7 @@ def seed(session: Session, count: int = 60) -> AuditLedger:
     session.add(
         AuditLog.entry(
             "auth.login",
-            actor_name="=HYPERLINK(\"http://x\")",
+            actor_name='=HYPERLINK("http://x")',
             outcome="failure",
             ip_address="2001:db8::1",
             extra={"reason": "unknown_user"},

@@ -96,9 +96,7 @@ def list_audit_logs(args):
         date_to=args.get("date_to"),
     )
     try:
-        page = audit_log.page(
-            db.session, criteria, cursor=args.get("cursor"), limit=args["limit"]
-        )
+        page = audit_log.page(db.session, criteria, cursor=args.get("cursor"), limit=args["limit"])
     except ValidationError as exc:
         raise ValidationError({_PARAMETERS.get(k, k): v for k, v in exc.fields.items()}) from None
     return {

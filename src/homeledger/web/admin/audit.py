@@ -37,6 +37,17 @@ OUTCOME_LABELS = {"": "Any outcome", "success": "Success", "failure": "Failure"}
 assert set(OUTCOME_LABELS) == {"", *audit_log.OUTCOMES}  # a new outcome needs a label here
 
 
+class DayField(DateField):
+    """A day as ``YYYY-MM-DD``; a bad one is named in its error (a date input shows none)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            shown = valuelist[0][:20]
+            raise ValueError(f"“{shown}” is not a day. Write it like 2026-03-31.") from None
+
+
 class FilterForm(WebForm):
     """The log's filter, read from the query string (GET: no CSRF token to carry)."""
 
@@ -52,8 +63,8 @@ class FilterForm(WebForm):
         description="auth.login, or auth. for every sign-in event",
     )
     outcome = SelectField("Outcome", choices=options(OUTCOME_LABELS.items()), default="")
-    date_from = DateField("From (UTC)", validators=[Optional()])
-    date_to = DateField("To (UTC)", validators=[Optional()])
+    date_from = DayField("From (UTC)", validators=[Optional()])
+    date_to = DayField("To (UTC)", validators=[Optional()])
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
