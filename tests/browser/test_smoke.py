@@ -27,7 +27,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
@@ -65,8 +64,6 @@ class Sample:
     """What the signed-in person has, so URLs with an id have one to show."""
 
     def __init__(self, session: Session) -> None:
-        # An admin whose password is their own (no temporary one to change first).
-        make_user(session, ADMIN, role="admin")
         alex = make_user(session, "alex")
         start = date(2026, 1, 1)
         with tenancy.acting_as(session, alex.id):
@@ -132,9 +129,19 @@ class Sample:
                 for i in range(60)
             ],
         )
-        entry_id = session.scalars(
-            select(AuditLog.id).where(AuditLog.extra_data.is_not(None)).order_by(AuditLog.id)
-        ).first()
+        # An admin whose password is their own (no temporary one to change first).
+        make_user(session, ADMIN, role="admin")
+        # An audit entry with long values (the log's table and the entry's page on a phone).
+        entry = AuditLog.entry(
+            "auth.login",
+            actor_name="someone-typing-a-rather-long-username",
+            outcome="failure",
+            ip_address="2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            extra={"reason": "unknown_user", "device": {"name": "Phone " * 20, "token": "x"}},
+        )
+        session.add(entry)
+        session.commit()
+        entry_id = entry.id
         self.arguments = {
             "entry_id": entry_id,
             "transaction_id": ids[0],
