@@ -37,6 +37,7 @@ class HomeledgerApi(Api):
 
 def install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
+        admin_audit,
         analytics,
         auth,
         budget_advice,
@@ -90,6 +91,7 @@ def install(app: Flask) -> HomeledgerApi:
         debts,
         goals,
         analytics,
+        admin_audit,
     )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on

@@ -24,6 +24,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 def register_web(app: Flask) -> None:
     from homeledger.web.account_settings.routes import bp as account_settings_bp
+    from homeledger.web.admin.audit import bp as admin_audit_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
@@ -54,6 +55,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(category_trends_bp)
+    app.register_blueprint(admin_audit_bp)
 
     @app.route("/favicon.ico")
     def favicon():
