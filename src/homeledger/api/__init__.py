@@ -37,6 +37,7 @@ class HomeledgerApi(Api):
 
 def install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
+        admin_audit,
         admin_users,
         analytics,
         auth,
@@ -49,6 +50,7 @@ def install(app: Flask) -> HomeledgerApi:
         imports,
         ledger,
         me,
+        me_settings,
         security,
     )
     from homeledger.extensions import csrf
@@ -81,6 +83,7 @@ def install(app: Flask) -> HomeledgerApi:
         health,
         auth,
         me,
+        me_settings,
         ledger,
         imports,
         budgets,
@@ -89,6 +92,7 @@ def install(app: Flask) -> HomeledgerApi:
         debts,
         goals,
         analytics,
+        admin_audit,
         admin_users,
     )
     for blueprint in (module.blp for module in blueprints):

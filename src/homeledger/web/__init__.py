@@ -23,6 +23,8 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web.account_settings.routes import bp as account_settings_bp
+    from homeledger.web.admin.audit import bp as admin_audit_bp
     from homeledger.web.admin.users import bp as admin_users_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
@@ -47,6 +49,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(budget_advice_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(import_undo_bp)
+    app.register_blueprint(account_settings_bp)
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
     app.register_blueprint(bills_bp)
@@ -54,6 +57,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(category_trends_bp)
+    app.register_blueprint(admin_audit_bp)
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(invites_bp)
 

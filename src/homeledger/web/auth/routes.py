@@ -20,7 +20,7 @@ from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
-from homeledger.web import WEB_SESSION_KEY, months
+from homeledger.web import WEB_SESSION_KEY
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
 from homeledger.web.forms import show_errors
 
@@ -144,5 +144,5 @@ def change_password():
 @bp.route("/account")
 @login_required
 def profile():
-    """Who is signed in, the ledger's settings, and the way to change the password."""
-    return render_template("auth/profile.html", today=months.today())
+    """The account page is the settings hub now; old links and bookmarks lead there."""
+    return redirect(url_for("account_settings.index"))
