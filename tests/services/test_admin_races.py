@@ -2,7 +2,8 @@
 
 Each admin's request runs on its own connection in its own thread. On PostgreSQL the
 second waits on the active admins' rows the first locked, then counts again and is
-refused. SQLite lets one writer in at a time, so there is no race to lose there.
+refused. SQLite lets one writer in at a time, so there is no race to lose there: these
+tests run on PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from homeledger.models import AuditLog, User
 from homeledger.services import admin_users
 from tests.factories import make_user
 
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
 
 @pytest.fixture
 def two_admins(session, db_url):
-    if db_url.startswith("sqlite"):
-        pytest.skip("SQLite serialises writers: two admins cannot race there")
     ann = make_user(session, "ann", role="admin").id
     bob = make_user(session, "bob", role="admin").id
     engine = create_engine(db_url, pool_size=4)
