@@ -37,6 +37,8 @@ class HomeledgerApi(Api):
 
 def install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
+        admin_audit,
+        admin_users,
         analytics,
         auth,
         budget_advice,
@@ -49,6 +51,7 @@ def install(app: Flask) -> HomeledgerApi:
         ledger,
         me,
         me_data,
+        me_settings,
         security,
     )
     from homeledger.extensions import csrf
@@ -82,6 +85,7 @@ def install(app: Flask) -> HomeledgerApi:
         auth,
         me,
         me_data,
+        me_settings,
         ledger,
         imports,
         budgets,
@@ -90,6 +94,8 @@ def install(app: Flask) -> HomeledgerApi:
         debts,
         goals,
         analytics,
+        admin_audit,
+        admin_users,
     )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on
