@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Category, User, UserSettings, WebSession
@@ -106,3 +109,36 @@ def test_what_goes_lists_the_kinds_with_rows(session, two_households):
         shown = ledger_delete.what_goes(session)
     assert shown["transactions"] == 2 and shown["debts"] == 1 and shown["user_settings"] == 1
     assert all(shown.values())
+
+
+def test_two_admins_deleting_their_accounts_at_once_leave_one(session):
+    """The second waits for the first's lock on the admins' rows, then is refused."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time")
+    first, second = (
+        make_user(session, "first", role="admin"),
+        make_user(session, "second", role="admin"),
+    )
+    ids = first.id, second.id
+    refused: list[Exception] = []
+
+    def delete_second() -> None:
+        with Session(session.get_bind()) as other:
+            user = other.get(User, ids[1])
+            try:
+                with tenancy.acting_as(other, user.id):
+                    ledger_delete.delete_all(other, user, confirm="second", delete_account=True)
+                other.commit()
+            except ValidationError as exc:
+                refused.append(exc)
+
+    with tenancy.acting_as(session, ids[0]):
+        ledger_delete.delete_all(session, first, confirm="first", delete_account=True)
+    racer = threading.Thread(target=delete_second)
+    racer.start()
+    time.sleep(0.5)  # the second is waiting for the admins' rows
+    session.commit()
+    racer.join(timeout=30)
+    session.expire_all()
+    assert session.get(User, ids[0]) is None and session.get(User, ids[1]) is not None
+    assert len(refused) == 1 and "only active admin" in str(refused[0])
