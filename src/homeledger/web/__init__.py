@@ -23,6 +23,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web.admin.backup import bp as admin_backup_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
@@ -35,6 +36,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.imports.undo import bp as import_undo_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
+    from homeledger.web.legacy_upload.routes import bp as legacy_upload_bp
     from homeledger.web.overview.routes import bp as overview_bp
     from homeledger.web.transactions.routes import bp as transactions_bp
 
@@ -52,6 +54,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(category_trends_bp)
+    app.register_blueprint(admin_backup_bp)
+    app.register_blueprint(legacy_upload_bp)
 
     @app.route("/favicon.ico")
     def favicon():
