@@ -15,7 +15,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
 
 from homeledger.models.types import Money, UTCDateTime, to_cents
 
@@ -31,6 +42,8 @@ def dump_value(column: Column, value: Any) -> Any:
     kind = column.type
     if isinstance(kind, Money):
         return f"{value:.2f}"
+    if isinstance(kind, Numeric):
+        return str(value)  # an exact decimal (an interest rate), as a string like money
     if isinstance(kind, UTCDateTime):
         return value.astimezone(UTC).isoformat()
     if isinstance(kind, Date):
@@ -60,6 +73,8 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
             amount = Decimal(value)
             to_cents(amount)  # more than two places, NaN or infinity are refused
             return amount
+        if isinstance(kind, Numeric):
+            return _decimal(kind, value)
         if isinstance(kind, UTCDateTime):
             moment = datetime.fromisoformat(_text(value))
             if moment.tzinfo is None:
@@ -105,6 +120,22 @@ def load_row(table: Table, data: Any, *, skip: frozenset[str] = frozenset()) -> 
     if missing:
         raise RowError(f"{table.name}: column {sorted(missing)[0]!r} is missing")
     return {name: load_value(table, table.c[name], data[name]) for name in wanted}
+
+
+def _decimal(kind: Numeric, value: Any) -> Decimal:
+    """An exact decimal written as a string, within the column's precision and scale."""
+    if not isinstance(value, str):
+        raise ValueError("decimals are written as strings")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError("not a finite number")
+    exponent = number.as_tuple().exponent
+    if kind.scale is not None and isinstance(exponent, int) and -exponent > kind.scale:
+        raise ValueError(f"more than {kind.scale} decimal places")
+    whole_digits = (kind.precision or 0) - (kind.scale or 0)
+    if kind.precision is not None and abs(number) >= Decimal(10) ** whole_digits:
+        raise ValueError(f"too large for {kind.precision} digits")
+    return number
 
 
 def _text(value: Any) -> str:
