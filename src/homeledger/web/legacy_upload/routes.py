@@ -74,7 +74,10 @@ def apply(upload_id: int):
     row = legacy_uploads.get(db.session, upload_id)
     form = ApplyForm()
     to_write = legacy_uploads.transactions_to_write(row.dry_run_report)
-    if not confirmed(form, "import", confirm=row.id, confirm_count=to_write):
+    # An upload applied already goes on to the service, which says so (409).
+    if row.applied_at is None and not confirmed(
+        form, "import", confirm=row.id, confirm_count=to_write
+    ):
         return _report(row, form, 400)
     try:
         legacy_uploads.apply(db.session, current_user, upload_id, ip_address=request.remote_addr)
