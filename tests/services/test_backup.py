@@ -170,6 +170,8 @@ def _damaged(document: dict, how: str) -> dict:
         broken["schema_revision"] = "0001"
     elif how == "amount":
         broken["tables"]["debt_payments"][-1]["amount"] = "12.345"
+    elif how == "rate":
+        broken["tables"]["debts"][0]["interest_rate"] = "19.9999"
     elif how == "unknown_column":
         broken["tables"]["transactions"][-1]["colour"] = "red"
     elif how == "missing_table":
@@ -187,6 +189,7 @@ def _damaged(document: dict, how: str) -> dict:
         ("version", "format version 2"),
         ("revision", "schema revision '0001'"),
         ("amount", "debt_payments.amount"),
+        ("rate", "debts.interest_rate: '19.9999' — more than 3 decimal places"),
         ("unknown_column", "transactions: unknown column 'colour'"),
         ("missing_table", "debt_payments: the table is missing"),
         ("dangling_reference", "debt_payments: rows that do not fit together"),
