@@ -170,6 +170,8 @@ def _damaged(document: dict, how: str) -> dict:
         broken["schema_revision"] = "0001"
     elif how == "amount":
         broken["tables"]["debt_payments"][-1]["amount"] = "12.345"
+    elif how == "huge_id":
+        broken["tables"]["debt_payments"][-1]["id"] = 2**40
     elif how == "rate":
         broken["tables"]["debts"][0]["interest_rate"] = "19.9999"
     elif how == "unknown_column":
@@ -189,6 +191,7 @@ def _damaged(document: dict, how: str) -> dict:
         ("version", "format version 2"),
         ("revision", "schema revision '0001'"),
         ("amount", "debt_payments.amount"),
+        ("huge_id", "debt_payments.id: 1099511627776 — does not fit a 32-bit whole number"),
         ("rate", "debts.interest_rate: '19.9999' — more than 3 decimal places"),
         ("unknown_column", "transactions: unknown column 'colour'"),
         ("missing_table", "debt_payments: the table is missing"),

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from homeledger import migrate
@@ -245,7 +245,7 @@ def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
     for start in range(0, len(rows), _ROWS_PER_FETCH):
         try:
             connection.execute(table.insert(), rows[start : start + _ROWS_PER_FETCH])
-        except IntegrityError as exc:
+        except (IntegrityError, DataError) as exc:  # a reference, a duplicate, a range
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise BackupError(f"{table.name}: rows that do not fit together ({reason})") from None
 

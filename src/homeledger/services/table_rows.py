@@ -17,18 +17,23 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
     Integer,
     LargeBinary,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Text,
 )
 
 from homeledger.models.types import Money, UTCDateTime, to_cents
+
+# What each whole-number column holds on PostgreSQL (SQLite would take more: refused alike).
+_BITS = {SmallInteger: 16, Integer: 32, BigInteger: 64}
 
 
 class RowError(ValueError):
@@ -91,6 +96,9 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
         if isinstance(kind, Integer):
             if type(value) is not int:
                 raise ValueError("expected a whole number")
+            bits = _BITS.get(type(kind), 32)
+            if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+                raise ValueError(f"does not fit a {bits}-bit whole number")
             return value
         if isinstance(kind, (String, Text)):
             text = _text(value)
