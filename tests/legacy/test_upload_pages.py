@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from homeledger import tenancy
-from homeledger.models import AuditLog, LegacyUpload, Transaction
+from homeledger.models import AuditLog, ImportBatch, LegacyUpload, Transaction
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
 
@@ -105,6 +105,9 @@ def test_apply_brings_in_what_the_report_said(session, client, auth, alex, old_f
     assert kept.applied_report["income_after"] == manifest["parseable_amount_sum"]["income"]
     assert kept.applied_report["counts"]["transactions"]["written"] == len(rows)
     assert "legacy.apply" in _actions(session)
+    with tenancy.acting_as(session, alex.id):
+        batch = session.scalars(select(ImportBatch)).one()
+    assert batch.filename == "personal_finance.db" and batch.row_count == len(rows)
     # The report stays readable, and the list links to it.
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Brought in on" in html and "Bring these rows in" not in html
