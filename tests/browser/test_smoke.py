@@ -1,9 +1,11 @@
 """Every page in a real browser: Chromium at a desktop and a phone width.
 
 A live server on 127.0.0.1 with its own throwaway SQLite database; one signed-in
-person with a little of everything (transactions, owners, a rule, an import).
-Every GET page in the URL map is visited, so a page added later is visited too:
-a page whose URL takes an argument no sample fills fails here until one does.
+person with a little of everything (transactions, owners, a rule, an import), and
+an admin. Every GET page in the URL map is visited, so a page added later is
+visited too: a page whose URL takes an argument no sample fills fails here until
+one does. The admin pages (under /admin) are visited signed in as the admin, the
+others as the person.
 
 Each visit must answer 200 with no console error, no failed request, nothing
 wider than the screen at 390 px, and no serious or critical accessibility
@@ -33,12 +35,15 @@ from werkzeug.serving import make_server
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
+from homeledger.models import AuditLog
 from homeledger.services import (
+    admin_users,
     budgets,
     categories,
     commitments,
     debts,
     goals,
+    import_profiles,
     imports,
     legacy_uploads,
     rules,
@@ -46,6 +51,7 @@ from homeledger.services import (
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.debts import DebtInput, PaymentInput
 from homeledger.services.goals import ContributionInput, GoalInput
+from homeledger.services.importing import CsvMapping
 from homeledger.services.rules import RuleSpec
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
@@ -57,6 +63,10 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 # Rules that are not pages: the API's JSON (the reading page /api/v1/docs is one),
 # static files, and redirects.
 NOT_PAGES = {"static", "favicon", "auth.logout"}
+# Files to download, not pages to look at.
+DOWNLOADS = {"admin_audit.download"}
+ADMIN_PAGES = "/admin"
+ADMIN = "root"
 BLOCKING = {"serious", "critical"}
 
 pytest.importorskip("playwright.sync_api")
@@ -69,7 +79,7 @@ class Sample:
     """What the signed-in person has, so URLs with an id have one to show."""
 
     def __init__(self, session: Session) -> None:
-        alex = make_user(session, "alex", role="admin")  # so the admin pages are visited too
+        alex = make_user(session, "alex")
         start = date(2026, 1, 1)
         with tenancy.acting_as(session, alex.id):
             owners = categories.add_owners(session, ["Alex", "Sam"])
@@ -79,6 +89,11 @@ class Sample:
             )
             csv = b"Date,Description,Amount\n2026-02-01,TESCO STORES,-42.17\n2026-02-02,PAY,900\n"
             batch = imports.commit(session, "bank.csv", csv)
+            profile = import_profiles.save_profile(
+                session,
+                "My bank",
+                CsvMapping(date="Date", description="Description", amount="Amount"),
+            )
             bill = commitments.create(
                 session,
                 CommitmentInput(
@@ -126,6 +141,7 @@ class Sample:
             session.commit()
             upload_id = upload.id
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
+            profile_id = profile.id
             goal_id, contribution_id = goal.id, contribution.id
             debt_id, payment_id = debt.id, payment.id
         ids = add_transactions(
@@ -136,7 +152,23 @@ class Sample:
                 for i in range(60)
             ],
         )
+        # An admin whose password is their own (no temporary one to change first).
+        root = make_user(session, ADMIN, role="admin")
+        # Someone the admin invited by link (their page, and the invite's page).
+        invited, invite = admin_users.create(session, root, username="sam", invite="link")
+        # An audit entry with long values (the log's table and the entry's page on a phone).
+        entry = AuditLog.entry(
+            "auth.login",
+            actor_name="someone-typing-a-rather-long-username",
+            outcome="failure",
+            ip_address="2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            extra={"reason": "unknown_user", "device": {"name": "Phone " * 20, "token": "x"}},
+        )
+        session.add(entry)
+        session.commit()
+        entry_id = entry.id
         self.arguments = {
+            "entry_id": entry_id,
             "transaction_id": ids[0],
             "rule_id": rule_id,
             "batch_id": batch_id,
@@ -148,6 +180,9 @@ class Sample:
             "contribution_id": contribution_id,
             "debt_id": debt_id,
             "payment_id": payment_id,
+            "profile_id": profile_id,
+            "user_id": invited.id,
+            "token": invite.token,
             "upload_id": upload_id,
         }
 
@@ -200,7 +235,7 @@ def _pages(app, sample: Sample) -> list[str]:
         from flask import url_for
 
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES | DOWNLOADS:
                 continue
             if rule.rule.startswith("/api/") and rule.endpoint != "api-docs.openapi_redoc":
                 continue
@@ -238,9 +273,10 @@ class Visit:
         if request.failure != "net::ERR_ABORTED":
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
-    def sign_in(self) -> None:
+    def sign_in(self, username: str = "alex") -> None:
+        self.page.context.clear_cookies()  # whoever was signed in before is not any more
         self.page.goto(self.base + "/login")
-        self.page.fill("input[name=username]", "alex")
+        self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEFAULT_PASSWORD)
         with self.page.expect_navigation():
             self.page.click("main form [type=submit]")
@@ -318,21 +354,31 @@ def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_fac
         visit = Visit(context.new_page(), base)
         failures = visit.check("/login", width)  # the one page seen signed out
         failures = [f"/login: {p}" for p in failures]
-        visit.sign_in()
         shots = tmp_path_factory.mktemp(f"screens-{device}")
         pages = _pages(app, sample)
-        checks = [(path, lambda path=path: visit.check(path, width)) for path in pages]
+        admin_pages = [p for p in pages if p.startswith(ADMIN_PAGES)]
+        checks = [
+            (path, lambda path=path: visit.check(path, width))
+            for path in pages
+            if path not in admin_pages
+        ]
         checks += [
             (name, lambda start=start, send=send: visit.check_posted(start, send, width))
             for name, (start, send) in POSTED.items()
         ]
-        for name, check in checks:
-            problems = check()
-            if problems:
-                shot = shots / (name.strip("/").replace("/", "_").replace(" ", "_") or "overview")
-                visit.page.screenshot(path=f"{shot}.png", full_page=True)
-                failures += [f"{name}: {p} (screenshot {shot}.png)" for p in problems]
+        admin_checks = [(path, lambda path=path: visit.check(path, width)) for path in admin_pages]
+        for username, some_checks in (("alex", checks), (ADMIN, admin_checks)):
+            visit.sign_in(username)
+            for name, check in some_checks:
+                problems = check()
+                if problems:
+                    shot = shots / (
+                        name.strip("/").replace("/", "_").replace(" ", "_") or "overview"
+                    )
+                    visit.page.screenshot(path=f"{shot}.png", full_page=True)
+                    failures += [f"{name}: {p} (screenshot {shot}.png)" for p in problems]
     finally:
         context.close()
     assert len(pages) > 10
+    assert admin_pages, "no admin page was visited"
     assert not failures, "\n".join(failures)

@@ -220,10 +220,10 @@ def test_pages_show_dates_in_the_ledgers_locale_and_the_api_in_iso(session, sign
 
 
 def test_the_account_page_says_who_you_are_and_leads_to_the_password(signed_in):
-    html = _html(signed_in.get("/account"))
+    html = _html(signed_in.get("/account", follow_redirects=True))  # the settings hub now
     assert "Signed in as</dt><dd>alex<" in html
     assert 'href="/account/password"' in html
-    assert 'href="/account"' in _html(signed_in.get("/"))  # the user-name link
+    assert 'href="/settings"' in _html(signed_in.get("/"))  # the menu's Settings
 
 
 def test_the_empty_overview_points_to_import_and_the_demo(signed_in):

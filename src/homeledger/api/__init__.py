@@ -37,6 +37,8 @@ class HomeledgerApi(Api):
 
 def install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
+        admin_audit,
+        admin_users,
         analytics,
         auth,
         budget_advice,
@@ -48,6 +50,7 @@ def install(app: Flask) -> HomeledgerApi:
         imports,
         ledger,
         me,
+        me_settings,
         security,
     )
     from homeledger.extensions import csrf
@@ -80,6 +83,7 @@ def install(app: Flask) -> HomeledgerApi:
         health,
         auth,
         me,
+        me_settings,
         ledger,
         imports,
         budgets,
@@ -88,6 +92,8 @@ def install(app: Flask) -> HomeledgerApi:
         debts,
         goals,
         analytics,
+        admin_audit,
+        admin_users,
     )
     for blueprint in (module.blp for module in blueprints):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: nothing for CSRF to ride on

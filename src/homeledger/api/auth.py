@@ -38,7 +38,12 @@ blp = Blueprint(
 @blp.post("/login")
 @blp.arguments(LoginRequest)
 @blp.response(200, SignInResponse)
-@blp.alt_response(401, schema="Error", description="Wrong username or password (`auth_required`).")
+@blp.alt_response(
+    401,
+    schema="Error",
+    description="Wrong username or password (`auth_required`), or the right temporary "
+    "password past its expiry (`temporary_password_expired`: ask the admin for a new invite).",
+)
 @blp.alt_response(
     429,
     schema="Error",
@@ -48,13 +53,17 @@ blp = Blueprint(
 def login(body):
     """Exchange username and password for an access token (~15 min), a refresh token
     (~30 days, one per device) and a device token (a year: send it with later sign-ins)."""
-    user = accounts.authenticate(
-        db.session,
-        body["username"],
-        body["password"],
-        ip_address=request.remote_addr,
-        audit_details=device_trust.audit_details(),
-    )
+    try:
+        user = accounts.authenticate(
+            db.session,
+            body["username"],
+            body["password"],
+            ip_address=request.remote_addr,
+            audit_details=device_trust.audit_details(),
+        )
+    except accounts.SignInRefused as refused:
+        db.session.commit()  # the refused attempt stays in the audit log
+        return error_body(401, str(refused), code=refused.code)
     if user is None:
         db.session.commit()  # the failed attempt stays in the audit log
         return error_body(401, "Wrong username or password.", code="auth_required")

@@ -90,6 +90,8 @@ def _is_revoked(header, payload) -> bool:
     if user_id is None:
         raise JWTDecodeError("the token lacks claims every access token carries")
     user = db.session.get(User, user_id)
+    if user is not None and not user.is_active:
+        return False  # deactivated: the user lookup answers `account_inactive`
     if user is not None and user.session_epoch != payload["epoch"]:
         return True
     return api_tokens.access_token_revoked(db.session, payload["jti"]) or (

@@ -13,12 +13,21 @@ from sqlalchemy.orm import Session
 from homeledger import tenancy
 from homeledger.models import User, UserSettings
 from homeledger.models.types import utcnow
-from homeledger.services import api_tokens, audit, passwords, web_sessions
+from homeledger.services import api_tokens, audit, invites, passwords, web_sessions
 from homeledger.services.categories import seed_categories
-from homeledger.services.errors import ValidationError
+from homeledger.services.errors import ServiceError, ValidationError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SignInRefused(ServiceError):
+    """The password was right, but it may not sign in: ``str()`` says why to the person
+    (who has just proved they know the password), ``code`` says it to the app."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -56,7 +65,7 @@ def generate_password() -> str:
 def create_user(
     session: Session,
     username: str,
-    password: str,
+    password: str | None,
     *,
     role: str = "user",
     email: str | None = None,
@@ -65,7 +74,10 @@ def create_user(
     actor_id: int | None = None,
     ip_address: str | None = None,
 ) -> User:
-    """Create a user and their empty ledger (settings and the universal seed categories)."""
+    """Create a user and their empty ledger (settings and the universal seed categories).
+
+    ``password`` None: no password works until one is set (an invite link's account).
+    """
     username = username.strip()
     email = email.strip() if email else None
     problems: dict[str, str] = {}
@@ -84,7 +96,7 @@ def create_user(
     if role not in ("admin", "user"):
         problems["role"] = "must be 'admin' or 'user'"
     words = passwords.personal_words(username, display_name=display_name, email=email)
-    if problem := passwords.password_problem(password, words):
+    if password is not None and (problem := passwords.password_problem(password, words)):
         problems["password"] = problem
     if problems:
         raise ValidationError(problems)
@@ -94,9 +106,13 @@ def create_user(
         email=email,
         display_name=display_name,
         role=role,
-        password_hash=passwords.hash_password(password),
+        password_hash=(
+            passwords.hash_password(password)
+            if password is not None
+            else invites.unusable_password_hash()
+        ),
         must_change_password=must_change_password,
-        password_changed_at=utcnow(),
+        password_changed_at=utcnow() if password is not None else None,
     )
     session.add(user)
     session.flush()
@@ -126,15 +142,20 @@ def authenticate(
 
     ``audit_details`` go into the entry as well (how the attempt came, e.g. from a
     trusted device past a username lockout).
+
+    Raises SignInRefused when the password is a temporary one that has expired.
     """
     user = find_user(session, username)
-    if user is None:
-        passwords.dummy_verify(password)
-        outcome = "unknown_user"
+    expired = None
+    if user is None or user.password_hash.startswith(invites.UNUSABLE_PREFIX):
+        passwords.dummy_verify(password)  # a miss takes as long as a hit
+        outcome = "unknown_user" if user is None else "no_password_yet"
     elif not passwords.verify_password(user.password_hash, password):
         outcome = "bad_password"
     elif not user.is_active:
         outcome = "inactive"
+    elif expired := invites.temporary_password_expired(session, user):
+        outcome = "temporary_password_expired"
     else:
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
@@ -158,6 +179,12 @@ def authenticate(
         ip_address=ip_address,
         extra={"reason": outcome, **(audit_details or {})},
     )
+    if expired is not None:
+        raise SignInRefused(
+            "temporary_password_expired",
+            f"Your temporary password expired on {expired:%Y-%m-%d %H:%M} UTC; "
+            "ask your admin for a new invite.",
+        )
     return None
 
 
@@ -187,6 +214,10 @@ def set_password(
     user.password_changed_at = utcnow()
     user.must_change_password = must_change
     user.session_epoch += 1  # outstanding access tokens carry the old epoch
+    if must_change:
+        invites.revoke_open(session, user.id)  # a temporary password set here has no expiry
+    else:
+        invites.password_set(session, user.id)  # a temporary password changed: invite used
     web_sessions.end_all(session, user.id, keep_token=keep_web_session)
     api_tokens.revoke_all(session, user.id)
     audit.record(

@@ -88,6 +88,7 @@ def rotate(
     row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == digest)).first()
     if row is None:
         raise TokenRejected("token_invalid", "Unknown refresh token.")
+    _active_user(session, row)  # a deactivated account says so, though its tokens are revoked
     if row.revoked_at is not None or _family_revoked(session, row):
         raise TokenRejected("token_revoked", "This sign-in has been revoked.")
     if row.used_at is not None:

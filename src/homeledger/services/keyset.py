@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,15 +25,31 @@ from homeledger.services.errors import ValidationError
 AFTER, BEFORE = "after", "before"
 
 
-def encode(sort: str, kind: str, value: date | Decimal, row_id: int, way: str = AFTER) -> str:
-    """The cursor of a position; ``kind`` is "date" or "amount"."""
-    text = value.isoformat() if kind == "date" else str(value)
+KINDS = ("date", "amount", "time")
+
+
+def encode(
+    sort: str, kind: str, value: date | datetime | Decimal, row_id: int, way: str = AFTER
+) -> str:
+    """The cursor of a position; ``kind`` is "date", "amount" or "time" (an aware timestamp)."""
+    text = str(value) if kind == "amount" else value.isoformat()
     parts = [sort, text, row_id] if way == AFTER else [sort, text, row_id, BEFORE]
     raw = json.dumps(parts).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(sort: str, kind: str, cursor: str) -> tuple[date | Decimal, int, str]:
+def _key(kind: str, text: str) -> date | datetime | Decimal:
+    if kind == "date":
+        return date.fromisoformat(text)
+    if kind == "time":
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor's timestamp carries its offset")
+        return moment.astimezone(UTC)
+    return Decimal(text)
+
+
+def decode(sort: str, kind: str, cursor: str) -> tuple[date | datetime | Decimal, int, str]:
     """(sort key, id, way) of a cursor made by ``encode`` for this sort; ValidationError else."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -51,7 +67,7 @@ def decode(sort: str, kind: str, cursor: str) -> tuple[date | Decimal, int, str]
             or way not in (AFTER, BEFORE)
         ):
             raise ValueError
-        key = date.fromisoformat(value) if kind == "date" else Decimal(value)
+        key = _key(kind, value)
         if not 0 < row_id <= MAX_ID or (isinstance(key, Decimal) and not is_plausible_amount(key)):
             raise ValueError
     except (
@@ -68,7 +84,7 @@ def decode(sort: str, kind: str, cursor: str) -> tuple[date | Decimal, int, str]
 
 @dataclass(frozen=True)
 class Order:
-    """A listing's order: the sort's name, its column ("date" or "amount"), which way."""
+    """A listing's order: the sort's name, its column's kind (see ``KINDS``), which way."""
 
     sort: str
     kind: str

@@ -67,6 +67,15 @@ def resume(session: Session, token: str, *, idle_timeout: timedelta) -> User | N
     return user
 
 
+def owner_deactivated(session: Session, token: str) -> bool:
+    """Whether this browser session's user is deactivated (why it no longer works)."""
+    user_id = session.scalar(
+        select(WebSession.user_id).where(WebSession.token_hash == token_hash(token))
+    )
+    user = session.get(User, user_id) if user_id is not None else None
+    return user is not None and not user.is_active
+
+
 def sign_out(session: Session, token: str, user_id: int, *, ip_address: str | None) -> None:
     """Sign one browser out for good (its cookie no longer works even if copied); audited."""
     end(session, token)

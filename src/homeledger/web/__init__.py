@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,7 +23,10 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web.account_settings.routes import bp as account_settings_bp
+    from homeledger.web.admin.audit import bp as admin_audit_bp
     from homeledger.web.admin.backup import bp as admin_backup_bp
+    from homeledger.web.admin.users import bp as admin_users_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
     from homeledger.web.bills.routes import bp as bills_bp
@@ -34,6 +37,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.goals.routes import bp as goals_bp
     from homeledger.web.imports.routes import bp as imports_bp
     from homeledger.web.imports.undo import bp as import_undo_bp
+    from homeledger.web.invites.routes import bp as invites_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
     from homeledger.web.legacy_upload.routes import bp as legacy_upload_bp
@@ -47,6 +51,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(budget_advice_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(import_undo_bp)
+    app.register_blueprint(account_settings_bp)
     app.register_blueprint(ledger_settings_bp)
     app.register_blueprint(ledger_rules_bp)
     app.register_blueprint(bills_bp)
@@ -54,6 +59,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(analytics_bp)
     app.register_blueprint(category_trends_bp)
+    app.register_blueprint(admin_audit_bp)
+    app.register_blueprint(admin_users_bp)
+    app.register_blueprint(invites_bp)
     app.register_blueprint(admin_backup_bp)
     app.register_blueprint(legacy_upload_bp)
 
@@ -77,6 +85,9 @@ def register_web(app: Flask) -> None:
         )
         # The stored id carries the password epoch: a changed password ends old sessions.
         if user is None or user.get_id() != stored_id:
+            if web_sessions.owner_deactivated(db.session, token):
+                session.pop(WEB_SESSION_KEY)  # said once; the next page is simply signed out
+                flash("This account is deactivated.", "error")
             db.session.rollback()
             return None
         if db.session.dirty:

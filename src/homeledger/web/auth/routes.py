@@ -20,7 +20,7 @@ from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
-from homeledger.web import WEB_SESSION_KEY, months
+from homeledger.web import WEB_SESSION_KEY
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
 from homeledger.web.forms import show_errors
 
@@ -53,13 +53,18 @@ def login():
         return redirect(url_for("overview.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(
-            db.session,
-            form.username.data,
-            form.password.data,
-            ip_address=request.remote_addr,
-            audit_details=device_trust.audit_details(),
-        )
+        try:
+            user = accounts.authenticate(
+                db.session,
+                form.username.data,
+                form.password.data,
+                ip_address=request.remote_addr,
+                audit_details=device_trust.audit_details(),
+            )
+        except accounts.SignInRefused as refused:
+            db.session.commit()  # the refused attempt stays in the audit log
+            flash(str(refused), "error")
+            return render_template("auth/login.html", form=form), 401
         if user is not None:
             # A brand-new session: nothing from before sign-in (fixation) carries over.
             session.clear()
@@ -139,5 +144,5 @@ def change_password():
 @bp.route("/account")
 @login_required
 def profile():
-    """Who is signed in, the ledger's settings, and the way to change the password."""
-    return render_template("auth/profile.html", today=months.today())
+    """The account page is the settings hub now; old links and bookmarks lead there."""
+    return redirect(url_for("account_settings.index"))
