@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -43,6 +45,7 @@ from homeledger.services import (
     goals,
     import_profiles,
     imports,
+    legacy_uploads,
     rules,
 )
 from homeledger.services.commitments import CommitmentInput
@@ -55,6 +58,7 @@ from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, mak
 DATA = Path(__file__).resolve().parents[1] / "data"
 AXE = DATA / "axe-core-4.14.1" / "axe.min.js"
 BANK_FILE = DATA / "bank_basic.csv"
+LEGACY_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "legacy" / "schema.sql"
 WIDTHS = {"desktop": 1280, "phone": 390}
 # Rules that are not pages: the API's JSON (the reading page /api/v1/docs is one),
 # static files, and redirects.
@@ -133,7 +137,9 @@ class Sample:
             payment = debts.add_payment(
                 session, debt.id, PaymentInput(date=date(2026, 1, 28), amount=Decimal("150.00"))
             )
+            upload = legacy_uploads.upload(session, alex, "personal_finance.db", _old_file())
             session.commit()
+            upload_id = upload.id
             owner_id, rule_id, batch_id, bill_id = owners[0].id, rule.id, batch.id, bill.id
             profile_id = profile.id
             goal_id, contribution_id = goal.id, contribution.id
@@ -177,7 +183,28 @@ class Sample:
             "profile_id": profile_id,
             "user_id": invited.id,
             "token": invite.token,
+            "upload_id": upload_id,
         }
+
+
+def _old_file() -> bytes:
+    """A small old desktop database (the shared schema, a few rows, one unreadable amount)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "personal_finance.db"
+        db_file = sqlite3.connect(path)
+        db_file.executescript(LEGACY_SCHEMA.read_text())
+        db_file.executemany(
+            "INSERT INTO transactions (date, description, amount, category, owner, type)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                ("2025-01-03", "WOOLWORTHS", "54.20", "Groceries", "Alex", "expense"),
+                ("2025-01-15", "SALARY", "3,100.00", "Salary", "Sam", "income"),
+                ("2025-01-20", "CAFE", "MCT", "Dining Out", "Alex", "expense"),
+            ],
+        )
+        db_file.commit()
+        db_file.close()
+        return path.read_bytes()
 
 
 @pytest.fixture(scope="module")

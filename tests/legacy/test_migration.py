@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -17,32 +16,9 @@ from homeledger import tenancy
 from homeledger.models import Budget, Category, DebtPayment, ImportBatch, Owner, Transaction
 from homeledger.services.legacy import LegacyFileError, LegacySource, migrate
 from tests.factories import make_user
+from tests.legacy.conftest import GENERATOR
 
-GENERATOR = Path(__file__).resolve().parents[3] / "shared" / "legacy" / "make_legacy_db.py"
-SAMPLES = {"default": (7, None), "small-11": (11, 900), "small-23": (23, 400)}
 LEFT_OUT = {"amount_unparseable", "amount_empty", "date_invalid"}
-
-
-@pytest.fixture(scope="session")
-def samples(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
-    if not GENERATOR.exists():
-        pytest.fail(f"the legacy sample generator is missing: {GENERATOR}")
-    made = {}
-    folder = tmp_path_factory.mktemp("legacy")
-    for name, (seed, size) in SAMPLES.items():
-        out = folder / f"{name}.db"
-        args = [sys.executable, str(GENERATOR), "--out", str(out), "--seed", str(seed)]
-        if size:
-            args += ["--transactions", str(size)]
-        subprocess.run(args, check=True, capture_output=True)
-        manifest = json.loads(Path(f"{out}.manifest.json").read_text())
-        made[name] = (out, manifest)
-    return made
-
-
-@pytest.fixture(params=list(SAMPLES))
-def sample(request, samples):
-    return samples[request.param]
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ from sqlalchemy import (
 
 from homeledger.models.types import Money, UTCDateTime, to_cents
 
-
 class RowError(ValueError):
     """A value in a file does not fit its column; the message names table and column."""
 
@@ -44,14 +43,14 @@ def dump_value(column: Column, value: Any) -> Any:
     kind = column.type
     if isinstance(kind, Money):
         return f"{value:.2f}"
+    if isinstance(kind, Numeric):
+        return str(value)  # an exact decimal (an interest rate), as a string like money
     if isinstance(kind, UTCDateTime):
         return value.astimezone(UTC).isoformat()
     if isinstance(kind, Date):
         return value.isoformat()
     if isinstance(kind, LargeBinary):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(kind, Numeric):
-        return str(value)  # an exact decimal such as a rate ("19.990"), never a float
     return value
 
 
@@ -75,6 +74,8 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
             amount = Decimal(value)
             to_cents(amount)  # more than two places, NaN or infinity are refused
             return amount
+        if isinstance(kind, Numeric):
+            return _decimal(kind, value)
         if isinstance(kind, UTCDateTime):
             moment = datetime.fromisoformat(_text(value))
             if moment.tzinfo is None:
@@ -94,8 +95,6 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
             if abs(value) > _integer_limit(kind):
                 raise ValueError("out of range")
             return value
-        if isinstance(kind, Numeric):
-            return _decimal(kind, value)
         if isinstance(kind, (String, Text)):
             text = _text(value)
             if kind.length is not None and len(text) > kind.length:
@@ -127,6 +126,7 @@ def load_row(table: Table, data: Any, *, skip: frozenset[str] = frozenset()) -> 
 
 
 def _integer_limit(kind: Integer) -> int:
+    """What the column holds on PostgreSQL (SQLite would take more: refused alike)."""
     if isinstance(kind, SmallInteger):
         return 2**15 - 1
     if isinstance(kind, BigInteger):

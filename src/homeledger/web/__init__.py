@@ -25,6 +25,7 @@ _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
 def register_web(app: Flask) -> None:
     from homeledger.web.account_settings.routes import bp as account_settings_bp
     from homeledger.web.admin.audit import bp as admin_audit_bp
+    from homeledger.web.admin.backup import bp as admin_backup_bp
     from homeledger.web.admin.users import bp as admin_users_bp
     from homeledger.web.analytics.routes import bp as analytics_bp
     from homeledger.web.auth.routes import bp as auth_bp
@@ -39,6 +40,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.invites.routes import bp as invites_bp
     from homeledger.web.ledger_settings.routes import bp as ledger_settings_bp
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
+    from homeledger.web.legacy_upload.routes import bp as legacy_upload_bp
     from homeledger.web.my_data.routes import bp as my_data_bp
     from homeledger.web.overview.routes import bp as overview_bp
     from homeledger.web.transactions.routes import bp as transactions_bp
@@ -62,6 +64,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_audit_bp)
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(invites_bp)
+    app.register_blueprint(admin_backup_bp)
+    app.register_blueprint(legacy_upload_bp)
 
     @app.route("/favicon.ico")
     def favicon():
