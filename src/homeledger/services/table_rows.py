@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from homeledger.models.types import Money, UTCDateTime, to_cents
 
+
 class RowError(ValueError):
     """A value in a file does not fit its column; the message names table and column."""
 
