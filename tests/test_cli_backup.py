@@ -109,3 +109,44 @@ def test_restore_into_a_database_without_the_schema(empty_db_url, tmp_path):
     result = homeledger("restore", str(file), database_url=empty_db_url, data_dir=tmp_path)
 
     assert result.returncode == 1 and "homeledger db upgrade" in result.stderr
+
+
+def test_export_writes_one_ledger_that_imports_back(db_url, session, household, tmp_path):
+    bea = make_user(session, "bea")
+    add_transactions(session, bea, [(date(2026, 5, 2), "Not alex's", "-99.99", None)])
+    file = tmp_path / "alex.json"
+
+    result = homeledger(
+        "export", str(file), "--user", "alex", database_url=db_url, data_dir=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(file.read_text())
+    assert document["format"] == "homeledger-ledger" and document["account"]["username"] == "alex"
+    assert [row["amount"] for row in document["tables"]["transactions"]] == ["10.05"]
+    assert "password" not in file.read_text()
+    with database(db_url) as check:
+        entry = check.scalars(select(AuditLog).where(AuditLog.action == "data.export")).one()
+        assert entry.extra_data == {"format": "json"}
+
+
+def test_export_of_transactions_as_csv_to_standard_output(db_url, household, tmp_path):
+    result = homeledger(
+        "export", "-", "--user", "alex", "--format", "csv", database_url=db_url, data_dir=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Date,") and "10.05" in lines[1] and len(lines) == 2
+
+
+def test_export_of_an_unknown_user_is_one_line_and_no_file(db_url, household, tmp_path):
+    file = tmp_path / "nobody.json"
+
+    result = homeledger(
+        "export", str(file), "--user", "nobody", database_url=db_url, data_dir=tmp_path
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == "homeledger: error: no user named 'nobody'"
+    assert not file.exists() and not (tmp_path / "nobody.json.partial").exists()

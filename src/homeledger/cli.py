@@ -246,55 +246,6 @@ def migrate_legacy(
         click.echo(f"Report written to {report_path}.")
 
 
-@cli.command("backup")
-@click.argument("backup_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.pass_context
-def backup_command(ctx: click.Context, backup_file: Path) -> None:
-    """Write every user and ledger to BACKUP_FILE as JSON (- for standard output)."""
-    from homeledger.services import backup
-
-    counts: dict[str, int] = {}
-    with _session(ctx) as session:
-        chunks = backup.write(session.get_bind(), counts)
-        if str(backup_file) == "-":
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-            sys.stdout.flush()
-        else:
-            partial = backup_file.with_name(backup_file.name + ".partial")
-            try:
-                with partial.open("w", encoding="utf-8") as out:
-                    out.writelines(chunks)
-                partial.replace(backup_file)  # a file named BACKUP_FILE is always whole
-            finally:
-                partial.unlink(missing_ok=True)
-        backup.record_created(session, counts, actor_name="cli")
-    rows = ", ".join(f"{name} {count:,}" for name, count in counts.items() if count)
-    click.echo(f"Backup written: {rows or 'no rows'}.", err=True)
-
-
-@cli.command("restore")
-@click.argument("backup_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.pass_context
-def restore_command(ctx: click.Context, backup_file: Path) -> None:
-    """Load a backup into an EMPTY, upgraded database (ids, users and passwords as they were)."""
-    from homeledger.services import backup, table_rows
-
-    raw = sys.stdin.buffer.read() if str(backup_file) == "-" else backup_file.read_bytes()
-    try:
-        document = backup.read_document(raw)
-        with _session(ctx) as session:
-            counts = backup.restore(session, document, actor_name="cli")
-    except (backup.BackupError, table_rows.RowError) as exc:
-        raise CommandError(f"nothing restored: {exc}") from None
-    users = counts.get("users", 0)
-    click.echo(
-        f"Restored {users:,} user{'s' if users != 1 else ''}: "
-        + ", ".join(f"{name} {count:,}" for name, count in counts.items() if count)
-        + "."
-    )
-
-
 @cli.command("run")
 @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option("--demo", "with_demo", is_flag=True, help="Create the demo household on first run.")
@@ -340,6 +291,10 @@ def _first_run(session: Session, with_demo: bool) -> None:
         )
 
 
+# The data commands (backup, restore, export) live beside this module and join the group here.
+from homeledger import cli_data  # noqa: E402, F401
+
+
 def main() -> None:
     """Console entry point: every error is one line on stderr and a non-zero exit."""
     try:
@@ -381,4 +336,7 @@ def _fail(message: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module's main, so the commands cli_data adds are on the group used.
+    from homeledger.cli import main as _main
+
+    _main()

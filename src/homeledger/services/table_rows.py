@@ -93,8 +93,9 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
         if isinstance(kind, Integer):
             if type(value) is not int:
                 raise ValueError("expected a whole number")
-            if abs(value) > _integer_limit(kind):
-                raise ValueError("out of range")
+            bits = _integer_bits(kind)
+            if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+                raise ValueError(f"does not fit a {bits}-bit whole number")
             return value
         if isinstance(kind, (String, Text)):
             text = _text(value)
@@ -126,13 +127,13 @@ def load_row(table: Table, data: Any, *, skip: frozenset[str] = frozenset()) -> 
     return {name: load_value(table, table.c[name], data[name]) for name in wanted}
 
 
-def _integer_limit(kind: Integer) -> int:
+def _integer_bits(kind: Integer) -> int:
     """What the column holds on PostgreSQL (SQLite would take more: refused alike)."""
     if isinstance(kind, SmallInteger):
-        return 2**15 - 1
+        return 16
     if isinstance(kind, BigInteger):
-        return 2**63 - 1
-    return 2**31 - 1
+        return 64
+    return 32
 
 
 def _decimal(kind: Numeric, value: Any) -> Decimal:
