@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from jinja2 import pass_context
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +20,22 @@ WEB_SESSION_KEY = "wsid"
 
 # Pages a user who must change their password may still reach.
 _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
+
+
+def begin_browser_session(user) -> None:
+    """Sign ``user`` in on this browser: a brand-new session (nothing from before sign-in,
+    fixation, carries over), recorded server-side, committed, then Flask-Login's cookie."""
+    session.clear()
+    session.permanent = True
+    session[WEB_SESSION_KEY] = web_sessions.start(
+        db.session,
+        user,
+        lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
+        ip_address=request.remote_addr,
+        user_agent=request.user_agent.string,
+    )
+    db.session.commit()
+    login_user(user)
 
 
 def register_web(app: Flask) -> None:

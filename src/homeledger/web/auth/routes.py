@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,7 +19,7 @@ from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import accounts, web_sessions
 from homeledger.services.errors import ValidationError
-from homeledger.web import WEB_SESSION_KEY
+from homeledger.web import WEB_SESSION_KEY, begin_browser_session
 from homeledger.web.auth.forms import ChangePasswordForm, LoginForm
 from homeledger.web.forms import show_errors
 
@@ -66,18 +65,7 @@ def login():
             flash(str(refused), "error")
             return render_template("auth/login.html", form=form), 401
         if user is not None:
-            # A brand-new session: nothing from before sign-in (fixation) carries over.
-            session.clear()
-            session.permanent = True
-            session[WEB_SESSION_KEY] = web_sessions.start(
-                db.session,
-                user,
-                lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
-                ip_address=request.remote_addr,
-                user_agent=request.user_agent.string,
-            )
-            db.session.commit()
-            login_user(user)
+            begin_browser_session(user)
             # This browser is now known to be the user's: a lockout of the username by
             # someone else's guesses will not keep them out here (rate_limits.py).
             return device_trust.remember(redirect(_safe_next(request.args.get("next"))), user)

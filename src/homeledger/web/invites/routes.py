@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,13 +15,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from homeledger import device_trust
 from homeledger.extensions import db
 from homeledger.services import admin_users, web_sessions
 from homeledger.services.errors import ValidationError
-from homeledger.web import WEB_SESSION_KEY
+from homeledger.web import WEB_SESSION_KEY, begin_browser_session
 from homeledger.web.forms import show_errors, shown_status
 from homeledger.web.invites.forms import AcceptInviteForm
 
@@ -63,16 +62,6 @@ def _sign_in(user):
     if current_user.is_authenticated and session.get(WEB_SESSION_KEY):
         web_sessions.end(db.session, session[WEB_SESSION_KEY])
         logout_user()
-    session.clear()
-    session.permanent = True
-    session[WEB_SESSION_KEY] = web_sessions.start(
-        db.session,
-        user,
-        lifetime=current_app.config["PERMANENT_SESSION_LIFETIME"],
-        ip_address=request.remote_addr,
-        user_agent=request.user_agent.string,
-    )
-    db.session.commit()
-    login_user(user)
+    begin_browser_session(user)
     flash(f"Welcome, {user.display_name or user.username}: your password is set.", "success")
     return device_trust.remember(redirect(url_for("overview.index")), user)
