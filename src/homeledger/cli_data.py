@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import click
@@ -88,11 +89,6 @@ def export_command(ctx: click.Context, export_file: Path, username: str, kind: s
             raise CommandError(f"no user named {username!r}")
         name = user.username
         with tenancy.acting_as(session, user.id):
-            chunks = (
-                ledger_export.export_json(session, user)
-                if kind == "json"
-                else ledger_export.export_transactions_csv(session)
-            )
-            _write(export_file, chunks)
-            ledger_export.record_export(session, user, kind)
+            download = ledger_export.start_download(session, user, kind, today=date.today())
+            _write(export_file, download.chunks)
     click.echo(f"Exported {name}'s ledger ({kind}).", err=True)

@@ -108,18 +108,18 @@ def export(query):
     """Download everything the ledger holds as one JSON document (or the transactions as
     CSV), streamed as it is read. Audited (`data.export`). The JSON file imports back
     into a new, empty account with POST /api/v1/me/import."""
-    kind = query["format"]
-    if kind == "csv":
-        chunks = ledger_export.export_transactions_csv(db.session)
-    else:
-        chunks = ledger_export.export_json(db.session, current_user)
-    name = ledger_export.file_name(current_user, kind, date.today())
-    ledger_export.record_export(db.session, current_user, kind, ip_address=request.remote_addr)
+    download = ledger_export.start_download(
+        db.session,
+        current_user,
+        query["format"],
+        today=date.today(),
+        ip_address=request.remote_addr,
+    )
     db.session.commit()  # the audit entry; the chunks are read with a session of their own
     return Response(
-        stream_with_context(chunks),
-        mimetype=ledger_export.MEDIA_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        stream_with_context(download.chunks),
+        mimetype=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
 
 

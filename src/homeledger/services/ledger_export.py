@@ -22,6 +22,7 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Engine, select
@@ -75,6 +76,28 @@ def record_export(
 ) -> None:
     """Audit the download (``data.export``, with its format) before it is streamed."""
     audit.record_own(session, "data.export", user.id, ip_address=ip_address, extra={"format": kind})
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a download answer needs: the chunks to stream, the file's name, its type."""
+
+    chunks: Iterator[str]
+    filename: str
+    media_type: str
+
+
+def start_download(
+    session: Session, user: User, kind: str, *, today: date, ip_address: str | None = None
+) -> Download:
+    """The acting ledger as a ``json`` document or a ``csv`` of transactions, audited.
+
+    The caller commits (the audit entry) and streams ``chunks``, which read with a
+    session of their own.
+    """
+    chunks = export_transactions_csv(session) if kind == "csv" else export_json(session, user)
+    record_export(session, user, kind, ip_address=ip_address)
+    return Download(chunks, file_name(user, kind, today), MEDIA_TYPES[kind])
 
 
 def export_json(session: Session, user: User, *, now: datetime | None = None) -> Iterator[str]:

@@ -71,19 +71,18 @@ def export():
     if not form.validate_on_submit():
         flash("The download was not started: reload this page and try again.", "error")
         return _index(export_form=form, status=400)
-    kind = "csv" if form.csv.data else "json"
-    user = current_user._get_current_object()
-    if kind == "csv":
-        chunks = ledger_export.export_transactions_csv(db.session)
-    else:
-        chunks = ledger_export.export_json(db.session, user)
-    name = ledger_export.file_name(user, kind, months.today())
-    ledger_export.record_export(db.session, user, kind, ip_address=request.remote_addr)
+    download = ledger_export.start_download(
+        db.session,
+        current_user._get_current_object(),
+        "csv" if form.csv.data else "json",
+        today=months.today(),
+        ip_address=request.remote_addr,
+    )
     db.session.commit()  # the audit entry; the chunks are read with a session of their own
     return Response(
-        stream_with_context(chunks),
-        mimetype=ledger_export.MEDIA_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        stream_with_context(download.chunks),
+        mimetype=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
 
 
