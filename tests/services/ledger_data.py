@@ -26,6 +26,7 @@ from homeledger.models import (
     Transaction,
     User,
 )
+from homeledger.services.importing.csv_mapping import CsvMapping
 from homeledger.services.ledger_tables import ledger_tables
 
 TODAY = date(2026, 11, 26)
@@ -82,16 +83,17 @@ def fill_household(session: Session, user: User, *, demo: bool = True) -> None:
                 transaction_id=paid.id,
             )
         )
-        session.add(ImportProfile(name="My bank", mapping={"date": "Date", "amount": "Amt"}))
+        mapping = CsvMapping(date="Date", description="Payee", amount="Amt").to_dict()
+        session.add(ImportProfile(name="My bank", mapping=mapping))
         session.add(
             LegacyUpload(
                 filename="personal_finance.db",
                 file_sha256="cd" * 32,
                 size=3,
                 data=b"\x00\x01\xff",
-                dry_run_report={"counts": {"transactions": 1}},
+                dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
                 applied_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-                applied_report={"counts": {"transactions": 1}},
+                applied_report={"counts": {"transactions": {"read": 1, "written": 1}}},
             )
         )
         session.flush()

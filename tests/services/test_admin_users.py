@@ -99,13 +99,32 @@ def test_an_expired_unknown_or_deactivated_link_is_refused_saying_so(session, ad
         with pytest.raises(admin_users.InviteGone) as gone:
             admin_users.open_link(session, token)
         assert gone.value.reason == "unknown"
+    _expire(session, user.id)
+    with pytest.raises(admin_users.InviteGone, match=r"has expired\. Ask your admin"):
+        admin_users.open_link(session, issued.token)
     admin_users.update(session, admin, user.id, is_active=False)
     session.commit()
     with pytest.raises(admin_users.InviteGone, match="deactivated"):
         admin_users.accept(session, issued.token, NEW_PASSWORD)
-    _expire(session, user.id)
-    with pytest.raises(admin_users.InviteGone, match=r"has expired\. Ask your admin"):
-        admin_users.open_link(session, issued.token)
+
+
+@pytest.mark.parametrize("kind", ["link", "password"])
+def test_deactivation_withdraws_an_unused_invite_for_good(session, admin, kind):
+    """Activated again, the account is not opened by the invite handed out before."""
+    user, issued = _create(session, admin, invite=kind)
+    admin_users.update(session, admin, user.id, is_active=False)
+    admin_users.update(session, admin, user.id, is_active=True)
+    session.commit()
+    if kind == "link":
+        with pytest.raises(admin_users.InviteGone, match="withdrawn"):
+            admin_users.accept(session, issued.token, NEW_PASSWORD)
+    else:
+        assert accounts.authenticate(session, "sam", issued.password) is None
+    session.commit()
+    # A new invite lets the person in.
+    again = admin_users.reissue(session, admin, user.id, "link")
+    session.commit()
+    assert admin_users.accept(session, again.token, NEW_PASSWORD).id == user.id
 
 
 def test_a_temporary_password_works_once_changed_it_closes_the_invite(session, admin):

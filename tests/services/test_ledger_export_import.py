@@ -10,12 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, insert, select
 from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, Base, Category, Owner, Transaction, UserOwned
-from homeledger.services import analytics, ledger_export, ledger_import, table_rows
+from homeledger.services import analytics, ledger_export, ledger_import, ledger_json, table_rows
 from homeledger.services.ledger_tables import ledger_tables
 from homeledger.services.periods import budget_month_containing
 from tests.factories import add_transactions, make_user
@@ -203,6 +203,24 @@ def test_an_account_with_data_of_its_own_is_refused(session, exported):
     assert "new, empty account" in message
 
 
+def test_a_full_account_is_refused_before_its_file_is_even_read(session):
+    """A full ledger costs the server no parsing: the file here is not even JSON."""
+    sam = make_user(session, "sam")
+    add_transactions(session, sam, [(date(2026, 1, 5), "x", "-1.00", None)])
+    _refused(session, sam, b"{" * 1000, ledger_import.NotEmpty, "1 transaction")
+
+
+def test_every_json_column_of_a_ledger_table_has_its_shape_checked():
+    """A JSON column added later must say what its readers rely on (services/ledger_json)."""
+    json_columns = {
+        (table.name, column.name)
+        for table in ledger_tables()
+        for column in table.table.columns
+        if isinstance(column.type, JSON)
+    }
+    assert json_columns == set(ledger_json.CHECKS)
+
+
 def test_an_account_with_an_owner_or_a_changed_category_is_refused(session, exported):
     sam = make_user(session, "sam")
     with tenancy.acting_as(session, sam.id):
@@ -266,6 +284,27 @@ def _first(document, table):
         (lambda d: d["tables"].update(owners={}), "list of rows"),
         (lambda d: d.update(tables=[]), "no tables"),
         (lambda d: _first(d, "budgets").update(month=13), "rule of the ledger"),
+        # Amounts beyond what the ledger takes anywhere else, cheaply refused (the exponent
+        # first: turning "1E+999990" into cents would take the server minutes).
+        (lambda d: _first(d, "transactions").update(amount="1E+30"), "implausibly large"),
+        (lambda d: _first(d, "transactions").update(amount="1E+999990"), "implausibly large"),
+        (lambda d: _first(d, "debts").update(current_balance="9e16"), "debts.current_balance"),
+        # Text no database can store: a lone surrogate, in a column and inside JSON.
+        (lambda d: _first(d, "transactions").update(description="caf\udcff"), "description"),
+        (
+            lambda d: _first(d, "import_profiles")["mapping"].update(date="\udcff"),
+            "import_profiles.mapping",
+        ),
+        # JSON columns in a shape their pages cannot read.
+        (lambda d: _first(d, "import_profiles").update(mapping=[1]), "import_profiles.mapping"),
+        (
+            lambda d: _first(d, "import_batches").update(summary={"skipped_lines": 5}),
+            "import_batches.summary: 'skipped_lines'",
+        ),
+        (
+            lambda d: _first(d, "legacy_uploads").update(dry_run_report={"counts": []}),
+            "legacy_uploads.dry_run_report: 'counts'",
+        ),
     ],
 )
 def test_a_damaged_file_is_refused_naming_the_problem(session, exported, damage, words):

@@ -134,7 +134,7 @@ def test_an_expired_revoked_or_unknown_link_gets_a_clear_page(app, admin_client,
     )  # the reset: a new link replaces the first
     visitor = app.test_client()
     revoked = visitor.get(first.removeprefix("http://localhost"))
-    assert revoked.status_code == 410 and "replaced by a newer one" in revoked.get_data(True)
+    assert revoked.status_code == 410 and "a newer invite replaced it" in revoked.get_data(True)
     session.execute(update(Invite).values(expires_at=utcnow() - timedelta(seconds=1)))
     session.commit()
     expired = visitor.get(second.removeprefix("http://localhost"))

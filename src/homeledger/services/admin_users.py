@@ -210,6 +210,13 @@ def _set_active(session, actor, user, active: bool, ip_address) -> None:
         user.session_epoch += 1  # access tokens in flight carry the old epoch
         web_sessions.end_all(session, user.id)
         api_tokens.revoke_all(session, user.id)
+        # An invite not yet used dies with the account's access: an admin who deactivates
+        # expects the link (or the temporary password) handed out to be dead, even after
+        # a later activation, which then needs a new invite.
+        if invites.open_invites(session, [user.id]):
+            if user.must_change_password:
+                user.password_hash = invites.unusable_password_hash()
+            invites.revoke_open(session, user.id)
     audit.record(
         session,
         "user.activate" if active else "user.deactivate",
@@ -274,7 +281,8 @@ def _gone(reason: str) -> InviteGone:
     what = {
         "unknown": "This invite link is not one we know: check that it was copied whole.",
         "used": "This invite link has already been used.",
-        "revoked": "This invite link was replaced by a newer one.",
+        "revoked": "This invite link was withdrawn: a newer invite replaced it, or the "
+        "account was deactivated since.",
         "expired": "This invite link has expired.",
         "inactive": "This account is deactivated.",
     }[reason]
@@ -290,12 +298,12 @@ def open_link(session: Session, token: str) -> tuple[Invite, User]:
     user = session.get(User, invite.user_id)
     if invite.used_at is not None:
         raise _gone("used")
+    if user is None or not user.is_active:
+        raise _gone("inactive")
     if invite.revoked_at is not None:
         raise _gone("revoked")
     if invite.expires_at <= utcnow():
         raise _gone("expired")
-    if user is None or not user.is_active:
-        raise _gone("inactive")
     return invite, user
 
 

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -213,6 +213,12 @@ def restore(
             _insert(connection, table, loaded)
         counts[table.name] = len(loaded)
     _move_sequences_past(connection)
+    # Tokens were left out of the file, so the revocations among them are gone too: a new
+    # password epoch for everyone means no access token signed before the restore (nor
+    # one signed out before it) is accepted after it, even under the same signing key.
+    connection.execute(
+        update(User.__table__).values(session_epoch=User.__table__.c.session_epoch + 1)
+    )
     audit.record(
         session,
         "backup.restore",
@@ -245,8 +251,8 @@ def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
     for start in range(0, len(rows), _ROWS_PER_FETCH):
         try:
             connection.execute(table.insert(), rows[start : start + _ROWS_PER_FETCH])
-        except (IntegrityError, DataError) as exc:  # a reference, a duplicate, a range
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        except (IntegrityError, DataError, OverflowError) as exc:  # a reference, a range
+            reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
             raise BackupError(f"{table.name}: rows that do not fit together ({reason})") from None
 
 

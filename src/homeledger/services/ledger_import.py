@@ -31,7 +31,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, CategorySeed, User, UserSettings
-from homeledger.services import audit
+from homeledger.services import audit, ledger_json
 from homeledger.services.errors import ServiceError
 from homeledger.services.ledger_export import FORMAT
 from homeledger.services.ledger_tables import (
@@ -85,15 +85,16 @@ def import_ledger(
 ) -> Imported:
     """Load an export file into ``user``'s own ledger (the acting one), which must be new
     and empty. Flushes, never commits; on ``ImportRefused`` the caller rolls back."""
+    refuse_unless_empty(session)  # before parsing: a full ledger costs the server nothing
     document = read_document(data)
     _lock_account(session, user)
-    refuse_unless_empty(session)
+    refuse_unless_empty(session)  # again under the lock: another import may have won
     rows = plan_rows(document.pop("tables"))  # the file's own rows can go once read
     try:
         _clear_new_account(session)
         counts = _write(session, rows)
-    except (IntegrityError, DataError) as exc:
-        problem = str(exc.orig).strip().splitlines()[0][:200]
+    except (IntegrityError, DataError, OverflowError) as exc:
+        problem = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         raise DamagedFile(f"The file's rows break a rule of the ledger ({problem}).") from None
     account = document.get("account")
     exported_by = account.get("username") if isinstance(account, dict) else None
@@ -221,6 +222,7 @@ def _table_rows(table: LedgerTable, raw: Any) -> list[_Row]:
     rows, seen = [], set()
     for data in raw:
         values = load_row(table.table, data, skip=frozenset({"user_id"}))
+        ledger_json.check(table.name, values)  # JSON columns in the shape pages read
         old_id = values.pop("id")
         if old_id in seen:
             raise RowError(f"{table.name}.id: {old_id} appears twice")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,8 @@ from sqlalchemy import (
     Text,
 )
 
-from homeledger.models.types import Money, UTCDateTime, to_cents
+from homeledger.models.types import Money, UTCDateTime
+from homeledger.services.amounts import amount_problem
 
 
 class RowError(ValueError):
@@ -73,7 +75,10 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
             if not isinstance(value, str):
                 raise ValueError("amounts are written as strings")
             amount = Decimal(value)
-            to_cents(amount)  # more than two places, NaN or infinity are refused
+            # What the ledger accepts anywhere else (checked by exponent first, so
+            # "1E+999999" costs nothing): more than two places, NaN, ten billion.
+            if problem := amount_problem(amount):
+                raise ValueError(problem)
             return amount
         if isinstance(kind, Numeric):
             return _decimal(kind, value)
@@ -103,12 +108,14 @@ def load_value(table: Table, column: Column, value: Any) -> Any:
                 raise ValueError(f"longer than {kind.length} characters")
             if "\x00" in text:
                 raise ValueError("contains a NUL character")
+            text.encode("utf-8")  # a lone surrogate ("\udcff") is no character at all
             return text
         if isinstance(kind, JSON):
             if not isinstance(value, (dict, list)):
                 raise ValueError("expected an object or a list")
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # no lone surrogates
             return value
-    except (ValueError, ArithmeticError, binascii.Error) as exc:
+    except (ValueError, ArithmeticError, binascii.Error, RecursionError) as exc:
         raise RowError(f"{table.name}.{column.name}: {value!r:.60} — {exc}") from None
     raise RowError(f"{table.name}.{column.name}: a column type this file format cannot carry")
 

@@ -116,7 +116,8 @@ def role(user_id: int):
 
 @bp.route("/admin/users/<int:user_id>/activate", methods=["POST"])
 def activate(user_id: int):
-    """Let a deactivated account sign in again (with the password or invite it had)."""
+    """Let a deactivated account sign in again with the password it had (an invite not
+    yet used when it was deactivated was withdrawn: issue a new one)."""
     if not ActiveForm().validate_on_submit():
         return _details(user_id, 400)
     return _change(user_id, "The account is active again.", is_active=True)
