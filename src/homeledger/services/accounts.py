@@ -49,6 +49,21 @@ def count_admins(session: Session) -> int:
     )
 
 
+def locked_active_admins(session: Session) -> list[int]:
+    """The active admins' ids, their rows locked until commit (``SELECT … FOR UPDATE``,
+    always in id order, so two lockers never deadlock). Whoever counts admins to keep
+    one (a demotion, a deactivation, deleting one's own account) counts these: a second
+    request waits for the first to commit, then reads what it left."""
+    return list(
+        session.scalars(
+            select(User.id)
+            .where(User.role == "admin", User.is_active)
+            .order_by(User.id)
+            .with_for_update()
+        )
+    )
+
+
 def generate_password() -> str:
     """A random password that passes the policy, for first runs and resets.
 

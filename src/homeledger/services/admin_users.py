@@ -177,7 +177,7 @@ def update(
     """Change an account's role and/or whether it is active, behind the guards."""
     if role is not None and role not in ROLES:
         raise ValidationError({"role": ROLE_CHOICE})
-    admins = _locked_active_admins(session)
+    admins = accounts.locked_active_admins(session)
     user = _target(session, user_id)  # read after the lock: what the winner committed
     new_role = role if role is not None and role != user.role else None
     new_active = is_active if is_active is not None and is_active != user.is_active else None
@@ -241,18 +241,6 @@ def _guard(session, actor, user, action, admins: list[int], verb: str) -> None:
 def _actor_is_admin(session, actor, user, action, admins: list[int]) -> None:
     if actor.id not in admins:  # demoted or deactivated by another admin meanwhile
         _refuse(session, actor, user, action, "admin_required", "You are no longer an admin.")
-
-
-def _locked_active_admins(session: Session) -> list[int]:
-    """The active admins' ids, their rows locked until commit, read afresh."""
-    return list(
-        session.scalars(
-            select(User.id)
-            .where(User.role == "admin", User.is_active)
-            .order_by(User.id)
-            .with_for_update()
-        )
-    )
 
 
 def _target(session: Session, user_id: int) -> User:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import User, UserOwned, UserSettings
-from homeledger.services import api_tokens, audit, web_sessions
+from homeledger.services import accounts, api_tokens, audit, web_sessions
 from homeledger.services.categories import seed_categories
 from homeledger.services.errors import ValidationError
 from homeledger.services.ledger_tables import count_rows, ledger_tables
@@ -56,7 +56,7 @@ def delete_all(
     username or the account is the last active admin's. Flushes, never commits."""
     if problem := confirm_problem(user, confirm):
         raise ValidationError({"confirm": problem})
-    if delete_account and user.is_admin and _locked_active_admins(session) == [user.id]:
+    if delete_account and user.is_admin and accounts.locked_active_admins(session) == [user.id]:
         raise ValidationError(
             {"delete_account": "you are the only active admin; make someone else an admin first"}
         )
@@ -102,19 +102,6 @@ def _delete_account(session: Session, user: User, ip_address: str | None) -> Non
     )
     session.flush()  # the entries exist before the user row goes (their ids then become NULL)
     session.delete(user)
-
-
-def _locked_active_admins(session: Session) -> list[int]:
-    """The active admins' ids, their rows locked until commit (in id order, as the admin
-    pages lock them): two admins deleting themselves at once leave one on PostgreSQL."""
-    return list(
-        session.scalars(
-            select(User.id)
-            .where(User.role == "admin", User.is_active)
-            .order_by(User.id)
-            .with_for_update()
-        )
-    )
 
 
 def _lock_account(session: Session, user: User) -> None:
