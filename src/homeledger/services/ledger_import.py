@@ -30,6 +30,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from homeledger import tenancy
 from homeledger.models import Category, CategorySeed, User, UserSettings
 from homeledger.services import audit, ledger_json
 from homeledger.services.errors import ServiceError
@@ -282,11 +283,21 @@ def _renumbered_json(summary: Any, new_ids: dict[int, int]) -> Any:
 
 
 def _insert(session: Session, model: type, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (the acting ledger's, stamped by tenancy); their new ids, in order."""
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    """Insert ``rows`` into the acting ledger; their new ids, in order.
+
+    A Core insert on the session's connection, each row stamped with the acting ledger
+    here (tenancy's hook stamps ORM statements; this one it does not see): the ORM's
+    bulk insert with RETURNING in parameter order split 100,000 rows into thousands of
+    statements on PostgreSQL, where this is one multi-row INSERT per thousand rows.
+    """
+    ledger = tenancy.current_ledger(session)
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    connection = session.connection()
     ids: list[int] = []
     for start in range(0, len(rows), _BATCH):
-        ids += session.scalars(statement, rows[start : start + _BATCH]).all()
+        batch = [{**row, "user_id": ledger} for row in rows[start : start + _BATCH]]
+        ids += connection.execute(statement, batch).scalars().all()
     return ids
 
 
