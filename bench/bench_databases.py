@@ -1,10 +1,12 @@
 """What the benchmarks share: the databases they run on (a temporary SQLite file, then a
 throwaway PostgreSQL database when HOMELEDGER_TEST_DATABASE_URL names a server, dropped
-afterwards), a user's ledger filled in bulk, and a timer that prints the best of a few runs."""
+afterwards), a user's ledger filled in bulk, a timer that prints the best of a few runs, and
+a client signed in as a person would be, for timing pages and endpoints."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -51,7 +53,7 @@ def run_everywhere(run: Callable[[str, str], None]) -> None:
 
 def new_ledger(session: Session, username: str) -> int:
     """A new user, acting as their ledger; their id."""
-    user = accounts.create_user(session, username, "benchmark passphrase")
+    user = accounts.create_user(session, username, PASSWORD)
     tenancy.set_ledger(session, user.id)
     return user.id
 
@@ -69,3 +71,32 @@ def timed(label: str, fn, repeat: int = 5) -> None:
         fn()
         best = min(best, time.perf_counter() - started)
     print(f"  {label:<42} {best * 1000:8.1f} ms (best of {repeat})")
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "benchmark passphrase"  # noqa: S105 - the one new_ledger sets
+
+
+def signed_in_client(app, username: str):
+    """A test client signed in on the web as ``username``, and its API bearer headers."""
+    client = app.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": _CSRF.search(login)[1]},
+    )
+    token = client.post(
+        "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+    ).get_json()["access_token"]
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+def time_page(client, url: str, headers: dict, repeat: int = 3) -> None:
+    """The best of ``repeat`` full requests of ``url``, printed (and any status but 200)."""
+    best, status = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        status = client.get(url, headers=headers).status_code
+        best = min(best, time.perf_counter() - started)
+    flag = "" if status == 200 else f"  (answered {status})"
+    print(f"  {url:<70} {best * 1000:8.1f} ms{flag}")

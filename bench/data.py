@@ -13,13 +13,18 @@ page, audit log page and settings pages as full requests through the app.
 from __future__ import annotations
 
 import random
-import re
 import time
 import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench_databases import insert_transactions, new_ledger, run_everywhere
+from bench_databases import (
+    insert_transactions,
+    new_ledger,
+    run_everywhere,
+    signed_in_client,
+    time_page,
+)
 from sqlalchemy import update
 
 from homeledger import create_app, tenancy
@@ -30,8 +35,6 @@ from homeledger.models import User
 from homeledger.services import backup, ledger_delete, ledger_export, ledger_import
 
 ROWS = 100_000
-PASSWORD = "benchmark passphrase"  # noqa: S105 - the one bench_databases.new_ledger sets
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _rows(rng: random.Random) -> list[dict]:
@@ -101,15 +104,7 @@ def run(url: str, label: str) -> None:
         tenancy.set_ledger(session, None)
         db.session.remove()
 
-    client = app.test_client()
-    login = client.get("/login").get_data(as_text=True)
-    client.post(
-        "/login",
-        data={"username": "bench", "password": PASSWORD, "csrf_token": CSRF.search(login)[1]},
-    )
-    token = client.post(
-        "/api/v1/auth/login", json={"username": "bench", "password": PASSWORD}
-    ).get_json()["access_token"]
+    client, bearer = signed_in_client(app, "bench")
     for page in (
         "/admin/users",
         "/admin/audit",
@@ -122,14 +117,7 @@ def run(url: str, label: str) -> None:
         "/api/v1/admin/audit-logs",
         "/api/v1/me/settings",
     ):
-        headers = {"Authorization": f"Bearer {token}"} if page.startswith("/api/") else {}
-        best, status = float("inf"), None
-        for _ in range(5):
-            started = time.perf_counter()
-            status = client.get(page, headers=headers).status_code
-            best = min(best, time.perf_counter() - started)
-        flag = "" if status == 200 else f"  (answered {status})"
-        print(f"  {page:<40} {best * 1000:8.1f} ms{flag}")
+        time_page(client, page, bearer if page.startswith("/api/") else {}, repeat=5)
     with app.app_context():
         db.engine.dispose()
 

@@ -14,12 +14,17 @@ time, without a network or a browser drawing the charts.
 from __future__ import annotations
 
 import random
-import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench_databases import insert_transactions, new_ledger, run_everywhere
+from bench_databases import (
+    insert_transactions,
+    new_ledger,
+    run_everywhere,
+    signed_in_client,
+    time_page,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,8 +38,6 @@ from homeledger.services import analytics_reports as reports
 from homeledger.services.periods import add_months
 
 ROWS = 100_000
-PASSWORD = "benchmark passphrase"  # noqa: S105 - the one bench_databases.new_ledger sets
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _top_up(session: Session, rng: random.Random, until: int) -> None:
@@ -104,17 +107,6 @@ def _pages(session: Session) -> list[str]:
     ]
 
 
-def _timed(client, url: str, headers: dict, repeat: int = 3) -> None:
-    best, status = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url, headers=headers)
-        best = min(best, time.perf_counter() - started)
-        status = response.status_code
-    flag = "" if status == 200 else f"  (answered {status})"
-    print(f"  {url:<70} {best * 1000:8.1f} ms{flag}")
-
-
 def run(url: str, label: str) -> None:
     app = create_app(TestConfig(url))
     with app.app_context():
@@ -126,18 +118,9 @@ def run(url: str, label: str) -> None:
         pages = _pages(db.session)
         tenancy.set_ledger(db.session, None)
         db.session.remove()
-    client = app.test_client()
-    login = client.get("/login").get_data(as_text=True)
-    client.post(
-        "/login",
-        data={"username": "bench", "password": PASSWORD, "csrf_token": CSRF.search(login)[1]},
-    )
-    token = client.post(
-        "/api/v1/auth/login", json={"username": "bench", "password": PASSWORD}
-    ).get_json()["access_token"]
+    client, bearer = signed_in_client(app, "bench")
     for page in pages:
-        api = page.startswith("/api/")
-        _timed(client, page, {"Authorization": f"Bearer {token}"} if api else {})
+        time_page(client, page, bearer if page.startswith("/api/") else {})
     with app.app_context():
         db.engine.dispose()
 

@@ -206,6 +206,18 @@ def empty_db_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgres_databases").create()
 
 
+@pytest.fixture
+def second_db_url(db_url, request, tmp_path) -> str:
+    """A second database of ``db_url``'s kind, migrated and empty but for the seed
+    categories the migration writes: where a backup is restored, say."""
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'second.db'}"
+    else:
+        url = request.getfixturevalue("postgres_databases").create()
+    _migrate(url)
+    return url
+
+
 _APPS: dict[str, tuple[Flask, dict]] = {}
 
 

@@ -6,9 +6,8 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
-from homeledger import migrate
 from homeledger.models import AuditLog, User
 from homeledger.services import accounts
 from tests.factories import DEFAULT_PASSWORD, add_transactions, make_user
@@ -21,30 +20,16 @@ def household(session):
     add_transactions(session, alex, [(date(2026, 5, 1), "Pay", "10.05", None)])
 
 
-@pytest.fixture
-def target_url(db_url, request, tmp_path) -> str:
-    """An empty database of the same kind, with the schema."""
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'target.db'}"
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        migrate.upgrade(connection)
-    engine.dispose()
-    return url
-
-
 def _users(url: str) -> int:
     with database(url) as session:
         return session.scalar(select(func.count()).select_from(User))
 
 
-def test_backup_then_restore_into_an_empty_database(db_url, household, target_url, tmp_path):
+def test_backup_then_restore_into_an_empty_database(db_url, household, second_db_url, tmp_path):
     file = tmp_path / "backup.json"
 
     taken = homeledger("backup", str(file), database_url=db_url, data_dir=tmp_path)
-    restored = homeledger("restore", str(file), database_url=target_url, data_dir=tmp_path)
+    restored = homeledger("restore", str(file), database_url=second_db_url, data_dir=tmp_path)
 
     assert taken.returncode == 0, taken.stderr
     assert "Backup written: " in taken.stderr and "users 1" in taken.stderr
@@ -52,7 +37,7 @@ def test_backup_then_restore_into_an_empty_database(db_url, household, target_ur
     assert not (tmp_path / "backup.json.partial").exists()
     assert restored.returncode == 0, restored.stderr
     assert "Restored 1 user" in restored.stdout
-    with database(target_url) as session:
+    with database(second_db_url) as session:
         assert accounts.authenticate(session, "alex", DEFAULT_PASSWORD) is not None
         session.commit()
     with database(db_url) as session:
@@ -88,17 +73,17 @@ def test_restore_refuses_a_database_with_users(db_url, household, tmp_path):
         (b'{"format": "homeledger-backup", "format_version": 9, "tables": {}}', "version 9"),
     ],
 )
-def test_restore_refuses_a_bad_file_in_one_line(target_url, tmp_path, content, message):
+def test_restore_refuses_a_bad_file_in_one_line(second_db_url, tmp_path, content, message):
     file = tmp_path / "backup.json"
     if content is not None:
         file.write_bytes(content)
 
-    result = homeledger("restore", str(file), database_url=target_url, data_dir=tmp_path)
+    result = homeledger("restore", str(file), database_url=second_db_url, data_dir=tmp_path)
 
     assert result.returncode == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert _users(target_url) == 0
-    with database(target_url) as session:
+    assert _users(second_db_url) == 0
+    with database(second_db_url) as session:
         assert session.scalar(select(func.count()).select_from(AuditLog)) == 0
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from homeledger import create_app, migrate
+from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.services import backup
@@ -17,28 +17,15 @@ from tests.conftest import api_login, bearer
 from tests.factories import make_user
 
 
-@pytest.fixture
-def target_url(db_url, request, tmp_path):
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'target.db'}"
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        migrate.upgrade(connection)
-    engine.dispose()
-    return url
-
-
-def _restore_into(app, target_url):
+def _restore_into(app, second_db_url):
     with app.app_context():
         document = json.loads("".join(backup.write(db.engine)))
-    engine = create_engine(target_url)
+    engine = create_engine(second_db_url)
     with Session(engine) as restoring:
         backup.restore(restoring, document, actor_name="test")
         restoring.commit()
     engine.dispose()
-    restored = create_app(TestConfig(target_url))
+    restored = create_app(TestConfig(second_db_url))
     # The same server restored: its keys are the same.
     restored.config["JWT_SECRET_KEY"] = app.config["JWT_SECRET_KEY"]
     restored.config["SECRET_KEY"] = app.config["SECRET_KEY"]
@@ -47,7 +34,7 @@ def _restore_into(app, target_url):
 
 @pytest.mark.parametrize("signed_out", [False, True], ids=["live", "signed-out"])
 def test_no_access_token_from_before_a_restore_works_after_it(
-    app, client, session, target_url, signed_out
+    app, client, session, second_db_url, signed_out
 ):
     make_user(session, "alex")
     signed_in = api_login(client, "alex").get_json()
@@ -60,7 +47,7 @@ def test_no_access_token_from_before_a_restore_works_after_it(
         assert out.status_code in (200, 204)
         assert client.get("/api/v1/me/settings", headers=token).status_code == 401
 
-    restored = _restore_into(app, target_url)
+    restored = _restore_into(app, second_db_url)
     try:
         test_client = restored.test_client()
         again = test_client.get("/api/v1/me/settings", headers=token)

@@ -26,15 +26,9 @@ def _engine(url: str) -> Engine:
 
 
 @pytest.fixture
-def target(db_url, request, tmp_path) -> Iterator[Engine]:
+def target(second_db_url) -> Iterator[Engine]:
     """A second database of the same kind, migrated and empty (the seeds are there)."""
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'target.db'}"
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-    engine = _engine(url)
-    with engine.begin() as connection:
-        migrate.upgrade(connection)
+    engine = _engine(second_db_url)
     yield engine
     engine.dispose()
 
