@@ -9,16 +9,16 @@ tests run on PostgreSQL only.
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import AuditLog, User
 from homeledger.services import admin_users
 from tests.factories import make_user
+from tests.races import someone_waits_on_a_lock
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -49,19 +49,6 @@ def _change(engine, actor_id, target_id, change, *, holding=None, release=None):
         return None
 
 
-def _someone_waits_on_a_lock(engine) -> bool:
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    for _ in range(300):
-        with engine.connect() as connection:
-            if connection.scalar(query):
-                return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.parametrize("change", [{"role": "user"}, {"is_active": False}])
 def test_two_admins_removing_each_other_at_once_leave_one(two_admins, change):
     engine, ann, bob = two_admins
@@ -71,7 +58,7 @@ def test_two_admins_removing_each_other_at_once_leave_one(two_admins, change):
         assert holding.wait(30), "the first admin never got the locks"
         second = pool.submit(_change, engine, bob, ann, change)
         try:
-            assert _someone_waits_on_a_lock(engine), "the second admin did not wait"
+            assert someone_waits_on_a_lock(engine), "the second admin did not wait"
         finally:
             release.set()
         results = [first.result(30), second.result(30)]

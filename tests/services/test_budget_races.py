@@ -7,18 +7,18 @@ row; SQLite lets one writer in at a time, and the others wait for it (busy timeo
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Budget
 from homeledger.services import budgets, categories
 from tests.factories import category_id, make_user
+from tests.races import someone_waits_on_a_lock
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql", "sqlite"], indirect=True)
 
@@ -52,21 +52,6 @@ def _set(engine, ledger, category, amount, owner=None, *, ready=None, release=No
         return budget_id
 
 
-def _someone_waits_on_a_lock(engine) -> bool:
-    """Whether a PostgreSQL backend of this database is waiting on a row lock (polled
-    for up to 15 s: the waiting writer needs a moment to get there)."""
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    for _ in range(300):
-        with engine.connect() as connection:
-            if connection.scalar(query):
-                return True
-        time.sleep(0.05)
-    return False
-
-
 def _rows(engine, ledger, category, owner=None):
     with Session(engine) as session:
         tenancy.set_ledger(session, ledger)
@@ -91,7 +76,7 @@ def test_a_second_writer_waits_for_the_first_and_its_amount_wins(racing, for_own
         second = pool.submit(_set, engine, ledger, groceries, "200.00", owner)
         if engine.dialect.name == "postgresql":
             # The second writer is seen blocked on the first's uncommitted row.
-            assert _someone_waits_on_a_lock(engine)
+            assert someone_waits_on_a_lock(engine)
         assert not second.done()  # it cannot finish while the first holds the row
         release.set()
         first_id, second_id = first.result(60), second.result(60)
