@@ -15,17 +15,8 @@ from typing import Any
 
 from homeledger.services.importing.csv_mapping import CsvMapping
 from homeledger.services.importing.values import ImportFileError
+from homeledger.services.legacy.report import COUNT_FIELDS, MONEY_FIELDS
 from homeledger.services.table_rows import RowError
-
-_LEGACY_MONEY = (
-    "income_before",
-    "expense_before",
-    "income_after",
-    "expense_after",
-    "flagged_income",
-    "flagged_expense",
-)
-_LEGACY_COUNTS = ("read", "written", "flagged", "skipped", "already_present")
 
 
 class _Shape(ValueError):
@@ -83,11 +74,11 @@ def _legacy_report(value: Any) -> None:
         raise _Shape("must be an object")
     counts = value.get("counts", {})
     if not isinstance(counts, dict) or not all(
-        isinstance(table, dict) and all(type(table.get(k, 0)) is int for k in _LEGACY_COUNTS)
+        isinstance(table, dict) and all(type(table.get(k, 0)) is int for k in COUNT_FIELDS)
         for table in counts.values()
     ):
         raise _Shape("'counts' must hold whole-number counts per table")
-    for key in _LEGACY_MONEY:
+    for key in MONEY_FIELDS:
         if value.get(key) is not None:
             _decimal_text(value[key], key)
     for key in ("problems",):

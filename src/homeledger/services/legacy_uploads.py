@@ -29,18 +29,11 @@ from homeledger.models.types import utcnow
 from homeledger.services import audit
 from homeledger.services.errors import NotFound, ValidationError
 from homeledger.services.legacy import LegacyFileError, LegacySource, migrate
+from homeledger.services.legacy.report import MONEY_FIELDS
 
 # The web's request limit (MAX_CONTENT_LENGTH, 20 MB) stops larger uploads first; this
 # keeps any other caller to the same size. The old app's file of 7,000 rows is about 1 MB.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-_MONEY = (
-    "income_before",
-    "expense_before",
-    "income_after",
-    "expense_after",
-    "flagged_income",
-    "flagged_expense",
-)
 
 
 def _safe_name(filename: str | None) -> str:
@@ -166,7 +159,7 @@ def shown(report: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored report (JSON: money as strings) with its money as Decimal, for a page."""
     if report is None:
         return None
-    return {**report, **{key: Decimal(report.get(key) or "0") for key in _MONEY}}
+    return {**report, **{key: Decimal(report.get(key) or "0") for key in MONEY_FIELDS}}
 
 
 def transactions_to_write(report: dict[str, Any]) -> int:

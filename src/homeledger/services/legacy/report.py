@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
 ZERO = Decimal("0.00")
@@ -116,3 +116,9 @@ class MigrationReport:
             )
         lines.extend(self.notes)
         return "\n".join(lines)
+
+
+# The report's amounts (written as text by ``to_dict``) and a table's counts, by name:
+# what a stored report holds, for the pages and checks that read one back.
+MONEY_FIELDS = tuple(f.name for f in fields(MigrationReport) if isinstance(f.default, Decimal))
+COUNT_FIELDS = tuple(f.name for f in fields(TableCount))
