@@ -202,19 +202,12 @@ def admin_required(view: Callable) -> Callable:
 
 def admin_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
     """``documented`` for admin endpoints: ``admin_required``, and 403 in the schema."""
-
-    def decorate(view: Callable) -> Callable:
-        view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
-            view
-        )
-        view = blp.alt_response(404, schema="Error", description="No such item.")(view)
-        view = blp.alt_response(
-            403, schema="Error", description=f"{ADMINS_ONLY} Or {MUST_CHANGE_FIRST}"
-        )(view)
-        view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
-        return blp.doc(security=BEARER)(admin_required(view))
-
-    return decorate
+    return _documented(
+        blp,
+        admin_required,
+        forbidden=f"{ADMINS_ONLY} Or {MUST_CHANGE_FIRST}",
+        not_found="No such item.",
+    )
 
 
 _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
@@ -223,15 +216,22 @@ _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing on
 def documented(blp: Blueprint) -> Callable[[Callable], Callable]:
     """Decorator of a ledger endpoint of ``blp``: ``auth_required``, and documented in
     the OpenAPI schema as needing a bearer token and possibly answering 401, 404 or 422."""
+    return _documented(blp, auth_required, forbidden=MUST_CHANGE_FIRST, not_found=_NOT_FOUND)
+
+
+def _documented(
+    blp: Blueprint, guard: Callable, *, forbidden: str, not_found: str
+) -> Callable[[Callable], Callable]:
+    """``guard`` (who may call), and the answers every such endpoint may give, documented."""
 
     def decorate(view: Callable) -> Callable:
         view = blp.alt_response(422, schema="Error", description="A field is wrong; see `fields`.")(
             view
         )
-        view = blp.alt_response(404, schema="Error", description=_NOT_FOUND)(view)
-        view = blp.alt_response(403, schema="Error", description=MUST_CHANGE_FIRST)(view)
+        view = blp.alt_response(404, schema="Error", description=not_found)(view)
+        view = blp.alt_response(403, schema="Error", description=forbidden)(view)
         view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
-        return blp.doc(security=BEARER)(auth_required(view))
+        return blp.doc(security=BEARER)(guard(view))
 
     return decorate
 
