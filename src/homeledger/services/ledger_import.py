@@ -160,9 +160,10 @@ def refuse_unless_empty(session: Session) -> None:
         raise NotEmpty(reason)
 
 
-def not_empty_reason(session: Session) -> str | None:
-    """Why the acting ledger cannot take an import (what it holds already), or None."""
-    counts = count_rows(session)
+def not_empty_reason(session: Session, counts: dict[str, int] | None = None) -> str | None:
+    """Why the acting ledger cannot take an import (what it holds already), or None.
+    ``counts``: the ledger's ``count_rows``, when the caller has them already."""
+    counts = dict(counts) if counts is not None else count_rows(session)
     counts["user_settings"] = 0  # one settings row comes with every account
     counts["categories"] = 0  # the seed categories, unless changed (below)
     changed = () if _only_seed_categories(session) else ("categories of its own",)

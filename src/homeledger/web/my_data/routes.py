@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, logout_user
 from homeledger.extensions import db
 from homeledger.services import ledger_delete, ledger_export, ledger_import
 from homeledger.services.errors import ValidationError
-from homeledger.services.ledger_tables import for_people, in_words
+from homeledger.services.ledger_tables import count_rows, for_people, in_words
 from homeledger.web import months
 from homeledger.web.forms import sentence, show_errors, shown_status
 from homeledger.web.my_data.forms import DeleteAllForm, ExportForm, ImportForm
@@ -41,18 +41,13 @@ def allow_a_large_export_file(endpoint, values) -> None:
 
 
 def _index(export_form=None, import_form=None, status: int = 200):
+    counts = count_rows(db.session)  # every ledger table counted once, for both uses
     return render_template(
         "my_data/index.html",
         export_form=export_form or ExportForm(formdata=None),
         import_form=import_form or ImportForm(formdata=None),
-        held=in_words(
-            {
-                name: n
-                for name, n in ledger_delete.what_goes(db.session).items()
-                if name != "user_settings"
-            }
-        ),
-        not_empty=ledger_import.not_empty_reason(db.session),
+        held=in_words({name: n for name, n in counts.items() if n and name != "user_settings"}),
+        not_empty=ledger_import.not_empty_reason(db.session, counts),
     ), status
 
 
