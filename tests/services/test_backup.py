@@ -249,6 +249,14 @@ def test_not_json_is_refused_in_words():
         backup.read_document(b'{"format": "homeledger-export", "format_version": 1}')
     with pytest.raises(backup.BackupError, match="not a Homeledger backup"):
         backup.read_document(b"[1, 2, 3]")
+    # A version must be the whole number itself: true and 1.0 equal 1 in Python, not here.
+    for version in (b"true", b"1.0", b'"1"'):
+        with pytest.raises(backup.BackupError, match="format version"):
+            backup.read_document(
+                b'{"format": "homeledger-backup", "format_version": ' + version + b', "tables": {}}'
+            )
+    with pytest.raises(backup.BackupError, match="not JSON"):
+        backup.read_document(b'{"format": "homeledger-backup", "n": NaN}')
 
 
 def test_the_audit_entries_of_a_restore_come_after_the_restored_ones(session, household, target):

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from homeledger import migrate
 from homeledger.models import Base, User
-from homeledger.services import audit
+from homeledger.services import audit, table_rows
 from homeledger.services.errors import ServiceError
 from homeledger.services.table_rows import RowError, dump_row, load_row
 
@@ -154,24 +154,23 @@ def read_document(text: str | bytes) -> dict[str, Any]:
     only the backup side streams.
     """
     try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise BackupError(f"the file is not JSON ({str(exc)[:80]})") from None
-    _check_header(document)
-    return document
+        return table_rows.read_document(text, format=FORMAT, versions=(FORMAT_VERSION,))
+    except table_rows.DocumentProblem as problem:
+        raise _refusal(problem) from None
 
 
-def _check_header(document: Any) -> None:
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError(f"the file is not a Homeledger backup (no format {FORMAT!r})")
-    version = document.get("format_version")
-    if version != FORMAT_VERSION:
-        raise BackupError(
-            f"backup format version {version!r} is not one this version reads "
+def _refusal(problem: table_rows.DocumentProblem) -> BackupError:
+    """What the person restoring is told when the file is not a backup this version reads."""
+    if problem.kind == "not_json":
+        return BackupError(f"the file is not JSON ({problem.found})")
+    if problem.kind == "format":
+        return BackupError(f"the file is not a Homeledger backup (no format {FORMAT!r})")
+    if problem.kind == "version":
+        return BackupError(
+            f"backup format version {problem.found!r:.20} is not one this version reads "
             f"(it reads version {FORMAT_VERSION})"
         )
-    if not isinstance(document.get("tables"), dict):
-        raise BackupError('the backup holds no "tables" object')
+    return BackupError('the backup holds no "tables" object')
 
 
 def restore(
@@ -183,7 +182,10 @@ def restore(
     anything is kept: the caller's transaction holds every row, so on a refusal
     it rolls back and the database is as empty as it was.
     """
-    _check_header(document)
+    try:
+        table_rows.check_document(document, format=FORMAT, versions=(FORMAT_VERSION,))
+    except table_rows.DocumentProblem as problem:
+        raise _refusal(problem) from None
     connection = session.connection()
     if not migrate.is_up_to_date(connection):
         raise BackupError(

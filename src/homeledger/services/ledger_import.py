@@ -22,7 +22,6 @@ contrast, streams.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Category, CategorySeed, User, UserSettings
-from homeledger.services import audit, ledger_json
+from homeledger.services import audit, ledger_json, table_rows
 from homeledger.services.errors import ServiceError
 from homeledger.services.ledger_export import FORMAT
 from homeledger.services.ledger_tables import (
@@ -130,28 +129,21 @@ def read_document(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_FILE_BYTES:
         raise DamagedFile(f"The file is larger than {MAX_FILE_BYTES // 2**20} MB.")
     try:
-        document = json.loads(data, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        raise DamagedFile(
-            "The file is not a Homeledger export: it is not JSON text (or it was cut short)."
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        found = document.get("format") if isinstance(document, dict) else None
-        named = f" (its format is {found!r:.60})" if isinstance(found, str) else ""
-        raise WrongFormat(f"The file is not a Homeledger ledger export{named}.")
-    version = document.get("format_version")
-    if type(version) is not int or version not in READ_VERSIONS:
-        raise WrongFormat(
-            f"The file's format version {version!r:.20} is not one this version of "
-            f"Homeledger reads (it reads version {', '.join(map(str, READ_VERSIONS))})."
-        )
-    if not isinstance(document.get("tables"), dict):
-        raise DamagedFile("The file has no tables.")
-    return document
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
+        return table_rows.read_document(data, format=FORMAT, versions=READ_VERSIONS)
+    except table_rows.DocumentProblem as problem:
+        if problem.kind == "not_json":
+            raise DamagedFile(
+                "The file is not a Homeledger export: it is not JSON text (or it was cut short)."
+            ) from None
+        if problem.kind == "format":
+            named = f" (its format is {problem.found!r:.60})" if problem.found else ""
+            raise WrongFormat(f"The file is not a Homeledger ledger export{named}.") from None
+        if problem.kind == "version":
+            raise WrongFormat(
+                f"The file's format version {problem.found!r:.20} is not one this version of "
+                f"Homeledger reads (it reads version {', '.join(map(str, READ_VERSIONS))})."
+            ) from None
+        raise DamagedFile("The file has no tables.") from None
 
 
 def refuse_unless_empty(session: Session) -> None:

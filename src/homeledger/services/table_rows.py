@@ -35,6 +35,43 @@ from homeledger.models.types import Money, UTCDateTime
 from homeledger.services.amounts import amount_problem
 
 
+class DocumentProblem(ValueError):
+    """Why a file is not a document of the expected format: ``kind`` is ``not_json``,
+    ``format``, ``version`` or ``tables``; ``found`` what stood there instead."""
+
+    def __init__(self, kind: str, found: Any = None) -> None:
+        super().__init__(kind)
+        self.kind, self.found = kind, found
+
+
+def read_document(data: str | bytes, *, format: str, versions: tuple[int, ...]) -> dict:
+    """A whole file parsed as a document of ``format``, at one of ``versions``, holding
+    a ``tables`` object; DocumentProblem otherwise (each caller says it in its words)."""
+    try:
+        document = json.loads(data, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise DocumentProblem("not_json", str(exc)[:80]) from None
+    check_document(document, format=format, versions=versions)
+    return document
+
+
+def check_document(document: Any, *, format: str, versions: tuple[int, ...]) -> None:
+    """DocumentProblem unless ``document`` (parsed) is of ``format``, at one of ``versions``,
+    and holds a ``tables`` object."""
+    if not isinstance(document, dict) or document.get("format") != format:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise DocumentProblem("format", found if isinstance(found, str) else None)
+    version = document.get("format_version")
+    if type(version) is not int or version not in versions:  # not true, not 1.0
+        raise DocumentProblem("version", version)
+    if not isinstance(document.get("tables"), dict):
+        raise DocumentProblem("tables")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 class RowError(ValueError):
     """A value in a file does not fit its column; the message names table and column."""
 
