@@ -19,6 +19,7 @@ from homeledger.services.errors import ServiceError, ValidationError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL = 254
 
 
 class SignInRefused(ServiceError):
@@ -47,6 +48,19 @@ def count_admins(session: Session) -> int:
     return session.scalar(
         select(func.count()).select_from(User).where(User.role == "admin", User.is_active)
     )
+
+
+def email_problem(session: Session, email: str, *, other_than: int | None = None) -> str | None:
+    """Why ``email`` cannot be an account's address (malformed, or another account's
+    whatever the capitals; ``other_than`` is the account changing its own), or None."""
+    if len(email) > MAX_EMAIL or not email.isprintable() or not EMAIL_RE.match(email):
+        return "is not a valid email address, like name@example.com"
+    taken = select(User.id).where(func.lower(User.email) == email.lower())
+    if other_than is not None:
+        taken = taken.where(User.id != other_than)
+    if session.scalar(taken) is not None:
+        return "is already used by another account"
+    return None
 
 
 def locked_active_admins(session: Session) -> list[int]:
@@ -103,11 +117,8 @@ def create_user(
         )
     elif find_user(session, username) is not None:
         problems["username"] = f"{username!r} is already taken"
-    if email is not None:
-        if not EMAIL_RE.match(email) or len(email) > 254:
-            problems["email"] = "is not a valid email address"
-        elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-            problems["email"] = "is already used by another account"
+    if email is not None and (problem := email_problem(session, email)):
+        problems["email"] = problem
     if role not in ("admin", "user"):
         problems["role"] = "must be 'admin' or 'user'"
     words = passwords.personal_words(username, display_name=display_name, email=email)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from homeledger.models import User, UserSettings
-from homeledger.services import audit
-from homeledger.services.accounts import EMAIL_RE
+from homeledger.services import accounts, audit
 from homeledger.services.errors import ValidationError
 from homeledger.services.partial import UNSET, PartialInput
 from homeledger.services.text import collapse
 
 MAX_DISPLAY_NAME = 100
-MAX_EMAIL = 254
 MONTH_START_DAYS = range(1, 29)  # every month has a 28th
 
 # ISO 4217 codes the ledger may be kept in, with their English names.
@@ -169,13 +167,8 @@ def _email(session: Session, user: User, value: object) -> tuple[str | None, str
     email = value.strip()
     if not email:
         return None, None
-    if len(email) > MAX_EMAIL or not email.isprintable() or not EMAIL_RE.match(email):
-        return None, "is not a valid email address, like name@example.com"
-    taken = session.scalar(
-        select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id)
-    )
-    if taken is not None:
-        return None, "is already used by another account"
+    if problem := accounts.email_problem(session, email, other_than=user.id):
+        return None, problem
     return email, None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
-from homeledger.services.profile import MAX_DISPLAY_NAME, MAX_EMAIL
+from homeledger.services.accounts import MAX_EMAIL
+from homeledger.services.profile import MAX_DISPLAY_NAME
 from homeledger.web.forms import WebForm, printable, stripped
 
 MONTH_START_NOTE = (
