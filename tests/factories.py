@@ -10,13 +10,23 @@ from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Category, Transaction, User
-from homeledger.services import accounts
+from homeledger.services import accounts, onboarding
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 
-def make_user(session: Session, username: str = "alex", *, role: str = "user", **kwargs) -> User:
+def make_user(
+    session: Session,
+    username: str = "alex",
+    *,
+    role: str = "user",
+    onboarded: bool = True,
+    **kwargs,
+) -> User:
+    """A user with a password; past the first-run wizard unless ``onboarded`` is False."""
     user = accounts.create_user(session, username, DEFAULT_PASSWORD, role=role, **kwargs)
+    if onboarded:
+        onboarding.skip(user)
     session.commit()
     return user
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from homeledger import create_app, migrate, tenancy
 from homeledger.config import ConfigError, config_from_env
-from homeledger.services import accounts
+from homeledger.services import accounts, onboarding
 from homeledger.services.errors import ServiceError, ValidationError
 
 DEFAULT_PORT = 5000
@@ -127,7 +127,7 @@ def create_admin(
     password, generated = _read_password(password_stdin, generate, "Password")
     with _session(ctx) as session:
         try:
-            accounts.create_user(
+            admin = accounts.create_user(
                 session,
                 username,
                 password,
@@ -137,6 +137,7 @@ def create_admin(
             )
         except ValidationError as exc:
             raise _validation_error(exc) from None
+        onboarding.skip(admin)  # the operator runs the server; no first-run wizard
     click.echo(f"Created admin {username!r}.")
     if generated:
         click.echo(f"Password (shown once, change it at first sign-in): {password}")
@@ -190,7 +191,7 @@ def _create_demo_user(session: Session, username: str, seed: int, years: int) ->
         user = accounts.create_user(session, username, password, display_name="Demo household")
     except ValidationError as exc:
         raise _validation_error(exc) from None
-    user.onboarding_step = "done"
+    onboarding.skip(user)
     with tenancy.acting_as(session, user.id):
         summary = build_demo_household(session, seed=seed, years=years)
     click.echo(
@@ -278,7 +279,10 @@ def _first_run(session: Session, with_demo: bool) -> None:
     """No account yet: make the first admin (password shown once) and, if asked, the demo."""
     if accounts.count_admins(session) == 0:
         password = accounts.generate_password()
-        accounts.create_user(session, "admin", password, role="admin", must_change_password=True)
+        admin = accounts.create_user(
+            session, "admin", password, role="admin", must_change_password=True
+        )
+        onboarding.skip(admin)
         click.echo("First run: created the administrator account.")
         click.echo(f"  username: admin   password: {password}   (shown once; change it at sign-in)")
     if with_demo and accounts.find_user(session, "demo") is None:

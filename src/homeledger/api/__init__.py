@@ -52,6 +52,7 @@ def install(app: Flask) -> HomeledgerApi:
         me,
         me_data,
         me_settings,
+        onboarding,
         security,
     )
     from homeledger.extensions import csrf
@@ -67,7 +68,9 @@ def install(app: Flask) -> HomeledgerApi:
                     "`token_invalid`, `token_revoked`, `account_inactive`: on "
                     "`token_expired` refresh once, otherwise sign in again. The token is "
                     "checked before the body. A 403 `password_change_required` means: "
-                    "change the temporary password (POST /api/v1/me/password) first. "
+                    "change the temporary password (POST /api/v1/me/password) first; "
+                    "`onboarding_required` means: finish the first-run wizard "
+                    "(/api/v1/onboarding) first. "
                     "A 503 `service_unavailable` carries `Retry-After`: the database is "
                     "away, nothing was changed, try again then."
                 )
@@ -86,6 +89,7 @@ def install(app: Flask) -> HomeledgerApi:
         me,
         me_data,
         me_settings,
+        onboarding,
         ledger,
         imports,
         budgets,

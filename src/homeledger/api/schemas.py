@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from homeledger.models.users import ONBOARDING_STEPS
 from homeledger.services.passwords import MIN_PASSWORD_LENGTH
 
 
@@ -73,7 +74,22 @@ class UserSchema(Schema):
     role = fields.String(required=True, metadata={"enum": ["admin", "user"]})
     must_change_password = fields.Boolean(required=True)
     onboarding_required = fields.Function(
-        lambda user: user.onboarding_step != "done", required=True
+        lambda user: user.onboarding_step != "done",
+        required=True,
+        metadata={
+            "description": "true until the first-run wizard is finished (POST "
+            "/api/v1/onboarding/complete); meanwhile other ledger endpoints answer 403 "
+            "`onboarding_required`."
+        },
+    )
+    onboarding_step = fields.String(
+        required=True,
+        metadata={
+            "enum": list(ONBOARDING_STEPS),
+            "description": "Where the wizard resumes: a step key for GET/PUT "
+            "/api/v1/onboarding/<step>, `complete` (every step saved: POST "
+            "/api/v1/onboarding/complete) or `done`.",
+        },
     )
 
 

@@ -21,7 +21,7 @@ from homeledger import device_trust, tenancy
 from homeledger.api.errors import error_body, unreadable_json_answer
 from homeledger.extensions import db, jwt
 from homeledger.models import User
-from homeledger.services import api_tokens
+from homeledger.services import api_tokens, onboarding
 
 BEARER = [{"bearer": []}]
 UNAUTHORIZED = (
@@ -31,8 +31,11 @@ UNAUTHORIZED = (
 )
 MUST_CHANGE_FIRST = (
     "`password_change_required`: the account has a temporary password; "
-    "change it with POST /api/v1/me/password first."
+    "change it with POST /api/v1/me/password first. "
+    "`onboarding_required`: finish the first-run wizard first (/api/v1/onboarding)."
 )
+# Blueprints a user may use while their wizard is at its `data` step: getting data in.
+DATA_STEP_BLUEPRINTS = frozenset({"api_imports", "api_legacy_uploads"})
 
 
 def install(app: Flask) -> None:
@@ -133,15 +136,22 @@ def token_response(issued: api_tokens.IssuedRefreshToken, *, device_token: bool 
 
 
 def _signed_in(
-    view: Callable, *, temporary_password_ok: bool, admins_only: bool = False
+    view: Callable,
+    *,
+    temporary_password_ok: bool,
+    admins_only: bool = False,
+    wizard_ok: bool = False,
 ) -> Callable:
     """Wrap ``view`` so that, in this order, before its body is even parsed:
 
     1. a valid, unrevoked access token of an active user is required (401);
     2. a user who must change a temporary password may go no further (403
        ``password_change_required``), unless this route is the way to change it;
-    3. an admin's route refuses everyone else (403 ``admin_required``);
-    4. a route whose schema takes a JSON body gets one (422 on ``body``).
+    3. a user who has not finished the first-run wizard may go no further (403
+       ``onboarding_required``), unless this route is part of it (``wizard_ok``, and
+       the password routes) or gets data in while the wizard is at its ``data`` step;
+    4. an admin's route refuses everyone else (403 ``admin_required``);
+    5. a route whose schema takes a JSON body gets one (422 on ``body``).
 
     Every API route is decorated right below its route decorator, so a request
     without a token is a 401 whatever its body, and an expired token is always
@@ -158,6 +168,14 @@ def _signed_in(
                 "Change your temporary password first (POST /api/v1/me/password).",
                 code="password_change_required",
             )
+        if not (wizard_ok or temporary_password_ok) and _wizard_first(current_user):
+            step = onboarding.resume_point(current_user)
+            return error_body(
+                403,
+                f"Finish setting up first: the wizard is at {step!r} "
+                f"(GET /api/v1/onboarding/{step if step in onboarding.STEPS else ''}).",
+                code="onboarding_required",
+            )
         if admins_only and not current_user.is_admin:
             return error_body(403, "Only an admin may do this.", code="admin_required")
         if (unreadable := unreadable_json_answer()) is not None:
@@ -173,6 +191,16 @@ def _signed_in(
 
     wrapper.requires_token = True  # tells the public routes' body check to leave it to us
     return wrapper
+
+
+def _wizard_first(user: User) -> bool:
+    """Whether ``user`` must finish the wizard before this request: yes, unless it is
+    done, or it is at its ``data`` step and this request gets data in."""
+    if not onboarding.required(user):
+        return False
+    return not (
+        onboarding.resume_point(user) == "data" and request.blueprint in DATA_STEP_BLUEPRINTS
+    )
 
 
 def _takes_json_body(view: Callable) -> bool:
@@ -194,6 +222,11 @@ def token_required(view: Callable) -> Callable:
 ADMINS_ONLY = "`admin_required`: only an admin may do this."
 
 
+def wizard_required(view: Callable) -> Callable:
+    """A first-run wizard route: as ``auth_required``, but open before it is finished."""
+    return _signed_in(view, temporary_password_ok=False, wizard_ok=True)
+
+
 def admin_required(view: Callable) -> Callable:
     """An admin's route: as ``auth_required``, and 403 ``admin_required`` for everyone
     else before the body is read (a non-admin learns nothing from validation errors)."""
@@ -211,6 +244,11 @@ def admin_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
 
 
 _NOT_FOUND = "Not in your ledger (other people's ids look the same as missing ones)."
+
+
+def wizard_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
+    """``documented`` for the first-run wizard's endpoints: ``wizard_required``."""
+    return _documented(blp, wizard_required, forbidden=MUST_CHANGE_FIRST, not_found=_NOT_FOUND)
 
 
 def documented(blp: Blueprint) -> Callable[[Callable], Callable]:

@@ -12,7 +12,8 @@ from homeledger.models.base import Base, Timestamped, UserOwned
 from homeledger.models.types import UTCDateTime
 
 ROLES = ("admin", "user")
-ONBOARDING_STEPS = ("profile", "owners", "categories", "data", "budget", "done")
+# The wizard's steps in order, then "complete" (all saved, not yet finished) and "done".
+ONBOARDING_STEPS = ("profile", "owners", "categories", "data", "budget", "complete", "done")
 
 
 class User(UserMixin, Timestamped, Base):
@@ -27,7 +28,7 @@ class User(UserMixin, Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16), default="user")
     is_active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Where the first-run wizard stands; "done" once the user has finished it.
+    # The first-run wizard's resume point (services/onboarding.py); "done" once finished.
     onboarding_step: Mapped[str] = mapped_column(String(16), default="profile")
     # Bumped whenever every existing session and token must stop working
     # (password change, deactivation); sessions carry the value they began with.

@@ -21,7 +21,7 @@ from homeledger.models import Invite, User
 from homeledger.models.auth import INVITE_KINDS
 from homeledger.models.types import utcnow
 from homeledger.models.users import ROLES
-from homeledger.services import accounts, api_tokens, audit, invites, web_sessions
+from homeledger.services import accounts, api_tokens, audit, invites, onboarding, web_sessions
 from homeledger.services.errors import NotFound, ServiceError, ValidationError
 
 INVITE_CHOICE = "must be 'link' or 'password'"
@@ -76,7 +76,9 @@ class UserRow:
         if self.user.must_change_password:
             return "Must change password"
         step = self.user.onboarding_step
-        return "Done" if step == "done" else f"Setting up: {step}"
+        if step == "done":
+            return "Done"
+        return f"Setting up: {onboarding.TITLES.get(step, step).lower()}"
 
 
 def list_users(session: Session) -> list[UserRow]:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Category, CategorySeed, User, UserSettings
-from homeledger.services import audit, ledger_json, table_rows
+from homeledger.services import audit, ledger_json, onboarding, table_rows
 from homeledger.services.errors import ServiceError
 from homeledger.services.ledger_export import FORMAT
 from homeledger.services.ledger_tables import (
@@ -99,7 +99,7 @@ def import_ledger(
     account = document.get("account")
     exported_by = account.get("username") if isinstance(account, dict) else None
     exported_at = document.get("exported_at")
-    user.onboarding_step = "done"
+    onboarding.skip(user)  # the whole ledger came in: nothing left for the wizard
     audit.record_own(
         session,
         "data.import",

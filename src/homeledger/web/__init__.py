@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import web_sessions
+from homeledger.services import onboarding, web_sessions
+from homeledger.web import onboarding as wizard
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import current_ledger
 
@@ -58,6 +59,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.ledger_settings.rules import bp as ledger_rules_bp
     from homeledger.web.legacy_upload.routes import bp as legacy_upload_bp
     from homeledger.web.my_data.routes import bp as my_data_bp
+    from homeledger.web.onboarding import bp as onboarding_bp
     from homeledger.web.overview.routes import bp as overview_bp
     from homeledger.web.transactions.routes import bp as transactions_bp
 
@@ -82,6 +84,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(invites_bp)
     app.register_blueprint(admin_backup_bp)
     app.register_blueprint(legacy_upload_bp)
+    app.register_blueprint(onboarding_bp)
 
     @app.route("/favicon.ico")
     def favicon():
@@ -114,15 +117,22 @@ def register_web(app: Flask) -> None:
 
     @app.before_request
     def scope_request_to_signed_in_user():
-        """Every query in this request reads and writes the signed-in user's ledger only."""
-        if current_user.is_authenticated:
-            tenancy.set_ledger(db.session, current_user.id)
-            if (
-                current_user.must_change_password
-                and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
-                and not request.path.startswith("/api/")
-            ):
+        """Every query in this request reads and writes the signed-in user's ledger only.
+
+        A temporary password must be changed first, then the first-run wizard finished:
+        until then other pages lead there (the API answers for itself)."""
+        if not current_user.is_authenticated:
+            return None
+        tenancy.set_ledger(db.session, current_user.id)
+        if request.path.startswith("/api/"):
+            return None
+        if current_user.must_change_password:
+            if request.endpoint not in _PASSWORD_CHANGE_ALLOWED:
                 return redirect(url_for("auth.change_password"))
+        elif onboarding.required(current_user) and not wizard.gate_allows(
+            request.endpoint, request.blueprint
+        ):
+            return redirect(url_for("onboarding.resume"))
         return None
 
     @app.context_processor

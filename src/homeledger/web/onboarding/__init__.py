@@ -1,0 +1,74 @@
+"""The first-run wizard's pages: one module per step, all on one blueprint.
+
+Until the wizard is finished every other page leads here (``web.register_web``'s gate);
+``/welcome`` opens the step the person has got to. A step page may be opened again
+once reached (back), and saving it leads to the next step (forward).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+
+from homeledger.extensions import db
+from homeledger.services import onboarding
+
+bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
+
+# Blueprints a user may use while the wizard is at its data step: getting data in.
+DATA_STEP_BLUEPRINTS = frozenset({"imports", "import_undo", "legacy_upload"})
+
+
+def step_url(step: str) -> str:
+    """The page of ``step`` (``complete``: the summary that finishes the wizard)."""
+    return url_for(f"onboarding.{step}")
+
+
+def wizard_page_refused(step: str):
+    """None when the signed-in user may see ``step``'s page now; otherwise the redirect to
+    where they belong (the overview once finished, the resume point if not this far)."""
+    if onboarding.reachable(current_user, step):
+        return None
+    if not onboarding.required(current_user):
+        return redirect(url_for("overview.index"))
+    return redirect(step_url(onboarding.resume_point(current_user)))
+
+
+def go_on(step: str):
+    """After ``step`` was saved in this request: move the wizard on, commit, and redirect
+    to the next step's page."""
+    following = onboarding.saved(db.session, current_user, step)
+    db.session.commit()
+    return redirect(step_url(following))
+
+
+def gate_allows(endpoint: str | None, blueprint: str | None) -> bool:
+    """Whether a signed-in user still in the wizard may open this page."""
+    if blueprint == "onboarding" or endpoint in ("auth.logout", "auth.change_password"):
+        return True
+    if endpoint in ("static", "favicon") or blueprint == "invites":
+        return True
+    return onboarding.resume_point(current_user) == "data" and blueprint in DATA_STEP_BLUEPRINTS
+
+
+@bp.app_template_global()
+def wizard_progress() -> list[tuple[str, str, bool]]:
+    """(step, title, may be opened now) for each wizard step, for the steps' header."""
+    return [
+        (step, onboarding.TITLES[step], onboarding.reachable(current_user, step))
+        for step in onboarding.STEPS
+    ]
+
+
+@bp.route("")
+def resume():
+    """Where the wizard stands: the step the person has got to."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if not onboarding.required(current_user):
+        return redirect(url_for("overview.index"))
+    return redirect(step_url(onboarding.resume_point(current_user)))
+
+
+# The steps' pages, each in its module (imported for their routes).
+# (imports at the end of the file: household, data, budget)
