@@ -11,8 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import onboarding, web_sessions
-from homeledger.web import onboarding as wizard
+from homeledger.services import web_sessions
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import current_ledger
 
@@ -40,6 +39,7 @@ def begin_browser_session(user) -> None:
 
 
 def register_web(app: Flask) -> None:
+    from homeledger.web import onboarding as wizard_gate
     from homeledger.web.account_settings.routes import bp as account_settings_bp
     from homeledger.web.admin.audit import bp as admin_audit_bp
     from homeledger.web.admin.backup import bp as admin_backup_bp
@@ -129,9 +129,7 @@ def register_web(app: Flask) -> None:
         if current_user.must_change_password:
             if request.endpoint not in _PASSWORD_CHANGE_ALLOWED:
                 return redirect(url_for("auth.change_password"))
-        elif onboarding.required(current_user) and not wizard.gate_allows(
-            request.endpoint, request.blueprint
-        ):
+        elif wizard_gate.closed(request.endpoint, request.blueprint):
             return redirect(url_for("onboarding.resume"))
         return None
 

@@ -17,6 +17,7 @@ bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
 
 # Blueprints a user may use while the wizard is at its data step: getting data in.
 DATA_STEP_BLUEPRINTS = frozenset({"imports", "import_undo", "legacy_upload"})
+_ALWAYS_OPEN = frozenset({"auth.logout", "auth.change_password", "static", "favicon"})
 
 
 def step_url(step: str) -> str:
@@ -42,13 +43,17 @@ def go_on(step: str):
     return redirect(step_url(following))
 
 
-def gate_allows(endpoint: str | None, blueprint: str | None) -> bool:
-    """Whether a signed-in user still in the wizard may open this page."""
-    if blueprint == "onboarding" or endpoint in ("auth.logout", "auth.change_password"):
-        return True
-    if endpoint in ("static", "favicon") or blueprint == "invites":
-        return True
-    return onboarding.resume_point(current_user) == "data" and blueprint in DATA_STEP_BLUEPRINTS
+def closed(endpoint: str | None, blueprint: str | None) -> bool:
+    """Whether the signed-in user must finish the wizard before opening this page: yes
+    while it is not finished, except for the wizard itself, signing out, the password,
+    static files, invite links, and getting data in while the wizard is at that step."""
+    if not onboarding.required(current_user):
+        return False
+    if blueprint in ("onboarding", "invites") or endpoint in _ALWAYS_OPEN:
+        return False
+    return not (
+        onboarding.resume_point(current_user) == "data" and blueprint in DATA_STEP_BLUEPRINTS
+    )
 
 
 @bp.app_template_global()
