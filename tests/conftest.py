@@ -332,7 +332,7 @@ class AuthActions:
         )
 
     def logout(self):
-        page = self._client.get("/")
+        page = self._client.get("/account/password")  # open at every stage of an account
         return self._client.post(
             "/logout", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
         )

@@ -80,6 +80,7 @@ def test_create_admin_then_sign_in_with_that_password(db_url, tmp_path):
     with database(db_url) as session:
         user = accounts.authenticate(session, "root-admin", "a long admin passphrase")
         assert user is not None and user.role == "admin"
+        assert user.onboarding_step == "done"  # the operator meets no first-run wizard
 
 
 def test_set_password_generates_one_that_works_once_shown(db_url, tmp_path):
@@ -144,7 +145,7 @@ def test_demo_creates_a_household_the_user_can_sign_in_to(db_url, tmp_path):
     password = result.stdout.strip().splitlines()[-1].rsplit(": ", 1)[1]
     with database(db_url) as session:
         user = accounts.authenticate(session, "demo", password)
-        assert user is not None
+        assert user is not None and user.onboarding_step == "done"
         tenancy.set_ledger(session, user.id)
         assert session.scalar(select(func.count(Transaction.id))) > 1000
     again = homeledger("demo", "--years", "1", database_url=db_url, data_dir=tmp_path)

@@ -313,11 +313,14 @@ def test_the_users_table_says_where_each_person_stands(session, admin):
     temp, _ = _create(session, admin, "temped", invite="password")
     late, _ = _create(session, admin, "late")
     _expire(session, late.id)
+    make_user(session, "halfway", onboarded=False).onboarding_step = "data"
+    session.commit()
     rows = {row.user.username: row.onboarding for row in admin_users.list_users(session)}
     assert rows == {
+        "halfway": "Setting up: get your data in",
         "late": "Invite expired (link not yet opened)",
         "linked": "Invited (link not yet opened)",
-        "root": "Setting up: profile",
+        "root": "Done",
         "temped": "Invited (temporary password)",
     }
     assert admin_users.get(session, temp.id).invite.kind == "password"

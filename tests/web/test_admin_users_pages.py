@@ -56,11 +56,11 @@ def _user(session, username) -> User:
 
 
 def test_admin_leads_to_the_users_table(admin_client, session):
-    make_user(session, "alex", display_name="Alex Smith")
+    make_user(session, "alex", display_name="Alex Smith", onboarded=False)
     response = admin_client.get("/admin")
     assert response.status_code == 302 and response.location.endswith("/admin/users")
     page = admin_client.get("/admin/users").get_data(as_text=True)
-    for shown in ("alex", "Alex Smith", "root", "admin", "Never", "Setting up: profile"):
+    for shown in ("alex", "Alex Smith", "root", "admin", "Never", "Setting up: your profile"):
         assert shown in page
 
 
@@ -119,7 +119,10 @@ def test_a_new_user_by_link_sees_the_link_once_and_it_works_once(app, admin_clie
         },
     )
     assert accepted.status_code == 302 and accepted.location == "/"
-    assert "your password is set" in person.get("/").get_data(as_text=True)  # signed in
+    # Signed in, and on to the first-run wizard.
+    welcome = person.get("/", follow_redirects=True)
+    assert welcome.request.path == "/welcome/profile"
+    assert "your password is set" in welcome.get_data(as_text=True)
     again = app.test_client().get(path)
     assert again.status_code == 410
     assert "already been used. Ask your admin for a new invite." in again.get_data(as_text=True)
