@@ -67,6 +67,8 @@ NOT_PAGES = {"static", "favicon", "auth.logout"}
 DOWNLOADS = {"admin_audit.download"}
 ADMIN_PAGES = "/admin"
 ADMIN = "root"
+WIZARD_PAGES = "/welcome"
+NEWCOMER = "robin"  # in the first-run wizard, every step saved: each step's page opens
 BLOCKING = {"serious", "critical"}
 
 pytest.importorskip("playwright.sync_api")
@@ -154,6 +156,8 @@ class Sample:
         )
         # An admin whose password is their own (no temporary one to change first).
         root = make_user(session, ADMIN, role="admin")
+        newcomer = make_user(session, NEWCOMER, onboarded=False, display_name="Robin")
+        newcomer.onboarding_step = "complete"
         # Someone the admin invited by link (their page, and the invite's page).
         invited, invite = admin_users.create(session, root, username="sam", invite="link")
         # An audit entry with long values (the log's table and the entry's page on a phone).
@@ -273,14 +277,15 @@ class Visit:
         if request.failure != "net::ERR_ABORTED":
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
-    def sign_in(self, username: str = "alex") -> None:
+    def sign_in(self, username: str = "alex", lands: str = "/") -> None:
         self.page.context.clear_cookies()  # whoever was signed in before is not any more
         self.page.goto(self.base + "/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEFAULT_PASSWORD)
         with self.page.expect_navigation():
             self.page.click("main form [type=submit]")
-        assert self.page.url == self.base + "/", "signing in did not reach the overview"
+        self.page.wait_for_load_state()
+        assert self.page.url == self.base + lands, f"signing in did not reach {lands}"
 
     def check(self, path: str, width: int) -> list[str]:
         self.problems = []
@@ -357,18 +362,24 @@ def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_fac
         shots = tmp_path_factory.mktemp(f"screens-{device}")
         pages = _pages(app, sample)
         admin_pages = [p for p in pages if p.startswith(ADMIN_PAGES)]
+        wizard_pages = [p for p in pages if p.startswith(WIZARD_PAGES) and p != WIZARD_PAGES]
         checks = [
             (path, lambda path=path: visit.check(path, width))
             for path in pages
-            if path not in admin_pages
+            if path not in admin_pages and not path.startswith(WIZARD_PAGES)
         ]
         checks += [
             (name, lambda start=start, send=send: visit.check_posted(start, send, width))
             for name, (start, send) in POSTED.items()
         ]
         admin_checks = [(path, lambda path=path: visit.check(path, width)) for path in admin_pages]
-        for username, some_checks in (("alex", checks), (ADMIN, admin_checks)):
-            visit.sign_in(username)
+        wizard_checks = [(p, lambda p=p: visit.check(p, width)) for p in wizard_pages]
+        for username, lands, some_checks in (
+            ("alex", "/", checks),
+            (ADMIN, "/", admin_checks),
+            (NEWCOMER, "/welcome/complete", wizard_checks),
+        ):
+            visit.sign_in(username, lands)
             for name, check in some_checks:
                 problems = check()
                 if problems:
@@ -381,4 +392,5 @@ def test_every_page_in_a_real_browser(live_server, browser, device, tmp_path_fac
         context.close()
     assert len(pages) > 10
     assert admin_pages, "no admin page was visited"
+    assert len(wizard_pages) >= 6, "the wizard's steps were not visited"
     assert not failures, "\n".join(failures)
