@@ -22,11 +22,11 @@ from wtforms import (
 from wtforms.validators import Length
 
 from homeledger.extensions import db
+from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services import onboarding_household as household
 from homeledger.services import profile
 from homeledger.services.errors import ValidationError
 from homeledger.services.profile import CURRENCIES, MAX_DISPLAY_NAME, MONTH_START_DAYS
-from homeledger.web.account_settings.routes import _day_number
 from homeledger.web.forms import (
     WebForm,
     optional_id,
@@ -37,9 +37,9 @@ from homeledger.web.forms import (
     shown_status,
     stripped,
 )
-from homeledger.web.ledger_settings.forms import TYPE_CHOICES
 from homeledger.web.onboarding import bp, go_on, wizard_page_refused
 
+TYPE_CHOICES = options((kind, kind.capitalize()) for kind in CATEGORY_TYPES)
 BLANK_ROWS = 3  # empty rows offered for adding owners or categories
 
 MONTH_START_MEANING = (
@@ -131,6 +131,12 @@ def _mark_rows(form, exc: ValidationError, step: str, listed: list[int]) -> str 
 
 
 # --- profile ------------------------------------------------------------------------------------
+
+
+def _day_number(text: str | None) -> object:
+    """The chosen start day as a number when it is one; anything else goes to the service as
+    it came, which names the field."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 3 else text
 
 
 @bp.route("/profile", methods=["GET", "POST"], endpoint="profile")
