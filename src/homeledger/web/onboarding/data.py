@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired
 from homeledger.extensions import db
 from homeledger.services import onboarding_data
 from homeledger.services.errors import ValidationError
-from homeledger.web.forms import WebForm, show_errors
+from homeledger.web.forms import WebForm, options, show_errors
 from homeledger.web.months import today
 from homeledger.web.onboarding import bp, go_on, wizard_page_refused
 
@@ -27,7 +27,7 @@ CHOICE_LABELS = {
 class DataStepForm(WebForm):
     choice = RadioField(
         "How do you want to start?",
-        choices=[(key, CHOICE_LABELS[key]) for key in onboarding_data.CHOICES],
+        choices=options((key, CHOICE_LABELS[key]) for key in onboarding_data.CHOICES),
         validators=[InputRequired("Choose one way to start.")],
     )
     submit = SubmitField("Continue")
