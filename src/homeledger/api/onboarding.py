@@ -164,5 +164,6 @@ def complete():
 
 
 # Each step's GET and PUT live in a module of its own, on this blueprint.
-# (imports at the end of the file: onboarding_household, onboarding_data, onboarding_budget)
 from homeledger.api import onboarding_household  # noqa: E402,F401
+from homeledger.api import onboarding_data  # noqa: E402,F401
+from homeledger.api import onboarding_budget  # noqa: E402,F401

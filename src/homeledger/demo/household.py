@@ -34,9 +34,18 @@ class DemoSummary:
 
 
 def build_demo_household(
-    session: Session, *, seed: int = 2024, years: int = 5, today: date | None = None
+    session: Session,
+    *,
+    seed: int = 2024,
+    years: int = 5,
+    today: date | None = None,
+    keep_settings: bool = False,
 ) -> DemoSummary:
-    """Fill the acting ledger with a demo household. Flushes but never commits."""
+    """Fill the acting ledger with a demo household. Flushes but never commits.
+
+    The demo ledger counts in AUD from the 1st of the month; ``keep_settings`` leaves
+    the ledger's own currency and month start day as they are (sample data for a
+    person who has already chosen theirs)."""
     if years < 1:
         raise ValueError("years must be at least 1")
     today = today or date.today()
@@ -65,10 +74,11 @@ def build_demo_household(
     add_budgets(session, rows, categories, today)
     add_plans(session, household, categories, owners, today)
 
-    settings = session.scalars(select(UserSettings)).one_or_none() or UserSettings()
-    settings.currency, settings.month_start_day = "AUD", 1
-    session.add(settings)
-    session.flush()
+    if not keep_settings:
+        settings = session.scalars(select(UserSettings)).one_or_none() or UserSettings()
+        settings.currency, settings.month_start_day = "AUD", 1
+        session.add(settings)
+        session.flush()
 
     transfers, zero = categories["Transfers"], Decimal("0.00")
     income = sum((r["amount"] for r in rows if r["amount"] > 0), zero)
