@@ -165,3 +165,4 @@ def complete():
 
 # Each step's GET and PUT live in a module of its own, on this blueprint.
 # (imports at the end of the file: onboarding_household, onboarding_data, onboarding_budget)
+from homeledger.api import onboarding_budget  # noqa: E402,F401

@@ -77,3 +77,4 @@ def resume():
 
 # The steps' pages, each in its module (imported for their routes).
 # (imports at the end of the file: household, data, budget)
+from homeledger.web.onboarding import budget  # noqa: E402,F401
