@@ -169,7 +169,7 @@ def saved_amounts(session: Session, period: Period) -> dict[int, Decimal]:
             Budget.year == period.year, Budget.month == period.month, Budget.owner_id.is_(None)
         )
     )
-    return dict(rows.tuples())
+    return {category_id: amount for category_id, amount in rows}
 
 
 def save(session: Session, year: int, month: int, lines: Sequence[BudgetInput]) -> int:

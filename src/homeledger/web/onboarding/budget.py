@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 
 from homeledger.extensions import db
 from homeledger.services import onboarding, onboarding_budget
+from homeledger.services.budget_figures import ZERO
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import month_text
 from homeledger.web.forms import MoneyField, WebForm, show_errors
@@ -93,7 +94,7 @@ def budget():
         if form.validate():
             lines = [
                 onboarding_budget.BudgetInput(
-                    category.id, getattr(form, _field(category.id)).data or 0
+                    category.id, getattr(form, _field(category.id)).data or ZERO
                 )
                 for category in categories
             ]
@@ -112,8 +113,10 @@ def budget():
         status = 400
     else:
         offered = {line.category_id: line.amount for line in found.lines}
-        if found.source != onboarding_budget.STARTER:  # an asked-for split shows as asked
-            offered.update(onboarding_budget.saved_amounts(db.session, period))
+        saved = onboarding_budget.saved_amounts(db.session, period)
+        # Back at the step, the budgets saved then show, over the suggestions; a split
+        # asked for now shows over them (the categories it leaves out keep theirs).
+        offered = saved | offered if found.source == onboarding_budget.STARTER else offered | saved
         for category_id, amount in offered.items():
             if hasattr(form, _field(category_id)):
                 getattr(form, _field(category_id)).data = amount
