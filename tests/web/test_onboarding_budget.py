@@ -17,18 +17,11 @@ from tests.conftest import csrf_token_from, web_login
 from tests.factories import add_transactions, category_id, make_user
 
 TODAY = date(2026, 11, 20)
-EARLIER_STEPS = ("profile", "owners", "categories", "data")
 
 
 @pytest.fixture
 def app(fresh_app):
-    """An app whose earlier wizard steps have pages: the steps' header links to them. Where
-    their modules are not in this build, a stand-in page takes the step's endpoint."""
-    for step in EARLIER_STEPS:
-        if f"onboarding.{step}" not in fresh_app.view_functions:
-            fresh_app.add_url_rule(
-                f"/welcome/{step}", f"onboarding.{step}", lambda: "an earlier step"
-            )
+    """The app with its clock pinned (an empty ledger's first budget is this month's)."""
     fresh_app.config["TODAY"] = TODAY
     return fresh_app
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import User, UserSettings
-from homeledger.services import onboarding
 from tests.conftest import AuthActions, csrf_token_from
 from tests.factories import add_transactions, make_user
 from tests.legacy.test_upload_pages import _apply as apply_old_file
@@ -31,13 +30,7 @@ def old_file(tmp_path_factory) -> tuple[bytes, dict]:
 
 @pytest.fixture
 def wizard_app(fresh_app):
-    """The app with a page at every wizard step. The other steps' pages are built in their
-    own modules; where one is not in this build, a plain page stands in for it (the data
-    step's page links to them and its Continue redirects to the next)."""
-    for step in (*onboarding.STEPS, onboarding.COMPLETE):
-        endpoint = f"onboarding.{step}"
-        if endpoint not in fresh_app.view_functions:
-            fresh_app.add_url_rule(f"/welcome/{step}", endpoint, lambda: "another step")
+    """The app with its clock pinned (the sample data is dated from it)."""
     fresh_app.config["TODAY"] = TODAY
     return fresh_app
 

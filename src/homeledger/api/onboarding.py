@@ -164,6 +164,4 @@ def complete():
 
 
 # Each step's GET and PUT live in a module of its own, on this blueprint.
-from homeledger.api import onboarding_household  # noqa: E402,F401
-from homeledger.api import onboarding_data  # noqa: E402,F401
-from homeledger.api import onboarding_budget  # noqa: E402,F401
+from homeledger.api import onboarding_budget, onboarding_data, onboarding_household  # noqa: E402,F401

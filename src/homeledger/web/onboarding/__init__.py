@@ -76,6 +76,4 @@ def resume():
 
 
 # The steps' pages, each in its module (imported for their routes).
-from homeledger.web.onboarding import household  # noqa: E402,F401
-from homeledger.web.onboarding import data  # noqa: E402,F401
-from homeledger.web.onboarding import budget  # noqa: E402,F401
+from homeledger.web.onboarding import budget, data, household  # noqa: E402,F401
