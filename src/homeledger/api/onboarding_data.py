@@ -18,6 +18,7 @@ from homeledger.api.onboarding import (
     refused_unless_reachable,
     step_saved,
 )
+from homeledger.demo import load_sample
 from homeledger.extensions import db
 from homeledger.services import onboarding_data
 from homeledger.web.months import today
@@ -96,5 +97,5 @@ def put_data(body):
     next step, skipping those the ledger now has (budgets from an old file or the sample)."""
     if (refused := refused_unless_reachable("data")) is not None:
         return refused
-    onboarding_data.save(db.session, body["choice"], today=today())
+    onboarding_data.save(db.session, body["choice"], today=today(), load_sample=load_sample)
     return step_saved("data")

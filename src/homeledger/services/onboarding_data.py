@@ -10,21 +10,19 @@ brought; the choice itself is not stored but read back from the ledger (``chosen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from homeledger.demo import build_demo_household
 from homeledger.models import ImportBatch, LegacyUpload, Transaction, User
 from homeledger.services import onboarding
 from homeledger.services.errors import ValidationError
 
 CHOICES = ("import", "legacy", "sample", "empty")
 FILE_SOURCES = ("csv", "ofx", "qif")  # an import of a bank file (not the demo, not an old file)
-SAMPLE_YEARS = 2
-SAMPLE_SEED = 2024
 # The choice each kind of batch stands for, when reading the choice back from the ledger.
 _CHOICE_OF_SOURCE = {"csv": "import", "ofx": "import", "qif": "import"}
 _CHOICE_OF_SOURCE.update({"legacy": "legacy", "demo": "sample"})
@@ -96,9 +94,16 @@ def _has_transactions(session: Session) -> bool:
     return session.scalar(select(exists().where(Transaction.id.is_not(None)))) or False
 
 
-def save(session: Session, choice: object, *, today: date) -> None:
+def save(
+    session: Session,
+    choice: object,
+    *,
+    today: date,
+    load_sample: Callable[[Session, date], None],
+) -> None:
     """Save the step with ``choice`` in the acting ledger: check that an import or an old
-    file brought data in, load the sample household, or nothing for ``empty``.
+    file brought data in, load the sample household (``load_sample``: the demo's, which
+    sits above the services), or nothing for ``empty``.
     ValidationError on ``choice`` otherwise; nothing is written then. Flushes only."""
     if choice not in CHOICES:
         raise ValidationError({"choice": f"choose one of {', '.join(CHOICES)}"})
@@ -109,6 +114,4 @@ def save(session: Session, choice: object, *, today: date) -> None:
     if choice == "sample":
         if _has_transactions(session):
             raise ValidationError({"choice": "the ledger already has transactions"})
-        build_demo_household(
-            session, seed=SAMPLE_SEED, years=SAMPLE_YEARS, today=today, keep_settings=True
-        )
+        load_sample(session, today)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from homeledger.demo import load_sample
 from homeledger.extensions import db
 from homeledger.services import onboarding_data
 from homeledger.services.errors import ValidationError
@@ -52,7 +53,7 @@ def data():
     if not form.validate():
         return _page(form, 400)
     try:
-        onboarding_data.save(db.session, form.choice.data, today=today())
+        onboarding_data.save(db.session, form.choice.data, today=today(), load_sample=load_sample)
     except ValidationError as exc:
         db.session.rollback()
         show_errors(form, exc)
