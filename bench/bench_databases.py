@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from homeledger import tenancy
 from homeledger.config import normalise_database_url
 from homeledger.models import Transaction
-from homeledger.services import accounts, passwords
+from homeledger.services import accounts, onboarding, passwords
 
 
 def benchmark_databases() -> Iterator[tuple[str, str]]:
@@ -51,9 +51,12 @@ def run_everywhere(run: Callable[[str, str], None]) -> None:
         run(url, label)
 
 
-def new_ledger(session: Session, username: str) -> int:
-    """A new user, acting as their ledger; their id."""
+def new_ledger(session: Session, username: str, *, onboarded: bool = True) -> int:
+    """A new user (past the first-run wizard unless ``onboarded`` is False), acting as
+    their ledger; their id."""
     user = accounts.create_user(session, username, PASSWORD)
+    if onboarded:
+        onboarding.skip(user)
     tenancy.set_ledger(session, user.id)
     return user.id
 
