@@ -101,7 +101,7 @@ def test_a_new_person_walks_the_wizard_over_the_api(app, session, client):
     assert imported.status_code == 201, imported.get_json()
     step = _ok(client.put("/api/v1/onboarding/data", headers=me, json={"choice": "import"}))
     assert step["next_step"] == "budget"
-    assert client.get("/api/v1/imports", headers=me).status_code == 403  # closed again
+    assert client.get("/api/v1/budgets", headers=me).status_code == 403  # still closed
 
     # 5: a first budget for October, from a starter split of the income.
     offered = _ok(client.get("/api/v1/onboarding/budget?monthly_income=4200", headers=me))

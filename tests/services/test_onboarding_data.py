@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from homeledger import tenancy
 from homeledger.demo import load_sample
-from homeledger.models import Budget, ImportBatch, Transaction, UserSettings
-from homeledger.services import imports, onboarding, onboarding_data, settings
+from homeledger.models import Budget, Category, ImportBatch, Owner, Transaction, UserSettings
+from homeledger.services import categories, imports, onboarding, onboarding_data, settings
 from homeledger.services.errors import ValidationError
 from tests.factories import add_transactions, make_user
 
@@ -128,3 +128,27 @@ def test_the_choice_is_read_back_from_the_ledger(session, alex):
         assert alex.onboarding_step == "budget"
         assert onboarding_data.chosen(session, alex) == "empty"
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_the_sample_uses_the_owners_and_categories_already_named_in_another_case(session, alex):
+    """The person typed "joint" and "alex" and renamed Groceries "groceries": the sample's
+    rows go to those, with no second Joint, Alex or Groceries beside them."""
+    with tenancy.acting_as(session, alex.id):
+        categories.add_owners(session, ["joint", "alex"])
+        groceries = session.scalars(select(Category).where(Category.name == "Groceries")).one()
+        groceries.name = "groceries"
+        session.commit()
+
+    _save(session, alex, "sample")
+
+    with tenancy.acting_as(session, alex.id):
+        owners = {o.name: o.id for o in session.scalars(select(Owner))}
+        assert sorted(owners) == ["Sam", "alex", "joint"]
+        names = list(session.scalars(select(Category.name)))
+        assert "groceries" in names and "Groceries" not in names
+        by_owner = dict(
+            session.execute(
+                select(Transaction.owner_id, func.count()).group_by(Transaction.owner_id)
+            ).all()
+        )
+        assert by_owner.get(owners["joint"], 0) > 0 and by_owner.get(owners["alex"], 0) > 0

@@ -4,7 +4,12 @@ row is refused by its place in the list with nothing written."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from homeledger import tenancy
 from homeledger.models import Category, Owner
@@ -12,6 +17,7 @@ from homeledger.services import onboarding_household as household
 from homeledger.services.errors import ValidationError
 from homeledger.services.onboarding_household import CategoryRow, OwnerRow
 from tests.household_steps import SEED_NAMES, ids, ledger, new_user, spend
+from tests.races import someone_waits_on_a_lock
 
 
 def _save_owners(session, user, rows):
@@ -170,3 +176,80 @@ def test_profile_step_saves_the_three_fields_with_the_settings_checks(session):
     session.rollback()
     assert set(refused.value.fields) == {"currency", "month_start_day"}
     assert ledger(session, sam.id)["profile"] == ("Sam", "EUR", 25)
+
+
+@pytest.mark.parametrize("new_name", ["Me", "ME"])
+def test_a_name_kept_by_an_owner_still_in_use_cannot_be_given_to_another(session, new_name):
+    """Me has a transaction: leaving it out keeps it (inactive) under its name, so Joint
+    may not take that name, in any case; nothing changes."""
+    sam = new_user(session, step="categories", owners=["Me", "Joint"])
+    spend(session, sam.id, owner="Me")
+    owner = ids(session, sam.id, Owner)
+    before = ledger(session, sam.id)
+
+    rows = [OwnerRow(id=owner["Joint"], name=new_name)]
+    problems = _refused(session, sam, household.save_owners, rows)
+
+    assert "still used" in problems["owners.0.name"]
+    assert ledger(session, sam.id) == before
+
+
+def test_a_category_may_take_the_name_of_one_left_out_that_nothing_uses(session):
+    sam = new_user(session, step="data")
+    category = ids(session, sam.id, Category)
+    kept = [CategoryRow(id=i, name=n) for n, i in category.items() if n not in ("Groceries",)]
+    kept = [r if r.name != "Dining Out" else CategoryRow(id=r.id, name="Groceries") for r in kept]
+
+    _save_categories(session, sam, kept)
+
+    assert ids(session, sam.id, Category)["Groceries"] == category["Dining Out"]
+
+
+def test_the_lists_have_a_limit(session):
+    sam = new_user(session, step="categories")
+    owners = [OwnerRow(name=f"Person {n}") for n in range(household.MAX_OWNERS + 1)]
+    many = [CategoryRow(name=f"Kind {n}") for n in range(household.MAX_CATEGORIES + 1)]
+
+    assert "at most" in _refused(session, sam, household.save_owners, owners)["owners"]
+    assert "at most" in _refused(session, sam, household.save_categories, many)["categories"]
+
+
+def test_a_colour_with_a_line_break_after_it_is_refused(session):
+    sam = new_user(session, step="categories")
+    rows = [CategoryRow(name="Food", color="#123456\n")]
+
+    problems = _refused(session, sam, household.save_categories, rows)
+
+    assert problems["categories.0.color"] == "must be a colour like #1e88e5"
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_saves_of_the_owners_at_once_take_turns(db_url, session):
+    """A double tap: the second save waits for the first and then finds its names there,
+    instead of adding them again and failing on the unique rule."""
+    sam = new_user(session, step="owners")
+    engine = create_engine(db_url, pool_size=4)
+    holding, release = threading.Event(), threading.Event()
+
+    def save(wait: bool) -> None:
+        with Session(engine) as other, tenancy.acting_as(other, sam.id):
+            household.save_owners(other, [OwnerRow(name="Me"), OwnerRow(name="Joint")])
+            if wait:
+                holding.set()
+                assert release.wait(30)
+            other.commit()
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(save, True)
+            assert holding.wait(30), "the first save never got going"
+            second = pool.submit(save, False)
+            try:
+                assert someone_waits_on_a_lock(engine), "the second save did not wait"
+            finally:
+                release.set()
+            first.result(30)
+            second.result(30)
+    finally:
+        engine.dispose()
+    assert ledger(session, sam.id)["owners"] == {"Me": True, "Joint": True}

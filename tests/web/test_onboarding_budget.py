@@ -160,7 +160,7 @@ def test_a_bad_amount_keeps_the_wizard_on_the_step(client, session, imported, ty
     html = refused.get_data(as_text=True)
     error = re.search(rf'id="amount_{housing}-error"[^>]*>([^<]*)<', html)
     assert error and message in error.group(1)
-    assert 'aria-current="step">A first budget' in html
+    assert 'aria-current="step">5. A first budget' in html
     assert _budgets(session, imported) == set()
     assert _step(session, imported) == "budget"
 

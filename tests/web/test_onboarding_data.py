@@ -69,7 +69,7 @@ def test_the_page_explains_the_four_ways_in_and_what_the_ledger_holds(browser, a
     html = page.get_data(as_text=True)
 
     assert page.status_code == 200
-    assert 'aria-current="step">Get your data in<' in html
+    assert 'aria-current="step">4. Get your data in<' in html
     for label in (
         "Import a file",
         "Upload your old desktop file",
@@ -119,13 +119,15 @@ def test_import_is_refused_until_a_file_is_imported_here_in_the_wizard(session, 
     assert "4 transactions" in page and "Files imported: 1." in page
     saved = _choose(browser, "import")
     assert saved.status_code == 302 and saved.headers["Location"] == "/welcome/budget"
-    # Past the data step the import pages lead back to the wizard until it is finished.
-    closed = browser.get("/imports")
+    # Past the data step the import pages stay open (back to the step finds them); the
+    # rest of the ledger still leads to the wizard until it is finished.
+    assert browser.get("/imports").status_code == 200
+    closed = browser.get("/transactions")
     assert closed.status_code == 302 and closed.headers["Location"] == "/welcome"
 
 
 @pytest.mark.parametrize("path", ["/imports", "/imports/batches", "/settings/legacy"])
-def test_getting_data_in_is_closed_at_the_other_steps(session, browser, path):
+def test_getting_data_in_is_closed_before_the_data_step(session, browser, path):
     at_step(session, browser, "profile")
 
     answer = browser.get(path)

@@ -86,8 +86,8 @@ def test_every_page_leads_to_the_wizard_until_it_is_finished(app, session, newco
     for endpoint, blueprint, method, url in _routes(app, api=False):
         if endpoint in OPEN_PAGES or blueprint in OPEN_PAGE_BLUEPRINTS:
             continue
-        if step == "data" and blueprint in DATA_STEP_PAGES:
-            continue
+        if step != "profile" and blueprint in DATA_STEP_PAGES:
+            continue  # open from the data step on
         answer = client.open(
             url, method=method, data={**TEMPTING, "csrf_token": csrf}, headers={"X-CSRFToken": csrf}
         )
@@ -126,9 +126,10 @@ def test_an_abandoned_wizard_resumes_where_it_stopped_after_signing_out(app, ses
     assert client.get("/welcome/data").status_code == 200
 
 
-def test_getting_data_in_is_open_only_at_the_data_step(app, session, newcomer):
+def test_getting_data_in_opens_once_the_wizard_reaches_the_data_step(app, session, newcomer):
     client = app.test_client()
     assert web_login(client, "newcomer").status_code == 302
+    _at_step(session, "newcomer", "categories")
     assert client.get("/imports").status_code == 302
     assert client.get("/settings/legacy").status_code == 302
     _at_step(session, "newcomer", "data")
@@ -137,8 +138,11 @@ def test_getting_data_in_is_open_only_at_the_data_step(app, session, newcomer):
     assert 'data-testid="wizard-banner"' in page.get_data(as_text=True)
     assert client.get("/settings/legacy").status_code == 200
     assert client.get("/transactions").status_code == 302  # the rest stays closed
+    # Back from the budget to the data step: its import pages are still there.
     _at_step(session, "newcomer", "budget")
-    assert client.get("/imports").status_code == 302
+    assert client.get("/imports").status_code == 200
+    assert client.get("/imports/batches").status_code == 200
+    assert client.get("/budgets").status_code == 302
 
 
 def test_a_finished_wizard_sends_its_pages_to_the_overview(app, session, newcomer):
@@ -168,8 +172,8 @@ def test_every_api_endpoint_answers_onboarding_required_until_done(app, session,
     for endpoint, blueprint, method, url in _routes(app, api=True):
         if endpoint in OPEN_API or blueprint == "api_onboarding":
             continue
-        if step == "data" and blueprint in DATA_STEP_API:
-            continue
+        if step in ("data", "budget", "complete") and blueprint in DATA_STEP_API:
+            continue  # open from the data step on
         answer = client.open(url, method=method, headers=token, json=TEMPTING)
         tried += 1
         body = answer.get_json(silent=True) or {}
@@ -203,13 +207,25 @@ def test_the_api_says_where_the_wizard_stands(app, session, newcomer):
     ]
 
 
-def test_import_endpoints_open_at_the_data_step_only(app, session, newcomer):
+def test_import_endpoints_open_once_the_wizard_reaches_the_data_step(app, session, newcomer):
     client = app.test_client()
     token = bearer(api_login(client, "newcomer").get_json()["access_token"])
     assert client.get("/api/v1/imports", headers=token).status_code == 403
     _at_step(session, "newcomer", "data")
     assert client.get("/api/v1/imports", headers=token).status_code == 200
+    assert client.get("/api/v1/legacy-uploads", headers=token).status_code == 200
     assert client.get("/api/v1/transactions", headers=token).status_code == 403
+    _at_step(session, "newcomer", "complete")
+    assert client.get("/api/v1/imports", headers=token).status_code == 200
+
+
+def test_signed_out_visitors_of_any_wizard_page_are_sent_to_sign_in(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("onboarding."):
+            answer = client.get(rule.rule)
+            assert answer.status_code == 302, rule.rule
+            assert "/login" in answer.headers["Location"], rule.rule
 
 
 def test_complete_is_refused_until_every_step_is_saved_then_everything_opens(

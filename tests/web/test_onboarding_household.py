@@ -219,7 +219,7 @@ def test_a_bad_owner_row_is_marked_and_nothing_saved(session, client, sam, chang
     if marked:  # on the row it is about
         assert f'<small id="{marked}-error" class="field-error">{message}' in _html(answer)
     assert ledger(session, sam.id) == before
-    assert 'aria-current="step">Your household' in _html(answer)  # still this step
+    assert 'aria-current="step">2. Your household' in _html(answer)  # still this step
 
 
 def test_a_suggested_owner_typed_twice_is_marked_and_nothing_added(session, client, sam):

@@ -34,7 +34,7 @@ MUST_CHANGE_FIRST = (
     "change it with POST /api/v1/me/password first. "
     "`onboarding_required`: finish the first-run wizard first (/api/v1/onboarding)."
 )
-# Blueprints a user may use while their wizard is at its `data` step: getting data in.
+# Blueprints a user may use once their wizard has reached its `data` step: getting data in.
 DATA_STEP_BLUEPRINTS = frozenset({"api_imports", "api_legacy_uploads"})
 
 
@@ -195,11 +195,12 @@ def _signed_in(
 
 def _wizard_first(user: User) -> bool:
     """Whether ``user`` must finish the wizard before this request: yes, unless it is
-    done, or it is at its ``data`` step and this request gets data in."""
+    done, or this request gets data in and the wizard has reached its ``data`` step
+    (going back to that step must find the imports open)."""
     if not onboarding.required(user):
         return False
     return not (
-        onboarding.resume_point(user) == "data" and request.blueprint in DATA_STEP_BLUEPRINTS
+        request.blueprint in DATA_STEP_BLUEPRINTS and onboarding.reachable(user, "data")
     )
 
 

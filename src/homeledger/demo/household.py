@@ -54,7 +54,9 @@ def build_demo_household(
 
     categories = _categories(session)
     add_owners(session, OWNERS)
-    owners = {o.name: o.id for o in session.scalars(select(Owner))}
+    # The ledger may already have these names in another case ("joint"): those are used.
+    have = {o.name.casefold(): o.id for o in session.scalars(select(Owner))}
+    owners = {name: have[name.casefold()] for name in OWNERS}
     batch = ImportBatch(
         source="demo",
         filename=None,
@@ -90,11 +92,12 @@ def build_demo_household(
 
 def _categories(session: Session) -> dict[str, int]:
     """Category name -> id in the acting ledger, adding any the demo needs that are missing."""
-    categories = {c.name: c.id for c in session.scalars(select(Category))}
-    missing = [name for name in CATEGORY_TYPES if name not in categories]
+    have = {c.name.casefold(): c.id for c in session.scalars(select(Category))}
+    missing = [name for name in CATEGORY_TYPES if name.casefold() not in have]
     if missing:
         added = [Category(name=name, type=CATEGORY_TYPES[name]) for name in missing]
         session.add_all(added)
         session.flush()
-        categories.update({c.name: c.id for c in added})
-    return categories
+        have.update({c.name.casefold(): c.id for c in added})
+    # Names are one whatever their case: a ledger's "groceries" is the demo's "Groceries".
+    return {name: have[name.casefold()] for name in CATEGORY_TYPES}

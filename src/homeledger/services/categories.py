@@ -84,7 +84,7 @@ def list_owners(session: Session) -> list[Owner]:
     return list(session.scalars(select(Owner).order_by(Owner.sort_order, Owner.name)))
 
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 def _name(raw: object, field_name: str = "name") -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from homeledger import tenancy
 from homeledger.models import Category, Owner, User
 from homeledger.models.base import Base
 from homeledger.models.categories import CATEGORY_TYPES
@@ -29,6 +30,9 @@ from homeledger.services.lookup import fetch
 from homeledger.services.profile import CURRENCIES, MONTH_START_DAYS, ProfileChange
 
 OWNER_SUGGESTIONS = ("Me", "Joint")
+# The most a step's list may hold: a household, and what its money is sorted into.
+MAX_OWNERS = 50
+MAX_CATEGORIES = 200
 DEFAULT_COLOR = "#8a8f98"
 
 
@@ -83,27 +87,38 @@ class CategoryRow:
     color: object = None
 
 
-def _referenced(session: Session, model: type[Base], row_id: int) -> bool:
-    """Whether any row of the ledger refers to ``model``'s row ``row_id`` (a transaction,
-    a budget, a bill, a rule…): every foreign key onto its table is looked at."""
+def _in_use(session: Session, model: type[Base], ids: set[int]) -> set[int]:
+    """Which of ``model``'s rows ``ids`` any row of the ledger refers to (a transaction, a
+    budget, a bill, a rule…): one query per foreign key onto its table, whatever the
+    number of rows."""
+    used: set[int] = set()
+    if not ids:
+        return used
     target = model.__table__
     for table in Base.metadata.tables.values():
         for constraint in table.foreign_key_constraints:
             if constraint.referred_table is not target:
                 continue
             for column, key in zip(constraint.columns, constraint.elements, strict=True):
-                if key.column is target.c.id and session.scalar(
-                    select(exists().where(column == row_id))
-                ):
-                    return True
-    return False
+                if key.column is target.c.id:
+                    found = select(column).where(column.in_(ids)).distinct()
+                    used.update(session.scalars(found))
+    return used
+
+
+def _lock_ledger(session: Session) -> None:
+    """Saves of one ledger's list take turns: two at once (a double tap, a retry) would
+    otherwise both add the same names and the second fail on the unique rule."""
+    ledger = tenancy.current_ledger(session)
+    session.execute(select(User.id).where(User.id == ledger).with_for_update())
 
 
 def _check_rows(
     session: Session, model: type[Base], rows: list, field: str, label: str, problems: dict
 ) -> tuple[dict[int, object], dict[int, str]]:
     """Check each row's id and name; the existing rows by list index and the names to keep,
-    with every problem put in ``problems``."""
+    with every problem put in ``problems``. A listed row may not take the name of a row
+    left out that stays (made inactive because something still uses it)."""
     found: dict[int, object] = {}
     names: dict[int, str] = {}
     seen_ids: set[int] = set()
@@ -128,6 +143,16 @@ def _check_rows(
         else:
             seen_names[name.casefold()] = index
             names[index] = name
+    left_out = [row for row in session.scalars(select(model)) if row.id not in seen_ids]
+    staying = _in_use(session, model, {row.id for row in left_out})
+    for row in left_out:
+        index = seen_names.get(row.name.casefold())
+        # A new row of that name takes the old one back; a listed one cannot have its name.
+        if index is not None and index in found and row.id in staying:
+            problems[f"{field}.{index}.name"] = (
+                f"“{row.name}” is kept for the {label} it had, which are still used; "
+                "list that one again instead"
+            )
     return found, names
 
 
@@ -139,22 +164,22 @@ def _apply(
     create,
 ) -> dict[int, object]:
     """Make the ledger's rows of ``model`` what was listed: each listed row named, new ones
-    added (or an unlisted row of that name taken back), unlisted ones deleted or made
+    added (or a left-out row of that name taken back), the others deleted or made
     inactive. Returns the rows by their index in the list."""
     listed_ids = {row.id for row in found.values()}
-    unlisted = {
-        row.name.casefold(): row
-        for row in session.scalars(select(model))
-        if row.id not in listed_ids
-    }
+    left_out = [row for row in session.scalars(select(model)) if row.id not in listed_ids]
+    by_name = {row.name.casefold(): row for row in left_out}
     rows: dict[int, object] = {}
     for index in sorted(names):
         if index in found:
             rows[index] = found[index]
-        elif (again := unlisted.pop(names[index].casefold(), None)) is not None:
+        elif (again := by_name.get(names[index].casefold())) is not None:
             rows[index] = again  # a name the ledger already has (an inactive one): taken back
-    for row in unlisted.values():
-        if _referenced(session, model, row.id):
+    taken_back = {id(row) for row in rows.values()}
+    going = [row for row in left_out if id(row) not in taken_back]
+    used = _in_use(session, model, {row.id for row in going})
+    for row in going:
+        if row.id in used:
             row.is_active = False
         else:
             session.delete(row)
@@ -191,6 +216,9 @@ def save_owners(session: Session, rows: list[OwnerRow]) -> list[Owner]:
     problems: dict[str, str] = {}
     if not rows:
         problems["owners"] = "list at least one owner (yourself, for instance)"
+    if len(rows) > MAX_OWNERS:
+        raise ValidationError({"owners": f"list at most {MAX_OWNERS} owners"})
+    _lock_ledger(session)
     found, names = _check_rows(session, Owner, rows, "owners", "owners", problems)
     if problems:
         raise ValidationError(problems)
@@ -218,6 +246,9 @@ def save_categories(session: Session, rows: list[CategoryRow]) -> list[Category]
     """Make the ledger's categories the ``rows`` listed; ValidationError naming each bad
     field (``categories.4.name``), nothing written then. At least one must be an expense."""
     problems: dict[str, str] = {}
+    if len(rows) > MAX_CATEGORIES:
+        raise ValidationError({"categories": f"list at most {MAX_CATEGORIES} categories"})
+    _lock_ledger(session)
     found, names = _check_rows(session, Category, rows, "categories", "categories", problems)
     types: dict[int, str] = {}
     for index, row in enumerate(rows):

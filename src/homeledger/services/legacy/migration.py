@@ -29,7 +29,7 @@ from homeledger.services.legacy.report import ZERO, MigrationReport
 from homeledger.services.legacy.source import LegacySource
 from homeledger.services.legacy.values import flag, legacy_date, legacy_text
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 Progress = Callable[[int], None]
 
 

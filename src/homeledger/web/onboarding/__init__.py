@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from homeledger.extensions import db
+from homeledger.extensions import db, login_manager
 from homeledger.services import onboarding
 
 bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
 
-# Blueprints a user may use while the wizard is at its data step: getting data in.
+# Blueprints a user may use once the wizard has reached its data step: getting data in.
 DATA_STEP_BLUEPRINTS = frozenset({"imports", "import_undo", "legacy_upload"})
 _ALWAYS_OPEN = frozenset({"auth.logout", "auth.change_password", "static", "favicon"})
 
@@ -46,14 +46,21 @@ def go_on(step: str):
 def closed(endpoint: str | None, blueprint: str | None) -> bool:
     """Whether the signed-in user must finish the wizard before opening this page: yes
     while it is not finished, except for the wizard itself, signing out, the password,
-    static files, invite links, and getting data in while the wizard is at that step."""
+    static files, invite links, and getting data in once the wizard has reached that
+    step (going back to it must find its import and old-file pages open)."""
     if not onboarding.required(current_user):
         return False
     if blueprint in ("onboarding", "invites") or endpoint in _ALWAYS_OPEN:
         return False
-    return not (
-        onboarding.resume_point(current_user) == "data" and blueprint in DATA_STEP_BLUEPRINTS
-    )
+    return not (blueprint in DATA_STEP_BLUEPRINTS and onboarding.reachable(current_user, "data"))
+
+
+@bp.before_request
+def signed_in_only():
+    """Every wizard page is a signed-in person's: the visitor is sent to sign in."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
 
 
 @bp.app_template_global()
