@@ -199,9 +199,7 @@ def _wizard_first(user: User) -> bool:
     (going back to that step must find the imports open)."""
     if not onboarding.required(user):
         return False
-    return not (
-        request.blueprint in DATA_STEP_BLUEPRINTS and onboarding.reachable(user, "data")
-    )
+    return not (request.blueprint in DATA_STEP_BLUEPRINTS and onboarding.reachable(user, "data"))
 
 
 def _takes_json_body(view: Callable) -> bool:
