@@ -1,6 +1,6 @@
 """The wizard's data step over the API: how the person gets their data in.
 
-While the wizard is at this step the import (``/imports``) and old-file
+Once the wizard has reached this step the import (``/imports``) and old-file
 (``/legacy-uploads``) endpoints are open too; the app brings the data in there, then
 saves the step here with the choice that did it.
 """

@@ -1,6 +1,6 @@
 """The wizard's data step: import a file, bring in the old desktop file, load the sample
-household, or start empty. The import and old-file pages stay open while the wizard is
-at this step; the person comes back here (the "Back to setup" banner) and goes on."""
+household, or start empty. The import and old-file pages are open once the wizard has
+reached this step; the person comes back here (the "Back to setup" banner) and goes on."""
 
 from __future__ import annotations
 
