@@ -149,7 +149,7 @@ def _signed_in(
        ``password_change_required``), unless this route is the way to change it;
     3. a user who has not finished the first-run wizard may go no further (403
        ``onboarding_required``), unless this route is part of it (``wizard_ok``, and
-       the password routes) or gets data in while the wizard is at its ``data`` step;
+       the password routes) or gets data in once the wizard has reached its ``data`` step;
     4. an admin's route refuses everyone else (403 ``admin_required``);
     5. a route whose schema takes a JSON body gets one (422 on ``body``).
 

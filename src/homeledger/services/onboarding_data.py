@@ -1,7 +1,7 @@
 """The wizard's data step: how the person gets their data in, and what the ledger holds.
 
 Four choices. ``import``: a CSV, OFX or QIF file through the import pages or endpoints
-(open while the wizard is at this step); ``legacy``: the old desktop file, uploaded,
+(open once the wizard has reached this step); ``legacy``: the old desktop file, uploaded,
 dry-run and applied (``services.legacy_uploads``); ``sample``: the demo household,
 two years of it, in the person's own currency and budgeting month; ``empty``: nothing.
 Saving ``import`` or ``legacy`` only checks that the ledger holds what that choice
