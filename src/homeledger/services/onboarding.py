@@ -13,6 +13,8 @@ operator's ``create-admin``, the demo, a ledger imported from an export) start a
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
@@ -108,6 +110,14 @@ def complete(session: Session, user: User, *, ip_address: str | None = None) -> 
 def skip(user: User) -> None:
     """No wizard for ``user``: an operator's account, the demo, a ledger brought whole."""
     user.onboarding_step = DONE
+
+
+def transaction_span(session: Session) -> tuple[int, date | None, date | None]:
+    """How many transactions the acting ledger holds, and its first and last day."""
+    count, first, last = session.execute(
+        select(func.count(Transaction.id), func.min(Transaction.date), func.max(Transaction.date))
+    ).one()
+    return count or 0, first, last
 
 
 def landing_month(session: Session) -> Period | None:

@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from homeledger.models import Budget, Category, Owner, Transaction
+from homeledger.models import Budget, Category
 from homeledger.services import budgets, onboarding, recommender, settings
 from homeledger.services.amounts import CENT, amount_problem
 from homeledger.services.budget_figures import ZERO, budgeted_total, check_month
+from homeledger.services.categories import list_owners
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import Period
 
@@ -200,11 +201,7 @@ def save(session: Session, year: int, month: int, lines: Sequence[BudgetInput]) 
                 problems[f"budgets.{index}.{field}"] = message
             continue
         if line.amount == 0:
-            session.execute(
-                delete(Budget)
-                .where(Budget.id == budget_id)
-                .execution_options(synchronize_session=False)
-            )
+            budgets.delete_budget(session, budget_id)
         else:
             kept += 1
     if problems:
@@ -231,9 +228,7 @@ class Summary:
 
 def summary(session: Session, today: date) -> Summary:
     ledger = settings.read(session)
-    count, first, last = session.execute(
-        select(func.count(Transaction.id), func.min(Transaction.date), func.max(Transaction.date))
-    ).one()
+    count, first, last = onboarding.transaction_span(session)
     period = budget_period(session, today)
     rows = session.execute(
         select(Budget.category_id, Budget.owner_id, Budget.amount).where(
@@ -243,12 +238,12 @@ def summary(session: Session, today: date) -> Summary:
     return Summary(
         currency=ledger.currency,
         month_start_day=ledger.month_start_day,
-        owners=list(session.scalars(select(Owner.name).order_by(Owner.sort_order, Owner.name))),
+        owners=[owner.name for owner in list_owners(session)],
         categories=session.scalar(
             select(func.count(Category.id)).where(Category.is_active.is_(True))
         )
         or 0,
-        transactions=count or 0,
+        transactions=count,
         first_day=first,
         last_day=last,
         period=period,

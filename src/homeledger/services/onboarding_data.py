@@ -24,8 +24,7 @@ from homeledger.services.errors import ValidationError
 CHOICES = ("import", "legacy", "sample", "empty")
 FILE_SOURCES = ("csv", "ofx", "qif")  # an import of a bank file (not the demo, not an old file)
 # The choice each kind of batch stands for, when reading the choice back from the ledger.
-_CHOICE_OF_SOURCE = {"csv": "import", "ofx": "import", "qif": "import"}
-_CHOICE_OF_SOURCE.update({"legacy": "legacy", "demo": "sample"})
+_CHOICE_OF_SOURCE = {**dict.fromkeys(FILE_SOURCES, "import"), "legacy": "legacy", "demo": "sample"}
 _PAST_DATA = (
     *onboarding.STEPS[onboarding.STEPS.index("data") + 1 :],
     onboarding.COMPLETE,
@@ -46,9 +45,7 @@ class LedgerHolds:
 
 def holds(session: Session) -> LedgerHolds:
     """Counts and dates of the acting ledger's transactions, imports and old-file uploads."""
-    count, first, last = session.execute(
-        select(func.count(Transaction.id), func.min(Transaction.date), func.max(Transaction.date))
-    ).one()
+    count, first, last = onboarding.transaction_span(session)
     imports = session.scalar(
         select(func.count(ImportBatch.id)).where(
             ImportBatch.source.in_(FILE_SOURCES), ImportBatch.undone_at.is_(None)
@@ -57,7 +54,7 @@ def holds(session: Session) -> LedgerHolds:
     applied = session.scalar(
         select(func.count(LegacyUpload.id)).where(LegacyUpload.applied_at.is_not(None))
     )
-    return LedgerHolds(count or 0, first, last, imports or 0, applied or 0)
+    return LedgerHolds(count, first, last, imports or 0, applied or 0)
 
 
 def chosen(session: Session, user: User) -> str | None:
@@ -90,10 +87,6 @@ def _applied_old_file(session: Session) -> bool:
     return session.scalar(select(query)) or False
 
 
-def _has_transactions(session: Session) -> bool:
-    return session.scalar(select(exists().where(Transaction.id.is_not(None)))) or False
-
-
 def save(
     session: Session,
     choice: object,
@@ -112,6 +105,6 @@ def save(
     if choice == "legacy" and not _applied_old_file(session):
         raise ValidationError({"choice": "upload your old desktop file and apply it first"})
     if choice == "sample":
-        if _has_transactions(session):
+        if onboarding.already_has(session, "data"):
             raise ValidationError({"choice": "the ledger already has transactions"})
         load_sample(session, today)
