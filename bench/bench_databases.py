@@ -6,11 +6,14 @@ a client signed in as a person would be, for timing pages and endpoints."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
@@ -65,6 +68,21 @@ def insert_transactions(session: Session, rows: list[dict]) -> None:
     for i in range(0, len(rows), 5000):
         session.execute(insert(Transaction), rows[i : i + 5000])
     session.commit()
+
+
+def five_years_of_rows(rng: random.Random, count: int, until: date) -> list[dict]:
+    """``count`` transactions spread over the five years before ``until``: 500 payees,
+    amounts from -300.00 to 100.00, three accounts (or none)."""
+    start = until - timedelta(days=5 * 365)
+    return [
+        {
+            "date": start + timedelta(days=rng.randrange(5 * 365)),
+            "description": f"payee {rng.randrange(500)}",
+            "amount": Decimal(rng.randint(-30000, 10000)) / 100,
+            "account": rng.choice(["Everyday", "Credit card", None]),
+        }
+        for _ in range(count)
+    ]
 
 
 def timed(label: str, fn, repeat: int = 5) -> None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import random
 import time
 import tracemalloc
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from bench_databases import (
+    five_years_of_rows,
     insert_transactions,
     new_ledger,
     run_everywhere,
@@ -37,19 +37,6 @@ from homeledger.services import backup, ledger_delete, ledger_export, ledger_imp
 ROWS = 100_000
 
 
-def _rows(rng: random.Random) -> list[dict]:
-    start = date.today() - timedelta(days=5 * 365)
-    return [
-        {
-            "date": start + timedelta(days=rng.randrange(5 * 365)),
-            "description": f"payee {rng.randrange(500)}",
-            "amount": Decimal(rng.randint(-30000, 10000)) / 100,
-            "account": rng.choice(["Everyday", "Credit card", None]),
-        }
-        for _ in range(ROWS)
-    ]
-
-
 def _seconds(started: float) -> str:
     return f"{time.perf_counter() - started:6.2f} s"
 
@@ -62,9 +49,9 @@ def run(url: str, label: str) -> None:
             upgrade(connection)
         session = db.session
         new_ledger(session, "other")
-        insert_transactions(session, _rows(rng))
+        insert_transactions(session, five_years_of_rows(rng, ROWS, date.today()))
         bench_id = new_ledger(session, "bench")
-        insert_transactions(session, _rows(rng))
+        insert_transactions(session, five_years_of_rows(rng, ROWS, date.today()))
         session.execute(update(User).where(User.id == bench_id).values(role="admin"))
         session.commit()
         bench = session.get(User, bench_id)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from bench_databases import (
+    five_years_of_rows,
     insert_transactions,
     new_ledger,
     run_everywhere,
@@ -38,18 +38,6 @@ ROWS = 100_000
 TODAY = date(2026, 11, 20)
 
 
-def _rows(rng: random.Random) -> list[dict]:
-    start = TODAY - timedelta(days=5 * 365)
-    return [
-        {
-            "date": start + timedelta(days=rng.randrange(5 * 365)),
-            "description": f"payee {rng.randrange(500)}",
-            "amount": Decimal(rng.randint(-30000, 10000)) / 100,
-        }
-        for _ in range(ROWS)
-    ]
-
-
 def run(url: str, label: str) -> None:
     app = create_app(TestConfig(url))
     app.config["TODAY"] = TODAY
@@ -59,9 +47,9 @@ def run(url: str, label: str) -> None:
             upgrade(connection)
         session = db.session
         new_ledger(session, "other")
-        insert_transactions(session, _rows(rng))
+        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
         newcomer = new_ledger(session, "newcomer", onboarded=False)
-        insert_transactions(session, _rows(rng))
+        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
         session.execute(update(User).where(User.id == newcomer).values(onboarding_step="complete"))
         empty = new_ledger(session, "empty", onboarded=False)
         session.commit()
