@@ -16,9 +16,11 @@ from wtforms.validators import ValidationError
 from homeledger import tenancy
 from homeledger.extensions import db
 from homeledger.models.base import MAX_ID
+from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services import categories, importing, settings
 from homeledger.services import errors as service_errors
 from homeledger.services.periods import month_text
+from homeledger.services.profile import CURRENCIES, MONTH_START_DAYS
 
 
 class WebForm(FlaskForm):
@@ -106,6 +108,28 @@ class MoneyField(StringField):
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+CATEGORY_TYPE_CHOICES = options((kind, kind.capitalize()) for kind in CATEGORY_TYPES)
+
+
+def currency_choices(current: str) -> list[SelectChoice]:
+    """The currency menu; a code the ledger holds but the list no longer offers stays
+    choosable, so saving another field does not silently change it."""
+    currencies = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
+    if current not in CURRENCIES:
+        currencies.insert(0, (current, current))
+    return options(currencies)
+
+
+def month_start_day_choices() -> list[SelectChoice]:
+    return options((str(day), str(day)) for day in MONTH_START_DAYS)
+
+
+def day_number(text: str | None) -> object:
+    """A chosen month start day as a number when it is one; anything else goes to the
+    service as it came, which names the field."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 3 else text
 
 
 def id_choices(items, blank: str | None = None, extra: tuple = ()) -> list[SelectChoice]:

@@ -10,11 +10,20 @@ from flask_login import current_user, login_required
 
 from homeledger.extensions import db
 from homeledger.services import import_profiles, profile, settings
-from homeledger.services.profile import CURRENCIES, LOCALES, MONTH_START_DAYS, ProfileChange
+from homeledger.services.profile import LOCALES, ProfileChange
 from homeledger.web import months
 from homeledger.web.account_settings.forms import MONTH_START_NOTE, ProfileForm
 from homeledger.web.formats import format_date
-from homeledger.web.forms import DeleteForm, confirmed, form_page, options, shown_status
+from homeledger.web.forms import (
+    DeleteForm,
+    confirmed,
+    currency_choices,
+    day_number,
+    form_page,
+    month_start_day_choices,
+    options,
+    shown_status,
+)
 
 bp = Blueprint("account_settings", __name__, url_prefix="/settings")
 
@@ -27,22 +36,13 @@ def _example_day() -> date:
 def _menus(form: ProfileForm, shown: profile.Profile) -> None:
     """The menus' choices; a code the ledger holds but the list no longer offers stays
     choosable, so saving another field does not silently change it."""
-    currencies = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
-    if shown.currency not in CURRENCIES:
-        currencies.insert(0, (shown.currency, shown.currency))
     example = _example_day()
     locales = [(code, f"{format_date(example, code)} — {name}") for code, name in LOCALES.items()]
     if shown.locale not in LOCALES:
         locales.insert(0, (shown.locale, f"{format_date(example, shown.locale)} — {shown.locale}"))
-    form.currency.choices = options(currencies)
+    form.currency.choices = currency_choices(shown.currency)
     form.locale.choices = options(locales)
-    form.month_start_day.choices = options((str(day), str(day)) for day in MONTH_START_DAYS)
-
-
-def _day_number(text: str | None) -> object:
-    """The submitted start day as a number when it is one; anything else goes to the service
-    as it came, which names the field."""
-    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 3 else text
+    form.month_start_day.choices = month_start_day_choices()
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -70,7 +70,7 @@ def index():
                 display_name=form.display_name.data,
                 email=form.email.data,
                 currency=form.currency.data,
-                month_start_day=_day_number(form.month_start_day.data),
+                month_start_day=day_number(form.month_start_day.data),
                 locale=form.locale.data,
             ),
             ip_address=request.remote_addr,

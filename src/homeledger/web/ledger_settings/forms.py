@@ -14,10 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
-from homeledger.models.categories import CATEGORY_TYPES
-from homeledger.web.forms import MoneyField, WebForm, options, printable
+from homeledger.web.forms import CATEGORY_TYPE_CHOICES, MoneyField, WebForm, options, printable
 
-TYPE_CHOICES = options((t, t.capitalize()) for t in CATEGORY_TYPES)
 MATCH_LABELS = {
     "contains": "Description contains",
     "starts_with": "Description starts with",
@@ -29,7 +27,7 @@ _name = [DataRequired(message="Enter a name."), Length(max=64), printable]
 
 class CategoryForm(WebForm):
     name = StringField("Name", validators=_name)
-    type = SelectField("Type", choices=TYPE_CHOICES, default="expense")
+    type = SelectField("Type", choices=CATEGORY_TYPE_CHOICES, default="expense")
     color = ColorField("Colour", default="#8a8f98")
     submit = SubmitField("Add category")
 
@@ -38,7 +36,7 @@ class CategoryEditForm(WebForm):
     """One row of the category list: rename, retype, recolour, (de)activate."""
 
     name = StringField("Name", validators=_name)
-    type = SelectField("Type", choices=TYPE_CHOICES)
+    type = SelectField("Type", choices=CATEGORY_TYPE_CHOICES)
     color = ColorField("Colour")
     is_active = BooleanField("Active")
     submit = SubmitField("Save")

@@ -22,15 +22,17 @@ from wtforms import (
 from wtforms.validators import Length
 
 from homeledger.extensions import db
-from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services import onboarding_household as household
 from homeledger.services import profile
 from homeledger.services.errors import ValidationError
-from homeledger.services.profile import CURRENCIES, MAX_DISPLAY_NAME, MONTH_START_DAYS
+from homeledger.services.profile import MAX_DISPLAY_NAME
 from homeledger.web.forms import (
+    CATEGORY_TYPE_CHOICES,
     WebForm,
+    currency_choices,
+    day_number,
+    month_start_day_choices,
     optional_id,
-    options,
     printable,
     sentence,
     show_errors,
@@ -39,7 +41,6 @@ from homeledger.web.forms import (
 )
 from homeledger.web.onboarding import bp, go_on, wizard_page_refused
 
-TYPE_CHOICES = options((kind, kind.capitalize()) for kind in CATEGORY_TYPES)
 BLANK_ROWS = 3  # empty rows offered for adding owners or categories
 
 MONTH_START_MEANING = (
@@ -87,7 +88,9 @@ class CategoryRowForm(Form):
     id = HiddenField()
     keep = BooleanField("Keep")
     name = StringField("Name", filters=[stripped])
-    type = SelectField("Type", choices=TYPE_CHOICES, default="expense", validate_choice=False)
+    type = SelectField(
+        "Type", choices=CATEGORY_TYPE_CHOICES, default="expense", validate_choice=False
+    )
 
 
 class CategoriesStepForm(WebForm):
@@ -133,12 +136,6 @@ def _mark_rows(form, exc: ValidationError, step: str, listed: list[int]) -> str 
 # --- profile ------------------------------------------------------------------------------------
 
 
-def _day_number(text: str | None) -> object:
-    """The chosen start day as a number when it is one; anything else goes to the service as
-    it came, which names the field."""
-    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 3 else text
-
-
 @bp.route("/profile", methods=["GET", "POST"], endpoint="profile")
 @login_required
 def profile_step():
@@ -154,11 +151,8 @@ def profile_step():
             "month_start_day": str(shown.month_start_day),
         }
     )
-    currencies = [(code, f"{code} — {name}") for code, name in CURRENCIES.items()]
-    if shown.currency not in CURRENCIES:
-        currencies.insert(0, (shown.currency, shown.currency))
-    form.currency.choices = options(currencies)
-    form.month_start_day.choices = options((str(day), str(day)) for day in MONTH_START_DAYS)
+    form.currency.choices = currency_choices(shown.currency)
+    form.month_start_day.choices = month_start_day_choices()
 
     if form.validate_on_submit():
         try:
@@ -167,7 +161,7 @@ def profile_step():
                 user,
                 display_name=form.display_name.data,
                 currency=form.currency.data,
-                month_start_day=_day_number(form.month_start_day.data),
+                month_start_day=day_number(form.month_start_day.data),
                 ip_address=request.remote_addr,
             )
         except ValidationError as exc:
