@@ -7,9 +7,16 @@ from contextlib import suppress
 from flask import Flask, current_app, g, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable, UnprocessableEntity
+from werkzeug.exceptions import (
+    Forbidden,
+    HTTPException,
+    NotFound,
+    ServiceUnavailable,
+    UnprocessableEntity,
+)
 
 from homeledger.extensions import db, login_manager
+from homeledger.ledger_roles import ReadOnly
 from homeledger.services import errors as service_errors
 
 # How long a client should wait before trying again when the database is away.
@@ -46,6 +53,8 @@ def _service_error(error: service_errors.ServiceError):
     from homeledger.api.errors import error_body
 
     db.session.rollback()  # nothing of a refused request is kept
+    if isinstance(error, service_errors.OwnerOnly):
+        return _forbidden(error)
     if isinstance(error, service_errors.NotFound):
         if _is_api():
             return error_body(404, str(error).capitalize() + ".")
@@ -55,6 +64,26 @@ def _service_error(error: service_errors.ServiceError):
         fields = {("body" if k == "_" else k): v for k, v in fields.items()}
         return error_body(422, "The request was not accepted.", fields=fields)
     return _answer(UnprocessableEntity(str(error)))
+
+
+def _forbidden(error: ReadOnly | service_errors.OwnerOnly):
+    """A member of a shared ledger tried what their role does not allow: 403, and for a
+    viewer's write attempt an audit entry (written after the refused work is rolled back)."""
+    from homeledger.api.errors import error_body
+    from homeledger.services import sharing
+
+    with suppress(SQLAlchemyError):
+        db.session.rollback()  # nothing of the refused request is kept
+    if isinstance(error, ReadOnly):
+        sharing.record_refused_write(db.session, error, request.method, request.path)
+        db.session.commit()
+        code = "read_only"
+    else:
+        code = "owner_required"
+    message = str(error)[:1].upper() + str(error)[1:] + "."
+    if _is_api():
+        return error_body(403, message, code=code)
+    return _answer(Forbidden(message))
 
 
 def _database_unavailable(error: SQLAlchemyError):
@@ -87,5 +116,6 @@ def _database_unavailable(error: SQLAlchemyError):
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _answer)
     app.register_error_handler(service_errors.ServiceError, _service_error)
+    app.register_error_handler(ReadOnly, _forbidden)
     for outage in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(outage, _database_unavailable)

@@ -6,8 +6,10 @@ Two ideas are kept apart:
   :class:`~homeledger.models.base.UserOwned` row);
 * the **actor** — who is signed in and doing it (recorded in the audit log).
 
-Today they are the same person. Sharing a household's ledger with a partner
-later means choosing a different ledger for an actor, not changing any query.
+They are the same person unless the ledger is shared: a member acting in
+someone else's ledger (``services/sharing.py`` chooses it) is the actor, with a
+**role** there. Sharing never changes a query; what a role may write, and the
+record of who wrote, are ``ledger_roles.py``'s, called from the hooks here.
 
 How it works: ``install()`` hooks SQLAlchemy's ``do_orm_execute`` and
 ``before_flush`` events on every Session. Each SELECT/UPDATE/DELETE that
@@ -32,11 +34,14 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.lambdas import StatementLambdaElement
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
+from homeledger import ledger_roles
+from homeledger.ledger_roles import OWNER
 from homeledger.models.audit import AuditLog
 from homeledger.models.base import Base, UserOwned
 
 _LEDGER = "homeledger.ledger_user_id"
 _ACTOR = "homeledger.actor_id"
+_ROLE = "homeledger.role"
 _UNSCOPED = "homeledger.unscoped"
 
 
@@ -60,16 +65,27 @@ def _owned_table_names() -> frozenset[str]:
     )
 
 
-def set_ledger(session: Session, ledger_user_id: int | None, actor_id: int | None = None) -> None:
+def set_ledger(
+    session: Session,
+    ledger_user_id: int | None,
+    actor_id: int | None = None,
+    role: str = OWNER,
+) -> None:
     """Make ``ledger_user_id`` the ledger every statement on ``session`` is confined to.
 
-    ``actor_id`` defaults to the ledger's owner. Switching ledgers forgets
-    every loaded row of another ledger, so ``session.get`` cannot hand one back.
+    ``actor_id`` defaults to the ledger's owner; someone else acting in it is a
+    member with ``role`` (``editor`` or ``viewer``, from ``services.sharing``).
+    Switching ledgers forgets every loaded row of another ledger, so
+    ``session.get`` cannot hand one back.
     """
+    actor = actor_id if actor_id is not None else ledger_user_id
+    if actor != ledger_user_id and role == OWNER:
+        raise TenancyError("someone acting in another person's ledger needs a member's role")
     if session.info.get(_LEDGER) != ledger_user_id:
         _forget_other_ledgers(session, ledger_user_id)
     session.info[_LEDGER] = ledger_user_id
-    session.info[_ACTOR] = actor_id if actor_id is not None else ledger_user_id
+    session.info[_ACTOR] = actor
+    session.info[_ROLE] = role
 
 
 def _forget_other_ledgers(session: Session, ledger_user_id: int | None) -> None:
@@ -88,9 +104,8 @@ def _forget_other_ledgers(session: Session, ledger_user_id: int | None) -> None:
 def clear(session: Session) -> None:
     """Forget the acting ledger; user-owned statements fail until one is set again."""
     _forget_other_ledgers(session, None)
-    session.info.pop(_LEDGER, None)
-    session.info.pop(_ACTOR, None)
-    session.info.pop(_UNSCOPED, None)
+    for key in (_LEDGER, _ACTOR, _ROLE, _UNSCOPED):
+        session.info.pop(key, None)
 
 
 def has_ledger(session: Session) -> bool:
@@ -110,15 +125,23 @@ def current_actor(session: Session) -> int | None:
     return session.info.get(_ACTOR)
 
 
+def current_role(session: Session) -> str:
+    """The actor's role in the acting ledger: ``owner``, ``editor`` or ``viewer``."""
+    current_ledger(session)
+    return session.info.get(_ROLE, OWNER)
+
+
 @contextmanager
-def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None) -> Iterator[None]:
+def acting_as(
+    session: Session, ledger_user_id: int, actor_id: int | None = None, role: str = OWNER
+) -> Iterator[None]:
     """Run a block confined to one ledger, restoring the previous scope afterwards.
 
     Inside an ``unscoped()`` block too: the inner block is confined, and the
     door is open again after it.
     """
-    saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR, _UNSCOPED)}
-    set_ledger(session, ledger_user_id, actor_id)
+    saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR, _ROLE, _UNSCOPED)}
+    set_ledger(session, ledger_user_id, actor_id, role)
     session.info[_UNSCOPED] = False
     try:
         yield
@@ -126,7 +149,7 @@ def acting_as(session: Session, ledger_user_id: int, actor_id: int | None = None
         if saved[_LEDGER] is None:
             clear(session)
         else:
-            set_ledger(session, saved[_LEDGER], saved[_ACTOR])
+            set_ledger(session, saved[_LEDGER], saved[_ACTOR], saved[_ROLE] or OWNER)
         session.info[_UNSCOPED] = bool(saved[_UNSCOPED])
 
 
@@ -259,7 +282,7 @@ def _refuse_unconfined_upsert(on_conflict, table: str) -> None:
         raise TenancyError(f"an upsert into {table} may not read ledger tables in SET or WHERE")
 
 
-def _scope_statement(state: ORMExecuteState) -> None:
+def _scope_statement(state: ORMExecuteState):
     if state.is_relationship_load:
         return  # inherits the criteria of the statement that loaded the parent
     session = state.session
@@ -268,11 +291,15 @@ def _scope_statement(state: ORMExecuteState) -> None:
     ledger = session.info.get(_LEDGER)
     if isinstance(state.statement, StatementLambdaElement):
         raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
+    actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
+    writes = _written_table(state)
+    if writes is not None:
+        ledger_roles.refuse_viewer(role, writes, actor, ledger)
     if state.is_insert or state.is_update:
         _refuse_unsafe_writes(state)
     if state.is_insert:
-        _stamp_bulk_insert(state, ledger)
-        return
+        _stamp_bulk_insert(state, ledger, actor)
+        return ledger_roles.counted_member_write(state, writes, "added", actor, ledger)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if ledger is None:
@@ -281,14 +308,28 @@ def _scope_statement(state: ORMExecuteState) -> None:
             names = ", ".join(sorted(touched))
             raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
         return
+    if state.is_update and writes is not None:
+        ledger_roles.stamp_bulk_update(state, actor)
     # Two layers: the ORM's criteria reach the entities it loads, joins it builds
     # and the target of UPDATE/DELETE; the copied tree reaches everything else.
     state.statement = _confine_to_ledger(state.statement, ledger).options(
         with_loader_criteria(UserOwned, lambda cls: cls.user_id == ledger, include_aliases=True)
     )
+    change = "changed" if state.is_update else "removed"
+    return ledger_roles.counted_member_write(state, writes, change, actor, ledger)
 
 
-def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None) -> None:
+def _written_table(state: ORMExecuteState) -> str | None:
+    """The ledger table an INSERT, UPDATE or DELETE statement writes, if it writes one."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, UserOwned):
+        return None
+    return mapper.local_table.name
+
+
+def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None, actor: int | None) -> None:
     """``session.execute(insert(Model), [rows])``: stamp or check user_id on each row."""
     mapper = state.bind_mapper
     if mapper is None or not issubclass(mapper.class_, UserOwned):
@@ -304,18 +345,21 @@ def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None) -> None:
         raise TenancyError("insert into user-owned data must pass rows as parameters")
     if ledger is None:
         raise TenancyError(f"insert into {mapper.local_table.name} with no acting ledger")
-    for row in [rows] if isinstance(rows, dict) else rows:
+    rows = [rows] if isinstance(rows, dict) else rows
+    for row in rows:
         user_id = row.get("user_id")
         if user_id is None:
             row["user_id"] = ledger
         elif user_id != ledger:
             raise TenancyError(f"insert into {mapper.local_table.name} for another ledger")
+    ledger_roles.stamp_bulk_insert(mapper.class_, rows, actor)
 
 
 def _stamp_and_check_flush(session: Session, flush_context, instances) -> None:
     if session.info.get(_UNSCOPED):
         return
     ledger = session.info.get(_LEDGER)
+    written: list[tuple[str, UserOwned]] = []
     for obj in session.new:
         if not isinstance(obj, UserOwned):
             continue
@@ -325,13 +369,20 @@ def _stamp_and_check_flush(session: Session, flush_context, instances) -> None:
             obj.user_id = ledger
         elif obj.user_id != ledger:
             raise TenancyError(f"cannot save {type(obj).__name__} into another ledger")
-    for obj in list(session.dirty) + list(session.deleted):
-        if not isinstance(obj, UserOwned):
-            continue
-        history = inspect(obj).attrs.user_id.history
-        original = history.deleted[0] if history.deleted else obj.user_id
-        if ledger is None or original != ledger or obj.user_id != ledger:
-            raise TenancyError(f"cannot change {type(obj).__name__} of another ledger")
+        written.append(("added", obj))
+    for change, objects in (("changed", session.dirty), ("removed", session.deleted)):
+        for obj in list(objects):
+            if not isinstance(obj, UserOwned):
+                continue
+            history = inspect(obj).attrs.user_id.history
+            original = history.deleted[0] if history.deleted else obj.user_id
+            if ledger is None or original != ledger or obj.user_id != ledger:
+                raise TenancyError(f"cannot change {type(obj).__name__} of another ledger")
+            if change == "removed" or session.is_modified(obj):  # not set to the same value
+                written.append((change, obj))
+    if written:
+        actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
+        ledger_roles.check_and_stamp_flush(session, written, role, actor, ledger)
 
 
 _installed = False
@@ -344,4 +395,5 @@ def install() -> None:
         return
     event.listen(Session, "do_orm_execute", _scope_statement)
     event.listen(Session, "before_flush", _stamp_and_check_flush)
+    event.listen(Session, "after_transaction_end", ledger_roles.forget_member_writes)
     _installed = True

@@ -143,6 +143,9 @@ def canonical(session: Session, user_id: int) -> dict[str, list[dict]]:
         rows = []
         for row in raw[table.name]:
             values = {k: v for k, v in row.items() if k not in ("id", "user_id")}
+            for column in table.people:  # who entered a row: the ledger's owner, or who
+                if values[column] == user_id:
+                    values[column] = "the ledger's owner"
             for column, target in table.references.items():
                 if values[column] is not None:
                     values[column] = ("→", target, position[target][values[column]])

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from homeledger.api.errors import error_body
 from homeledger.api.ledger_schemas import StrictBoolean
-from homeledger.api.security import documented
+from homeledger.api.security import own_documented
 from homeledger.extensions import db
 from homeledger.services import ledger_delete, ledger_export, ledger_import
 from homeledger.services.errors import ValidationError
@@ -101,7 +101,7 @@ _DOWNLOAD = {
 
 
 @blp.get("/export")
-@documented(blp)
+@own_documented(blp)
 @blp.arguments(ExportQuery, location="query")
 @blp.doc(responses=_DOWNLOAD)
 def export(query):
@@ -130,7 +130,7 @@ def allow_a_large_export_file(endpoint, values) -> None:
 
 
 @blp.post("/import")
-@documented(blp)
+@own_documented(blp)
 @blp.arguments(ExportFileSchema, location="files")
 @blp.response(201, ImportedSchema)
 @blp.alt_response(
@@ -164,7 +164,7 @@ def import_export(files):
 
 
 @blp.post("/delete-data")
-@documented(blp)
+@own_documented(blp)
 @blp.arguments(DeleteDataRequest)
 @blp.response(200, DeletedSchema)
 def delete_data(body):

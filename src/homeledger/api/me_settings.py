@@ -8,7 +8,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from homeledger.api.security import documented
+from homeledger.api.security import own_documented
 from homeledger.extensions import db
 from homeledger.services import profile
 from homeledger.services.profile import CURRENCIES, LOCALES, ProfileChange
@@ -84,7 +84,7 @@ class SettingsPatchSchema(Schema):
 
 
 @blp.get("")
-@documented(blp)
+@own_documented(blp)
 @blp.response(200, SettingsSchema)
 def get_settings():
     """Your profile and your ledger's settings."""
@@ -92,7 +92,7 @@ def get_settings():
 
 
 @blp.patch("")
-@documented(blp)
+@own_documented(blp)
 @blp.arguments(SettingsPatchSchema)
 @blp.response(200, SettingsSchema)
 def patch_settings(body):

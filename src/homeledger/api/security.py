@@ -8,6 +8,7 @@ Every 401 is ``{"error": {"code", "message"}}`` with ``WWW-Authenticate: Bearer`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -17,11 +18,12 @@ from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_r
 from flask_jwt_extended.exceptions import JWTDecodeError
 from flask_smorest import Blueprint
 
-from homeledger import device_trust, tenancy
+from homeledger import device_trust
 from homeledger.api.errors import error_body, unreadable_json_answer
 from homeledger.extensions import db, jwt
 from homeledger.models import User
-from homeledger.services import api_tokens, onboarding
+from homeledger.models.base import MAX_ID
+from homeledger.services import api_tokens, onboarding, sharing
 
 BEARER = [{"bearer": []}]
 UNAUTHORIZED = (
@@ -135,12 +137,27 @@ def token_response(issued: api_tokens.IssuedRefreshToken, *, device_token: bool 
     return answer
 
 
+# The header choosing the ledger a request acts in (GET /api/v1/ledgers lists them).
+LEDGER_HEADER = "X-Ledger-Id"
+LEDGER_PARAMETER = {
+    "in": "header",
+    "name": LEDGER_HEADER,
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1},
+    "description": (
+        "The ledger to act in: an `id` from GET /api/v1/ledgers. Without it, the "
+        "caller's own. A ledger the caller may not use answers 404."
+    ),
+}
+
+
 def _signed_in(
     view: Callable,
     *,
     temporary_password_ok: bool,
     admins_only: bool = False,
     wizard_ok: bool = False,
+    own_ledger: bool = False,
 ) -> Callable:
     """Wrap ``view`` so that, in this order, before its body is even parsed:
 
@@ -151,7 +168,11 @@ def _signed_in(
        ``onboarding_required``), unless this route is part of it (``wizard_ok``, and
        the password routes) or gets data in once the wizard has reached its ``data`` step;
     4. an admin's route refuses everyone else (403 ``admin_required``);
-    5. a route whose schema takes a JSON body gets one (422 on ``body``).
+    5. the request acts in the ledger ``X-Ledger-Id`` names, if the caller has a role
+       there (404 if not, as for any id that is not theirs), else in their own; a route
+       about the caller (``own_ledger``: their settings, data, wizard, admin work)
+       always acts in their own;
+    6. a route whose schema takes a JSON body gets one (422 on ``body``).
 
     Every API route is decorated right below its route decorator, so a request
     without a token is a 401 whatever its body, and an expired token is always
@@ -178,6 +199,13 @@ def _signed_in(
             )
         if admins_only and not current_user.is_admin:
             return error_body(403, "Only an admin may do this.", code="admin_required")
+        chosen = None if own_ledger else request.headers.get(LEDGER_HEADER)
+        if sharing.enter(db.session, current_user, _ledger_id(chosen)) is None:
+            return error_body(
+                404,
+                f"No such ledger: {LEDGER_HEADER} names no ledger you may use "
+                "(GET /api/v1/ledgers lists them).",
+            )
         if (unreadable := unreadable_json_answer()) is not None:
             return unreadable
         if needs_body and not (request.is_json and request.get_data(cache=True).strip()):
@@ -186,11 +214,21 @@ def _signed_in(
                 "The request needs a JSON body.",
                 fields={"body": "Send a JSON object (Content-Type: application/json)."},
             )
-        tenancy.set_ledger(db.session, current_user.id)
         return view(*args, **kwargs)
 
     wrapper.requires_token = True  # tells the public routes' body check to leave it to us
     return wrapper
+
+
+def _ledger_id(header: str | None) -> int | None:
+    """The ledger id ``X-Ledger-Id`` holds; None without one, 0 (no ledger) for anything
+    that is not a whole number in the id range."""
+    if header is None:
+        return None
+    text = header.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        return 0
+    return int(text)
 
 
 def _wizard_first(user: User) -> bool:
@@ -215,7 +253,7 @@ def auth_required(view: Callable) -> Callable:
 
 def token_required(view: Callable) -> Callable:
     """A route a user with a temporary password may use: who am I, change it, sign out."""
-    return _signed_in(view, temporary_password_ok=True)
+    return _signed_in(view, temporary_password_ok=True, own_ledger=True)
 
 
 ADMINS_ONLY = "`admin_required`: only an admin may do this."
@@ -223,13 +261,13 @@ ADMINS_ONLY = "`admin_required`: only an admin may do this."
 
 def wizard_required(view: Callable) -> Callable:
     """A first-run wizard route: as ``auth_required``, but open before it is finished."""
-    return _signed_in(view, temporary_password_ok=False, wizard_ok=True)
+    return _signed_in(view, temporary_password_ok=False, wizard_ok=True, own_ledger=True)
 
 
 def admin_required(view: Callable) -> Callable:
     """An admin's route: as ``auth_required``, and 403 ``admin_required`` for everyone
     else before the body is read (a non-admin learns nothing from validation errors)."""
-    return _signed_in(view, temporary_password_ok=False, admins_only=True)
+    return _signed_in(view, temporary_password_ok=False, admins_only=True, own_ledger=True)
 
 
 def admin_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
@@ -250,14 +288,39 @@ def wizard_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
     return _documented(blp, wizard_required, forbidden=MUST_CHANGE_FIRST, not_found=_NOT_FOUND)
 
 
+READ_ONLY = (
+    "`read_only`: the caller is a viewer of this ledger and may not change it. "
+    "`owner_required`: only the ledger's owner may do this."
+)
+
+
 def documented(blp: Blueprint) -> Callable[[Callable], Callable]:
-    """Decorator of a ledger endpoint of ``blp``: ``auth_required``, and documented in
-    the OpenAPI schema as needing a bearer token and possibly answering 401, 404 or 422."""
-    return _documented(blp, auth_required, forbidden=MUST_CHANGE_FIRST, not_found=_NOT_FOUND)
+    """Decorator of a ledger endpoint of ``blp``: ``auth_required``, acting in the ledger
+    ``X-Ledger-Id`` chooses, and documented in the OpenAPI schema as needing a bearer
+    token and possibly answering 401, 403, 404 or 422."""
+    return _documented(
+        blp,
+        auth_required,
+        forbidden=f"{READ_ONLY} Or {MUST_CHANGE_FIRST}",
+        not_found=f"{_NOT_FOUND} Or {LEDGER_HEADER} names no ledger of the caller's.",
+        chooses_ledger=True,
+    )
+
+
+def own_documented(blp: Blueprint) -> Callable[[Callable], Callable]:
+    """``documented`` for an endpoint about the caller's own ledger (settings, their data):
+    it acts there whatever ``X-Ledger-Id`` says."""
+    guard = functools.partial(_signed_in, temporary_password_ok=False, own_ledger=True)
+    return _documented(blp, guard, forbidden=MUST_CHANGE_FIRST, not_found=_NOT_FOUND)
 
 
 def _documented(
-    blp: Blueprint, guard: Callable, *, forbidden: str, not_found: str
+    blp: Blueprint,
+    guard: Callable,
+    *,
+    forbidden: str,
+    not_found: str,
+    chooses_ledger: bool = False,
 ) -> Callable[[Callable], Callable]:
     """``guard`` (who may call), and the answers every such endpoint may give, documented."""
 
@@ -268,6 +331,13 @@ def _documented(
         view = blp.alt_response(404, schema="Error", description=not_found)(view)
         view = blp.alt_response(403, schema="Error", description=forbidden)(view)
         view = blp.alt_response(401, schema="Error", description=UNAUTHORIZED)(view)
+        if chooses_ledger:
+            # Beside the parameters @blp.arguments documents (a ``doc(parameters=...)``
+            # would replace them).
+            apidoc = view.__dict__.setdefault("_apidoc", {})
+            apidoc.setdefault("arguments", {}).setdefault("parameters", []).append(
+                dict(LEDGER_PARAMETER)
+            )
         return blp.doc(security=BEARER)(guard(view))
 
     return decorate

@@ -12,6 +12,7 @@ from homeledger.models.planning import (
     GoalContribution,
     SavingsGoal,
 )
+from homeledger.models.sharing import LedgerMember
 from homeledger.models.transactions import (
     ImportBatch,
     ImportProfile,
@@ -34,6 +35,7 @@ __all__ = [
     "ImportBatch",
     "ImportProfile",
     "Invite",
+    "LedgerMember",
     "LegacyUpload",
     "Owner",
     "RefreshToken",

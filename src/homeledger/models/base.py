@@ -42,6 +42,24 @@ class UserOwned:
         return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
 
 
+class Attributed:
+    """Rows a person would ask "who entered this?" of, in a ledger shared with others.
+
+    ``created_by_id`` is who added the row, ``updated_by_id`` who changed it last:
+    the actor, stamped by ``tenancy.py`` on every write (the ledger's owner for rows
+    from before sharing, an import or the old desktop app). An account deleted later
+    leaves them empty.
+    """
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def updated_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 def same_ledger_fk(column: str, target_table: str) -> tuple[list[str], list[str]]:
     """Columns for a composite foreign key that keeps a reference inside one ledger.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from homeledger.models.base import Base, Timestamped, UserOwned
@@ -49,12 +49,19 @@ class Owner(UserOwned, Timestamped, Base):
     """A household member or joint account that transactions and budgets can belong to."""
 
     __tablename__ = "owners"
-    __table_args__ = (UniqueConstraint("user_id", "name"), UniqueConstraint("user_id", "id"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "name"),
+        UniqueConstraint("user_id", "id"),
+        Index(None, "user_id", "login_id", unique=True),  # one owner is "me" for each login
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The login this owner is (Sam <-> Sam's own sign-in to a shared ledger), so that
+    # "mine" means this owner's rows for that person (services/sharing.py).
+    login_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<Owner {self.id} {self.name!r}>"

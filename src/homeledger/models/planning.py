@@ -19,14 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from homeledger.models.base import Base, Timestamped, UserOwned, same_ledger_fk
+from homeledger.models.base import Attributed, Base, Timestamped, UserOwned, same_ledger_fk
 from homeledger.models.types import Money
 
 FREQUENCIES = ("weekly", "fortnightly", "monthly", "quarterly", "yearly")
 DEBT_TYPES = ("credit_card", "loan", "mortgage", "personal", "bnpl", "other")
 
 
-class Budget(UserOwned, Timestamped, Base):
+class Budget(UserOwned, Attributed, Timestamped, Base):
     """How much a category (optionally one owner's share of it) may spend in a month."""
 
     __tablename__ = "budgets"
@@ -68,7 +68,7 @@ class Budget(UserOwned, Timestamped, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
-class Commitment(UserOwned, Timestamped, Base):
+class Commitment(UserOwned, Attributed, Timestamped, Base):
     """A recurring bill or subscription."""
 
     __tablename__ = "commitments"
@@ -96,7 +96,7 @@ class Commitment(UserOwned, Timestamped, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class Debt(UserOwned, Timestamped, Base):
+class Debt(UserOwned, Attributed, Timestamped, Base):
     """A credit card, loan or buy-now-pay-later balance being paid down."""
 
     __tablename__ = "debts"
@@ -126,7 +126,7 @@ class Debt(UserOwned, Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
-class DebtPayment(UserOwned, Timestamped, Base):
+class DebtPayment(UserOwned, Attributed, Timestamped, Base):
     """Money paid towards a debt, with the debt's balance once it was paid.
 
     ``transaction_id`` links the payment to the ledger row that paid it, if any; one
@@ -150,7 +150,7 @@ class DebtPayment(UserOwned, Timestamped, Base):
     transaction_id: Mapped[int | None] = mapped_column()
 
 
-class SavingsGoal(UserOwned, Timestamped, Base):
+class SavingsGoal(UserOwned, Attributed, Timestamped, Base):
     """Money put aside towards a target. ``current_amount`` is what is saved so far: any
     opening amount plus the contributions, kept up to date as they are added and removed."""
 
@@ -171,7 +171,7 @@ class SavingsGoal(UserOwned, Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
-class GoalContribution(UserOwned, Timestamped, Base):
+class GoalContribution(UserOwned, Attributed, Timestamped, Base):
     """Money put into a goal on a day (negative: taken back out of it)."""
 
     __tablename__ = "goal_contributions"

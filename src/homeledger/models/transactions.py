@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from homeledger.models.base import Base, Timestamped, UserOwned, same_ledger_fk
+from homeledger.models.base import Attributed, Base, Timestamped, UserOwned, same_ledger_fk
 from homeledger.models.types import Money, UTCDateTime, utcnow
 
 IMPORT_SOURCES = ("csv", "ofx", "qif", "legacy", "demo")
@@ -109,7 +109,7 @@ class Rule(UserOwned, Timestamped, Base):
     set_owner_id: Mapped[int | None] = mapped_column()
 
 
-class Transaction(UserOwned, Timestamped, Base):
+class Transaction(UserOwned, Attributed, Timestamped, Base):
     """One movement of money: negative amounts leave the household, positive arrive."""
 
     __tablename__ = "transactions"

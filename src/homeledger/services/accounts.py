@@ -142,7 +142,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    with tenancy.acting_as(session, user.id, actor_id=actor_id):
+    # The new ledger's starting rows are its own (``user.create`` below says who made it).
+    with tenancy.acting_as(session, user.id):
         session.add(UserSettings())
         seed_categories(session)
     audit.record(

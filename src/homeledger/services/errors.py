@@ -19,3 +19,7 @@ class ValidationError(ServiceError):
 
 class NotFound(ServiceError):
     """The thing does not exist in the acting ledger (which is all a caller may know)."""
+
+
+class OwnerOnly(ServiceError):
+    """Only the ledger's owner may do this (manage its members, for one)."""

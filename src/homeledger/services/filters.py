@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Transaction
 from homeledger.models.base import MAX_ID
-from homeledger.services import settings
+from homeledger.services import settings, sharing
 from homeledger.services.amounts import is_plausible_amount
 from homeledger.services.errors import ValidationError
 from homeledger.services.text import collapse
@@ -39,6 +39,9 @@ class TransactionFilter:
     uncategorised: bool = False
     owner_id: int | None = None
     no_owner: bool = False  # rows without an owner (with owner_id: that owner's or none)
+    # "Mine": the rows of the owner who is the signed-in person in this ledger
+    # (``Owner.login_id``, set on the sharing page); in_ledger() turns it into owner_id.
+    mine: bool = False
     account: str | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
@@ -77,6 +80,8 @@ class TransactionFilter:
                 problems[name] = "must be between 1900 and 2199"
         if self.payee is not None and not collapse(self.payee):
             problems["payee"] = "name a payee"
+        if self.mine and self.owner_id is not None:
+            problems["mine"] = "choose your own rows or an owner's, not both"
         if problems:
             raise ValidationError(problems)
 
@@ -89,11 +94,15 @@ class TransactionFilter:
             period = settings.read(session).budget_month(*self.month)
             last = min(period.last_day, LATEST)  # a December 2199 that ends in 2200
             resolved = replace(self, month=None, date_from=period.start, date_to=last)
+        if self.mine:
+            resolved = replace(resolved, mine=False, owner_id=_my_owner(session))
         if self.payee is not None and self.payee_spellings is None:
             resolved = replace(resolved, payee_spellings=_spellings(session, resolved))
         return resolved
 
     def conditions(self) -> list:
+        if self.mine:
+            raise ValueError("call in_ledger() first: 'mine' needs the ledger's owners")
         if self.month is not None:
             raise ValueError("call in_ledger() first: a month needs the ledger's start day")
         if self.payee is not None and self.payee_spellings is None:
@@ -145,6 +154,19 @@ class TransactionFilter:
         if self.payee_spellings is not None:
             conditions.append(Transaction.description.in_(self.payee_spellings))
         return conditions
+
+
+def _my_owner(session: Session) -> int:
+    """The id of the owner who is the acting person in this ledger; refused if none is."""
+    owner_id = sharing.my_owner_id(session)
+    if owner_id is None:
+        raise ValidationError(
+            {
+                "mine": "you are not linked to one of this ledger's owners yet; "
+                "the ledger's owner can link you on its sharing settings"
+            }
+        )
+    return owner_id
 
 
 def payee_key(description: str | None) -> str:

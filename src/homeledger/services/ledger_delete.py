@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import User, UserOwned, UserSettings
-from homeledger.services import accounts, api_tokens, audit, web_sessions
+from homeledger.services import accounts, api_tokens, audit, sharing, web_sessions
 from homeledger.services.categories import seed_categories
 from homeledger.services.errors import ValidationError
 from homeledger.services.ledger_tables import count_rows, ledger_tables
@@ -54,6 +54,7 @@ def delete_all(
     """Remove every row of ``user``'s ledger (the acting one); the account starts afresh,
     or is deleted too. ValidationError, with nothing deleted, when ``confirm`` is not the
     username or the account is the last active admin's. Flushes, never commits."""
+    sharing.require_owner(session, "delete this ledger's data")
     if problem := confirm_problem(user, confirm):
         raise ValidationError({"confirm": problem})
     if delete_account and user.is_admin and accounts.locked_active_admins(session) == [user.id]:

@@ -11,8 +11,9 @@ document is what ``ledger_import`` loads back into a new, empty account::
 
 Every ledger table is in ``tables`` (``ledger_tables``: found from the models), each
 row as ``table_rows.dump_row`` writes it, ids included, so that references between
-rows can be followed. The account gives who it was; password hashes, tokens and
-sessions are never in it.
+rows can be followed, but for the columns naming other accounts of this server (who
+entered a row, ``LedgerTable.people``). The account gives who it was; password hashes,
+tokens and sessions are never in it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 from homeledger import tenancy
 from homeledger.models import Category, Owner, Transaction, User
 from homeledger.models.types import utcnow
-from homeledger.services import audit
+from homeledger.services import audit, sharing
 from homeledger.services.ledger_tables import ledger_tables
 from homeledger.services.table_rows import dump_row
 
@@ -95,6 +96,7 @@ def start_download(
     The caller commits (the audit entry) and streams ``chunks``, which read with a
     session of their own.
     """
+    sharing.require_owner(session, "export this ledger")
     chunks = export_transactions_csv(session) if kind == "csv" else export_json(session, user)
     record_export(session, user, kind, ip_address=ip_address)
     return Download(chunks, file_name(user, kind, today), MEDIA_TYPES[kind])
@@ -123,17 +125,17 @@ def _json_document(bind: Engine, ledger: int, head: str) -> Iterator[str]:
         yield head[:-1] + ', "tables": {'  # the object left open for the tables that follow
         for index, table in enumerate(ledger_tables()):
             yield ("" if index == 0 else ",") + f"\n{json.dumps(table.name)}: ["
-            yield from _json_rows(session, table.table)
+            yield from _json_rows(session, table.table, table.people)
             yield "]"
         yield "\n}}\n"
 
 
-def _json_rows(session: Session, table) -> Iterator[str]:
+def _json_rows(session: Session, table, people: frozenset[str]) -> Iterator[str]:
     statement = select(table).order_by(table.c.id).execution_options(yield_per=_FETCH)
     lines: list[str] = []
     first = True
     for row in session.execute(statement):
-        lines.append(json.dumps(dump_row(table, row), ensure_ascii=False))
+        lines.append(json.dumps(dump_row(table, row, skip=people), ensure_ascii=False))
         if len(lines) == _CHUNK:
             yield ("\n" if first else ",\n") + ",\n".join(lines)
             lines, first = [], False

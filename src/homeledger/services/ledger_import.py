@@ -29,9 +29,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from homeledger import tenancy
+from homeledger import ledger_roles, tenancy
 from homeledger.models import Category, CategorySeed, User, UserSettings
-from homeledger.services import audit, ledger_json, onboarding, table_rows
+from homeledger.services import audit, ledger_json, onboarding, sharing, table_rows
 from homeledger.services.errors import ServiceError
 from homeledger.services.ledger_export import FORMAT
 from homeledger.services.ledger_tables import (
@@ -85,6 +85,7 @@ def import_ledger(
 ) -> Imported:
     """Load an export file into ``user``'s own ledger (the acting one), which must be new
     and empty. Flushes, never commits; on ``ImportRefused`` the caller rolls back."""
+    sharing.require_owner(session, "restore this ledger")
     refuse_unless_empty(session)  # before parsing: a full ledger costs the server nothing
     document = read_document(data)
     _lock_account(session, user)
@@ -215,7 +216,7 @@ def _table_rows(table: LedgerTable, raw: Any) -> list[_Row]:
         raise RowError(f"{table.name}: expected a list of rows")
     rows, seen = [], set()
     for data in raw:
-        values = load_row(table.table, data, skip=frozenset({"user_id"}))
+        values = load_row(table.table, data, skip=frozenset({"user_id"}) | table.people)
         ledger_json.check(table.name, values)  # JSON columns in the shape pages read
         old_id = values.pop("id")
         if old_id in seen:
@@ -279,17 +280,19 @@ def _insert(session: Session, model: type, rows: list[dict]) -> list[int]:
     """Insert ``rows`` into the acting ledger; their new ids, in order.
 
     A Core insert on the session's connection, each row stamped with the acting ledger
-    here (tenancy's hook stamps ORM statements; this one it does not see): the ORM's
+    and, on rows people enter, its owner as who entered it, here (tenancy's hooks stamp
+    ORM statements; this one they do not see): the ORM's
     bulk insert with RETURNING in parameter order split 100,000 rows into thousands of
     statements on PostgreSQL, where this is one multi-row INSERT per thousand rows.
     """
-    ledger = tenancy.current_ledger(session)
+    ledger, actor = tenancy.current_ledger(session), tenancy.current_actor(session)
     table = model.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     connection = session.connection()
     ids: list[int] = []
     for start in range(0, len(rows), _BATCH):
         batch = [{**row, "user_id": ledger} for row in rows[start : start + _BATCH]]
+        ledger_roles.stamp_bulk_insert(model, batch, actor)
         ids += connection.execute(statement, batch).scalars().all()
     return ids
 

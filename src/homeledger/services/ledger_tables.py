@@ -58,6 +58,18 @@ class LedgerTable:
     def name(self) -> str:
         return self.table.name
 
+    @property
+    def people(self) -> frozenset[str]:
+        """Columns naming a person of this server other than the ledger's owner (who
+        entered a row, the login an owner is): an export leaves them out and an import
+        ignores them, as another server's accounts are other people."""
+        return frozenset(
+            column.name
+            for column in self.table.columns
+            if column.name != "user_id"
+            and any(key.column.table.name == "users" for key in column.foreign_keys)
+        )
+
 
 @functools.cache
 def ledger_tables() -> tuple[LedgerTable, ...]:

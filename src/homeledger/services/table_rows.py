@@ -94,10 +94,14 @@ def dump_value(column: Column, value: Any) -> Any:
     return value
 
 
-def dump_row(table: Table, row: Any) -> dict[str, Any]:
-    """One row (a Core ``Row`` or mapping) as ``{column name: JSON value}``."""
+def dump_row(table: Table, row: Any, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One row (a Core ``Row`` or mapping) as ``{column name: JSON value}``, but ``skip``."""
     mapping = row._mapping if hasattr(row, "_mapping") else row
-    return {column.name: dump_value(column, mapping[column.name]) for column in table.columns}
+    return {
+        column.name: dump_value(column, mapping[column.name])
+        for column in table.columns
+        if column.name not in skip
+    }
 
 
 def load_value(table: Table, column: Column, value: Any) -> Any:

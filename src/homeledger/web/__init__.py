@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import web_sessions
+from homeledger.services import sharing, web_sessions
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import current_ledger
 
@@ -20,6 +20,16 @@ WEB_SESSION_KEY = "wsid"
 
 # Pages a user who must change their password may still reach.
 _PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static"}
+# Where the browser keeps the ledger chosen in the switcher (services/sharing.py);
+# without it, a person acts in their own.
+CHOSEN_LEDGER_KEY = "ledger"
+# Pages about the signed-in person rather than a ledger: their profile, their data
+# (export, delete all, restore), the wizard, admin work. They act in the person's own
+# ledger whichever ledger is chosen, so no member reaches another's export or delete.
+_OWN_LEDGER_BLUEPRINTS = frozenset(
+    {"auth", "my_data", "onboarding", "invites", "admin_users", "admin_audit", "admin_backup"}
+)
+_OWN_LEDGER_ENDPOINTS = frozenset({"account_settings.index", "static"})
 
 
 def begin_browser_session(user) -> None:
@@ -123,15 +133,32 @@ def register_web(app: Flask) -> None:
         until then other pages lead there (the API answers for itself)."""
         if not current_user.is_authenticated:
             return None
-        tenancy.set_ledger(db.session, current_user.id)
         if request.path.startswith("/api/"):
+            tenancy.set_ledger(db.session, current_user.id)  # the API chooses for itself
             return None
+        if (gone := _enter_chosen_ledger()) is not None:
+            return gone
         if current_user.must_change_password:
             if request.endpoint not in _PASSWORD_CHANGE_ALLOWED:
                 return redirect(url_for("auth.change_password"))
         elif wizard_gate.closed(request.endpoint, request.blueprint):
             return redirect(url_for("onboarding.resume"))
         return None
+
+    @app.context_processor
+    def ledgers_for_templates() -> dict:
+        """The ledger being acted in, the signed-in person's role there, and every ledger
+        they may switch to (the switcher shows when there is more than one)."""
+        if not (current_user.is_authenticated and tenancy.has_ledger(db.session)):
+            return {}
+        try:
+            choices = sharing.ledgers(db.session, current_user)
+        except SQLAlchemyError:
+            db.session.rollback()  # an error page must render when the database failed
+            return {}
+        acting = tenancy.current_ledger(db.session)
+        here = next((one for one in choices if one.id == acting), choices[0])
+        return {"ledgers": choices, "acting_ledger": here, "ledger_role": here.role}
 
     @app.context_processor
     def ledger_settings_for_templates() -> dict:
@@ -150,6 +177,20 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(_day, "day")
     app.add_template_filter(lambda count: f"{count:,}", "thousands")
     app.add_template_global(timedelta(days=1), "one_day")
+
+
+def _enter_chosen_ledger():
+    """Act in the ledger this browser chose, checked again on every request: a member
+    removed since is back in their own ledger on their very next page, told so, and the
+    request they made is not carried out there (a redirect, even for a form's POST)."""
+    own = request.blueprint in _OWN_LEDGER_BLUEPRINTS or request.endpoint in _OWN_LEDGER_ENDPOINTS
+    chosen = None if own else session.get(CHOSEN_LEDGER_KEY)
+    if sharing.enter(db.session, current_user, chosen) is not None:
+        return None
+    session.pop(CHOSEN_LEDGER_KEY, None)
+    sharing.enter(db.session, current_user)
+    flash("You no longer have access to that ledger; this is your own.", "error")
+    return redirect(url_for("overview.index"))
 
 
 @pass_context
