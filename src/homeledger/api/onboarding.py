@@ -19,7 +19,7 @@ from homeledger.api.schemas import UserSchema
 from homeledger.api.security import wizard_documented
 from homeledger.extensions import db
 from homeledger.models.users import ONBOARDING_STEPS
-from homeledger.services import onboarding
+from homeledger.services import onboarding, sharing
 
 blp = Blueprint(
     "api_onboarding",
@@ -39,6 +39,13 @@ class StepState(Schema):
     )
 
 
+class SharedLedger(Schema):
+    id = fields.Integer(required=True, metadata={"description": "For X-Ledger-Id."})
+    owner = fields.String(required=True, metadata={"description": "The owner's username."})
+    owner_name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": ["editor", "viewer"]})
+
+
 class OnboardingStatus(Schema):
     onboarding_required = fields.Boolean(required=True)
     onboarding_step = fields.String(
@@ -49,6 +56,25 @@ class OnboardingStatus(Schema):
         },
     )
     steps = fields.List(fields.Nested(StepState), required=True)
+    shared_ledgers = fields.List(
+        fields.Nested(SharedLedger),
+        required=True,
+        metadata={
+            "description": "Ledgers others shared with the caller: POST /onboarding/join "
+            "opens one instead of setting up a ledger of their own."
+        },
+    )
+
+
+class JoinRequest(Schema):
+    ledger_id = fields.Integer(
+        required=True, strict=True, metadata={"description": "An id of `shared_ledgers`."}
+    )
+
+
+class Joined(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    ledger = fields.Nested(SharedLedger, required=True)
 
 
 class StepSaved(Schema):
@@ -94,7 +120,12 @@ def status() -> dict:
             }
             for step in onboarding.STEPS
         ],
+        "shared_ledgers": _shared_ledgers(),
     }
+
+
+def _shared_ledgers() -> list[sharing.Ledger]:
+    return [one for one in sharing.ledgers(db.session, current_user) if one.id != current_user.id]
 
 
 def refused_unless_reachable(step: str):
@@ -161,6 +192,21 @@ def complete():
     db.session.commit()
     month = f"{landing.year:04d}-{landing.month:02d}" if landing else None
     return {"user": current_user, "landing_month": month}
+
+
+@blp.post("/join")
+@documented
+@blp.arguments(JoinRequest)
+@blp.response(200, Joined)
+def join(body: dict):
+    """Finish the wizard by opening a ledger someone shared with the caller instead of
+    setting up their own (they can later, in their settings). Send its id as
+    `X-Ledger-Id` from then on. A ledger not shared with the caller is 404."""
+    ledger_id = body["ledger_id"]
+    onboarding.join_shared(db.session, current_user, ledger_id, ip_address=request.remote_addr)
+    db.session.commit()
+    ledger = next(one for one in _shared_ledgers() if one.id == ledger_id)
+    return {"user": current_user, "ledger": ledger}
 
 
 # Each step's GET and PUT live in a module of its own, on this blueprint.

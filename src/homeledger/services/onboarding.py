@@ -19,7 +19,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Budget, Category, CategorySeed, Owner, Transaction, User
-from homeledger.services import audit, settings
+from homeledger.services import audit, settings, sharing
+from homeledger.services.errors import NotFound
 from homeledger.services.periods import Period
 
 STEPS = ("profile", "owners", "categories", "data", "budget")
@@ -105,6 +106,28 @@ def complete(session: Session, user: User, *, ip_address: str | None = None) -> 
         raise NotYet(resume_point(user))
     user.onboarding_step = DONE
     audit.record_own(session, "onboarding.complete", user.id, ip_address=ip_address)
+
+
+def join_shared(
+    session: Session, user: User, ledger_id: int, *, ip_address: str | None = None
+) -> str:
+    """Finish the wizard by going straight to a ledger someone shared with ``user`` (a
+    partner joining a household need not set up a ledger of their own first; they can in
+    Settings later). Their role there; NotFound for a ledger that is not shared with them."""
+    role = sharing.role_in(session, user, ledger_id)
+    if role is None or ledger_id == user.id:
+        raise NotFound("no such ledger shared with you")
+    if required(user):
+        user.onboarding_step = DONE
+        audit.record(
+            session,
+            "onboarding.join",
+            actor_id=user.id,
+            ledger_user_id=ledger_id,
+            ip_address=ip_address,
+            extra={"role": role},
+        )
+    return role
 
 
 def skip(user: User) -> None:

@@ -7,11 +7,12 @@ once reached (back), and saving it leads to the next step (forward).
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, request, session, url_for
 from flask_login import current_user
 
 from homeledger.extensions import db, login_manager
 from homeledger.services import onboarding
+from homeledger.web import CHOSEN_LEDGER_KEY
 
 bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
 
@@ -80,6 +81,17 @@ def resume():
     if not onboarding.required(current_user):
         return redirect(url_for("overview.index"))
     return redirect(step_url(onboarding.resume_point(current_user)))
+
+
+@bp.route("/join/<int:ledger_id>", methods=["POST"])
+def join(ledger_id: int):
+    """Skip setting up one's own ledger and open the one a partner shared (the profile
+    step offers it to someone who has been added to another ledger). The app's CSRF check
+    has refused a post without the page's token before this runs."""
+    onboarding.join_shared(db.session, current_user, ledger_id, ip_address=request.remote_addr)
+    db.session.commit()
+    session[CHOSEN_LEDGER_KEY] = ledger_id
+    return redirect(url_for("overview.index"))
 
 
 # The steps' pages, each in its module (imported for their routes).
