@@ -79,7 +79,7 @@ def test_joining_without_the_form_token_changes_nothing(client, session, househo
 
 
 def test_the_mobile_app_is_offered_the_shared_ledger_and_opens_it(client, session, household):
-    alex, sam = household
+    alex, _ = household
     sam_token = bearer(api_login(client, "sam").get_json()["access_token"])
     status = client.get("/api/v1/onboarding", headers=sam_token).get_json()
     assert status["shared_ledgers"] == [
