@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/payoff.py
 	$(BIN)/python bench/data.py
 	$(BIN)/python bench/onboarding.py
+	$(BIN)/python bench/sharing.py
 
 lock: $(STAMP)  ## refresh constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
