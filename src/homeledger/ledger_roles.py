@@ -70,8 +70,8 @@ def stamp_bulk_insert(model: type, rows: list[dict], actor: int | None) -> None:
 
 def stamp_bulk_update(state: ORMExecuteState, actor: int | None) -> None:
     """``update(Model).where(...).values(...)``: who changed the rows, on rows people enter."""
-    if not issubclass(state.bind_mapper.class_, Attributed):
-        return
+    if "updated_by_id" not in state.statement.table.c:
+        return  # not a table of rows people enter (Attributed)
     values = getattr(state.statement, "_values", None) or {}
     if "updated_by_id" not in {getattr(key, "key", key) for key in values}:
         state.statement = state.statement.values(updated_by_id=actor)
