@@ -68,6 +68,32 @@ class MoneyField(fields.Field):
         return amount.quantize(CENT)
 
 
+def CreatedBy() -> fields.Integer:
+    """Who added a row, read only: what a person in a shared ledger asks of it."""
+    return fields.Integer(
+        attribute="created_by_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The id of the user who added it (GET /api/v1/ledger/members "
+            "names them); null if not known or their account is gone."
+        },
+    )
+
+
+def UpdatedBy() -> fields.Integer:
+    """Who changed a row last, read only."""
+    return fields.Integer(
+        attribute="updated_by_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The id of the user who changed it last; null if it has not "
+            "changed since it was added, or their account is gone."
+        },
+    )
+
+
 class TransactionSchema(Schema):
     id = fields.Integer(dump_only=True)
     date = fields.Date(required=True)
@@ -89,6 +115,8 @@ class TransactionSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
 
 
 class TransactionPatchSchema(TransactionSchema):
