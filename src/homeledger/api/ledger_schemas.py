@@ -123,6 +123,13 @@ class TransactionPatchSchema(TransactionSchema):
     """Any subset of the fields; use as ``TransactionPatchSchema(partial=True)``."""
 
 
+MINE = {
+    "description": "Only your own rows: those of the household owner you are linked to in "
+    "this ledger (the `owner_id` of your entry in GET /api/v1/ledger/members). Not "
+    "together with `owner_id`; 422 on `mine` if you are not linked to one."
+}
+
+
 class TransactionQuery(Schema):
     search = fields.String(validate=validate.Length(max=100))
     month = fields.String(
@@ -140,6 +147,7 @@ class TransactionQuery(Schema):
     category_id = fields.List(Id())
     uncategorised = fields.Boolean()
     owner_id = Id()
+    mine = fields.Boolean(metadata=MINE)
     account = fields.String(validate=validate.Length(max=100))
     amount_min = MoneyField()
     amount_max = MoneyField()
@@ -181,6 +189,7 @@ class FilterSchema(TransactionQuery):
 
     uncategorised = StrictBoolean()
     needs_review = StrictBoolean()
+    mine = StrictBoolean(metadata=MINE)
 
 
 class BulkEditSchema(Schema):
