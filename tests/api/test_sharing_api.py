@@ -657,6 +657,19 @@ def test_mine_lists_the_rows_of_the_owner_the_caller_is_linked_to(client, sessio
         "/api/v1/analytics/by-owner?from=2026-03&to=2026-03&mine=true", headers=alex.headers
     )
     assert [o["owner"] for o in by_owner.get_json()["owners"]] == ["Alex"]
+    # The bulk edit's filter takes it too (a JSON true, nothing else).
+    bulk = client.post(
+        "/api/v1/transactions/bulk",
+        headers=in_alexs,
+        json={"filter": {"mine": True}, "category_id": None},
+    )
+    assert bulk.status_code == 200 and bulk.get_json() == {"changed": 1}
+    sloppy = client.post(
+        "/api/v1/transactions/bulk",
+        headers=in_alexs,
+        json={"filter": {"mine": "yes"}, "category_id": None},
+    )
+    assert set(_error(sloppy, 422)["fields"]) == {"filter.mine"}
 
     # Unlinked: "mine" means nothing yet; with an owner as well, it is ambiguous.
     for headers, query in (
