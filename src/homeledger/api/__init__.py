@@ -55,6 +55,7 @@ def install(app: Flask) -> HomeledgerApi:
         me_settings,
         onboarding,
         security,
+        sharing,
     )
     from homeledger.extensions import csrf
 
@@ -91,6 +92,7 @@ def install(app: Flask) -> HomeledgerApi:
         me_data,
         me_settings,
         onboarding,
+        sharing,
         ledger,
         imports,
         legacy_uploads,

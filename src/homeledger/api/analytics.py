@@ -35,7 +35,7 @@ blp = Blueprint(
     "income categories' net plus money received uncategorised; spending is the expense "
     "categories' net, negated, plus money paid out uncategorised (a refund lowers it). "
     "Months are the ledger's budgeting months; every endpoint takes the transaction list's "
-    "`owner_id`, `category_id` and `account` filters.",
+    "`owner_id`, `mine`, `category_id` and `account` filters.",
 )
 
 
@@ -43,6 +43,7 @@ def _criteria(args: dict) -> TransactionFilter:
     return TransactionFilter(
         category_ids=tuple(args.get("category_id", ())),
         owner_id=args.get("owner_id"),
+        mine=args.get("mine", False),
         account=args.get("account"),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from homeledger.api.budget_schemas import MonthField
-from homeledger.api.ledger_schemas import Id, MoneyField
+from homeledger.api.ledger_schemas import MINE, Id, MoneyField
 from homeledger.services.analytics_reports import COMPARE_WITH
 
 _MONTH_TEXT = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"}
@@ -26,6 +26,7 @@ class FilterQuery(Schema):
     """The transaction list's filters, as it takes them."""
 
     owner_id = Id(metadata={"description": "Only this owner's transactions."})
+    mine = fields.Boolean(metadata=MINE)
     category_id = fields.List(
         Id(),
         metadata={"description": "Only these categories (repeat the parameter for several)."},

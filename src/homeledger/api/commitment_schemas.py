@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from homeledger.api.ledger_schemas import Id, MoneyField, StrictBoolean
+from homeledger.api.ledger_schemas import (
+    CreatedBy,
+    Id,
+    MoneyField,
+    StrictBoolean,
+    UpdatedBy,
+)
 from homeledger.models.planning import FREQUENCIES
 from homeledger.services.bill_matching import MAX_HISTORY_MONTHS
 from homeledger.services.commitments import MAX_UPCOMING_DAYS
@@ -69,6 +75,8 @@ class CommitmentSchema(Schema):
         dump_only=True, allow_none=True, metadata={"description": "From today on; null if none."}
     )
     created_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
 
 
 class CommitmentPatchSchema(CommitmentSchema):

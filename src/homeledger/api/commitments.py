@@ -40,6 +40,8 @@ _SHOWN = (
     "is_active",
     "notes",
     "created_at",
+    "created_by_id",
+    "updated_by_id",
 )
 
 

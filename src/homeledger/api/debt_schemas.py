@@ -12,7 +12,13 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate
 
 from homeledger.api.budget_schemas import MonthField
-from homeledger.api.ledger_schemas import Id, MoneyField, StrictBoolean
+from homeledger.api.ledger_schemas import (
+    CreatedBy,
+    Id,
+    MoneyField,
+    StrictBoolean,
+    UpdatedBy,
+)
 from homeledger.models.planning import DEBT_TYPES
 from homeledger.services.payoff import STRATEGIES
 
@@ -100,6 +106,8 @@ class DebtSchema(Schema):
         }
     )
     created_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
     payment_count = fields.Integer(
         dump_only=True, metadata={"description": "How many payments are recorded."}
     )
@@ -152,6 +160,8 @@ class DebtPaymentSchema(Schema):
         },
     )
     created_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
 
 
 class DebtPaymentPatchSchema(DebtPaymentSchema):

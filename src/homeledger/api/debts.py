@@ -44,6 +44,8 @@ _SHOWN = (
     "start_date",
     "is_active",
     "created_at",
+    "created_by_id",
+    "updated_by_id",
 )
 _CONFIRM = (
     "`confirm_needed`: the debt has payments, which would be deleted with it; "

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from homeledger.api.ledger_schemas import Id, MoneyField, StrictBoolean
+from homeledger.api.ledger_schemas import (
+    CreatedBy,
+    Id,
+    MoneyField,
+    StrictBoolean,
+    UpdatedBy,
+)
 
 _TEXT = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
 
@@ -28,6 +34,8 @@ class GoalSchema(Schema):
     owner_id = Id(allow_none=True)
     is_active = StrictBoolean(metadata={"description": "false: paused. Default true."})
     created_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
     progress = fields.Float(
         dump_only=True,
         metadata={
@@ -93,3 +101,5 @@ class ContributionSchema(Schema):
         },
     )
     created_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()

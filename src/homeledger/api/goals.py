@@ -29,6 +29,8 @@ _SHOWN = (
     "owner_id",
     "is_active",
     "created_at",
+    "created_by_id",
+    "updated_by_id",
 )
 _STATUS = ("missing", "reached", "months_left", "required_monthly", "recent_average", "on_track")
 

@@ -38,6 +38,7 @@ def filter_from(args: dict) -> TransactionFilter:
         category_ids=tuple(args.get("category_id", ())),
         uncategorised=args.get("uncategorised", False),
         owner_id=args.get("owner_id"),
+        mine=args.get("mine", False),
         account=args.get("account"),
         amount_min=args.get("amount_min"),
         amount_max=args.get("amount_max"),

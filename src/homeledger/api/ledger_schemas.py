@@ -68,6 +68,32 @@ class MoneyField(fields.Field):
         return amount.quantize(CENT)
 
 
+def CreatedBy() -> fields.Integer:
+    """Who added a row, read only: what a person in a shared ledger asks of it."""
+    return fields.Integer(
+        attribute="created_by_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The id of the user who added it (GET /api/v1/ledger/members "
+            "names them); null if not known or their account is gone."
+        },
+    )
+
+
+def UpdatedBy() -> fields.Integer:
+    """Who changed a row last, read only."""
+    return fields.Integer(
+        attribute="updated_by_id",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The id of the user who changed it last; null if it has not "
+            "changed since it was added, or their account is gone."
+        },
+    )
+
+
 class TransactionSchema(Schema):
     id = fields.Integer(dump_only=True)
     date = fields.Date(required=True)
@@ -89,10 +115,19 @@ class TransactionSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+    created_by = CreatedBy()
+    updated_by = UpdatedBy()
 
 
 class TransactionPatchSchema(TransactionSchema):
     """Any subset of the fields; use as ``TransactionPatchSchema(partial=True)``."""
+
+
+MINE = {
+    "description": "Only your own rows: those of the household owner you are linked to in "
+    "this ledger (the `owner_id` of your entry in GET /api/v1/ledger/members). Not "
+    "together with `owner_id`; 422 on `mine` if you are not linked to one."
+}
 
 
 class TransactionQuery(Schema):
@@ -112,6 +147,7 @@ class TransactionQuery(Schema):
     category_id = fields.List(Id())
     uncategorised = fields.Boolean()
     owner_id = Id()
+    mine = fields.Boolean(metadata=MINE)
     account = fields.String(validate=validate.Length(max=100))
     amount_min = MoneyField()
     amount_max = MoneyField()
@@ -153,6 +189,7 @@ class FilterSchema(TransactionQuery):
 
     uncategorised = StrictBoolean()
     needs_review = StrictBoolean()
+    mine = StrictBoolean(metadata=MINE)
 
 
 class BulkEditSchema(Schema):

@@ -8,6 +8,7 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from homeledger.api.schemas import AsSentNumber, AsSentText
 from homeledger.api.security import own_documented
 from homeledger.extensions import db
 from homeledger.services import profile
@@ -55,32 +56,16 @@ class SettingsSchema(Schema):
     )
 
 
-class _AsSent:
-    """A field documented with its type whose value goes to the service as it was sent, so
-    one answer names every bad field, whatever is wrong with each."""
-
-    def deserialize(self, value, attr=None, data=None, **kwargs):
-        return value  # null too: the service says what the field takes
-
-
-class _Text(_AsSent, fields.String):
-    pass
-
-
-class _Number(_AsSent, fields.Integer):
-    pass
-
-
 class SettingsPatchSchema(Schema):
     """Any subset of the editable fields; any other field (`role`, `username`, …) is refused."""
 
-    display_name = _Text(allow_none=True, metadata={"description": _DISPLAY_NAME})
-    email = _Text(allow_none=True, metadata={"description": _EMAIL})
-    currency = _Text(metadata={"description": _CURRENCY, "enum": list(CURRENCIES)})
-    month_start_day = _Number(
+    display_name = AsSentText(allow_none=True, metadata={"description": _DISPLAY_NAME})
+    email = AsSentText(allow_none=True, metadata={"description": _EMAIL})
+    currency = AsSentText(metadata={"description": _CURRENCY, "enum": list(CURRENCIES)})
+    month_start_day = AsSentNumber(
         metadata={"description": _MONTH_START_DAY, "minimum": 1, "maximum": 28}
     )
-    locale = _Text(metadata={"description": _LOCALE, "enum": list(LOCALES)})
+    locale = AsSentText(metadata={"description": _LOCALE, "enum": list(LOCALES)})
 
 
 @blp.get("")

@@ -16,8 +16,6 @@ from homeledger.api.me_settings import (
     _CURRENCY,
     _DISPLAY_NAME,
     _MONTH_START_DAY,
-    _Number,
-    _Text,
 )
 from homeledger.api.onboarding import (
     STEP_ANSWERS,
@@ -27,6 +25,7 @@ from homeledger.api.onboarding import (
     refused_unless_reachable,
     step_saved,
 )
+from homeledger.api.schemas import AsSentNumber, AsSentText
 from homeledger.extensions import db
 from homeledger.models.categories import CATEGORY_TYPES
 from homeledger.services import onboarding_household as household
@@ -75,9 +74,13 @@ class ProfileStep(Schema):
 class ProfilePut(Schema):
     """The whole step: all three fields."""
 
-    display_name = _Text(required=True, allow_none=True, metadata={"description": _DISPLAY_NAME})
-    currency = _Text(required=True, metadata={"description": _CURRENCY, "enum": list(CURRENCIES)})
-    month_start_day = _Number(
+    display_name = AsSentText(
+        required=True, allow_none=True, metadata={"description": _DISPLAY_NAME}
+    )
+    currency = AsSentText(
+        required=True, metadata={"description": _CURRENCY, "enum": list(CURRENCIES)}
+    )
+    month_start_day = AsSentNumber(
         required=True, metadata={"description": _MONTH_START_DAY, "minimum": 1, "maximum": 28}
     )
 
@@ -152,7 +155,7 @@ class OwnersStep(Schema):
 
 class OwnerIn(Schema):
     id = Id(allow_none=True, metadata={"description": _OWNER_ID})
-    name = _Text(metadata={"description": _NAME})
+    name = AsSentText(metadata={"description": _NAME})
 
 
 class OwnersPut(Schema):
@@ -216,9 +219,11 @@ class CategoriesStep(Schema):
 
 class CategoryIn(Schema):
     id = Id(allow_none=True, metadata={"description": _CATEGORY_ID})
-    name = _Text(metadata={"description": _NAME})
-    type = _Text(allow_none=True, metadata={"description": _TYPE, "enum": list(CATEGORY_TYPES)})
-    color = _Text(
+    name = AsSentText(metadata={"description": _NAME})
+    type = AsSentText(
+        allow_none=True, metadata={"description": _TYPE, "enum": list(CATEGORY_TYPES)}
+    )
+    color = AsSentText(
         allow_none=True,
         metadata={"description": "Like #1e88e5; left out, a listed one keeps its colour."},
     )

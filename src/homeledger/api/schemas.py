@@ -22,6 +22,22 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetail, required=True)
 
 
+class AsSent:
+    """A field documented with its type whose value goes to the service as it was sent, so
+    one answer names every bad field, whatever is wrong with each."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        return value  # null too: the service says what the field takes
+
+
+class AsSentText(AsSent, fields.String):
+    pass
+
+
+class AsSentNumber(AsSent, fields.Integer):
+    pass
+
+
 _PRINTABLE = validate.Predicate("isprintable", error="Contains characters that cannot be typed.")
 
 

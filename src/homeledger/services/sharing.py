@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from homeledger import tenancy
 from homeledger.ledger_roles import OWNER, ReadOnly
 from homeledger.models import LedgerMember, Owner, User
+from homeledger.models.base import MAX_ID
 from homeledger.models.sharing import MEMBER_ROLES
 from homeledger.services import audit
 from homeledger.services.errors import NotFound, OwnerOnly, ValidationError
@@ -243,7 +244,7 @@ def change_member(
             problems["role"] = f"Choose {' or '.join(MEMBER_ROLES)}."
     owner = None
     if owner_id is not _UNCHANGED and owner_id is not None:
-        if type(owner_id) is not int:
+        if type(owner_id) is not int or not 0 < owner_id <= MAX_ID:
             problems["owner_id"] = "Give an owner's id, or null for none."
         else:
             owner = session.scalar(select(Owner).where(Owner.id == owner_id))
