@@ -36,7 +36,7 @@ class MemberForm(WebForm):
     them ("mine"). The menus' choices are set by the page."""
 
     role = SelectField("Role", choices=SHORT_ROLE_CHOICES, validate_choice=False)
-    owner = SelectField("Which owner is them", validate_choice=False)
+    owner = SelectField("Linked to owner", validate_choice=False)
     submit = SubmitField("Save")
 
     def validate_owner(self, field) -> None:
