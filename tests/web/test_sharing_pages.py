@@ -20,6 +20,7 @@ from tests.factories import add_transactions, make_user
 
 SWITCHER = 'data-testid="ledger-switch"'
 READ_ONLY = "You can read Alex's ledger but not change it."
+OWN_LEDGER_AREAS = {"my_data", "auth", "invites", "account_settings.index"}
 
 
 @pytest.fixture
@@ -494,3 +495,30 @@ def test_mine_shows_the_linked_owners_rows(app, session, alex, sam):
     assert refused.status_code == 400 and "You are not linked to one of this ledger" in _text(
         refused
     )
+
+
+def test_a_viewer_opens_every_page_of_the_shared_ledger(app, session, alex, sam):
+    """Every page without an id in its address, looked at as a viewer: read, not refused
+    (a page that wrote on the way would answer 403 here)."""
+    add_transactions(session, alex, [(date(2026, 3, 2), "Bakery", "-4.20", "Groceries")])
+    _share(session, alex, sam, "viewer")
+    client = _signed_in(app, "sam")
+    _switch(client, alex.id)
+    refused, tried = [], 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments or rule.endpoint in ("static", "favicon"):
+            continue
+        if rule.rule.startswith(("/api/", "/admin", "/welcome", "/logout", "/login")):
+            continue
+        tried += 1
+        answer = client.get(rule.rule)
+        if answer.status_code not in (200, 302) or (
+            answer.status_code == 302 and "/login" in answer.headers["Location"]
+        ):
+            refused.append(f"{rule.rule}: {answer.status_code}")
+        elif answer.status_code == 200 and "text/html" in answer.content_type:
+            # Pages about the person themselves act in their own ledger, as the menu says.
+            own = {rule.endpoint, rule.endpoint.partition(".")[0]} & OWN_LEDGER_AREAS
+            assert (READ_ONLY in _text(answer)) != bool(own), rule.rule
+    assert refused == [] and tried > 30
+    assert "ledger.write_refused" not in _actions(session)
