@@ -47,6 +47,7 @@ from homeledger.services import (
     imports,
     legacy_uploads,
     rules,
+    sharing,
 )
 from homeledger.services.commitments import CommitmentInput
 from homeledger.services.debts import DebtInput, PaymentInput
@@ -160,6 +161,12 @@ class Sample:
         newcomer.onboarding_step = "complete"
         # Someone the admin invited by link (their page, and the invite's page).
         invited, invite = admin_users.create(session, root, username="sam", invite="link")
+        # Alex shares their ledger with them (the remove page), and the admin shares theirs
+        # with Alex (the switcher on every page, and the leave page).
+        with tenancy.acting_as(session, alex.id):
+            sharing.add_member(session, "sam", "editor")
+        with tenancy.acting_as(session, root.id):
+            sharing.add_member(session, "alex", "viewer")
         # An audit entry with long values (the log's table and the entry's page on a phone).
         entry = AuditLog.entry(
             "auth.login",
@@ -188,6 +195,7 @@ class Sample:
             "user_id": invited.id,
             "token": invite.token,
             "upload_id": upload_id,
+            "ledger_id": root.id,
         }
 
 

@@ -14,6 +14,7 @@ theirs. What a role may write is enforced below the services, in ``tenancy.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,6 +106,15 @@ def ledgers(session: Session, user: User) -> list[Ledger]:
     found = [Ledger(owner.id, owner.username, _name(owner), role) for owner, role in shared]
     found.sort(key=lambda ledger: (ledger.owner_name.casefold(), ledger.id))
     return [Ledger(user.id, user.username, _name(user), OWNER), *found]
+
+
+def ledger(session: Session, user: User, ledger_id: int) -> Ledger:
+    """One ledger ``user`` may act in (their own too), with their role; NotFound for any
+    other id, so a ledger they have no grant in is not revealed."""
+    for one in ledgers(session, user):
+        if one.id == ledger_id:
+            return one
+    raise NotFound("no such ledger")
 
 
 def members(session: Session) -> list[Member]:
@@ -346,3 +356,14 @@ def _record(
 def ledger_owner_name(session: Session, ledger_id: int) -> str:
     owner = session.get(User, ledger_id)
     return _name(owner) if owner is not None else "someone"
+
+
+def people_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """What pages call each of these people (display name, else username), by user id: who
+    entered or last changed a row, in one query. An id of an account since deleted is left
+    out."""
+    wanted = {one for one in ids if one is not None}
+    if not wanted:
+        return {}
+    people = session.scalars(select(User).where(User.id.in_(wanted)))
+    return {user.id: _name(user) for user in people}

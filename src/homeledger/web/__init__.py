@@ -11,7 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
-from homeledger.services import sharing, web_sessions
+
+# Aliased: importing the sharing pages (web/sharing/) binds the name ``sharing`` in this
+# package, which would hide the service.
+from homeledger.services import sharing as ledger_sharing
+from homeledger.services import web_sessions
 from homeledger.web.formats import format_date, format_money
 from homeledger.web.forms import current_ledger
 
@@ -71,6 +75,7 @@ def register_web(app: Flask) -> None:
     from homeledger.web.my_data.routes import bp as my_data_bp
     from homeledger.web.onboarding import bp as onboarding_bp
     from homeledger.web.overview.routes import bp as overview_bp
+    from homeledger.web.sharing.routes import bp as sharing_bp
     from homeledger.web.transactions.routes import bp as transactions_bp
 
     app.register_blueprint(auth_bp)
@@ -95,6 +100,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_backup_bp)
     app.register_blueprint(legacy_upload_bp)
     app.register_blueprint(onboarding_bp)
+    app.register_blueprint(sharing_bp)
 
     @app.route("/favicon.ico")
     def favicon():
@@ -152,7 +158,7 @@ def register_web(app: Flask) -> None:
         if not (current_user.is_authenticated and tenancy.has_ledger(db.session)):
             return {}
         try:
-            choices = sharing.ledgers(db.session, current_user)
+            choices = ledger_sharing.ledgers(db.session, current_user)
         except SQLAlchemyError:
             db.session.rollback()  # an error page must render when the database failed
             return {}
@@ -185,10 +191,10 @@ def _enter_chosen_ledger():
     request they made is not carried out there (a redirect, even for a form's POST)."""
     own = request.blueprint in _OWN_LEDGER_BLUEPRINTS or request.endpoint in _OWN_LEDGER_ENDPOINTS
     chosen = None if own else session.get(CHOSEN_LEDGER_KEY)
-    if sharing.enter(db.session, current_user, chosen) is not None:
+    if ledger_sharing.enter(db.session, current_user, chosen) is not None:
         return None
     session.pop(CHOSEN_LEDGER_KEY, None)
-    sharing.enter(db.session, current_user)
+    ledger_sharing.enter(db.session, current_user)
     flash("You no longer have access to that ledger; this is your own.", "error")
     return redirect(url_for("overview.index"))
 

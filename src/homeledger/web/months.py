@@ -17,7 +17,7 @@ from wtforms.validators import Optional
 from homeledger.services.budget_figures import FIRST_YEAR, LAST_YEAR, check_month
 from homeledger.services.errors import ValidationError
 from homeledger.services.periods import add_months, month_text
-from homeledger.web.forms import MonthText, WebForm, current_ledger, show_errors
+from homeledger.web.forms import MonthText, WebForm, current_ledger, optional_id, show_errors
 
 
 def today() -> date:
@@ -87,11 +87,20 @@ class MonthChoice(WebForm):
     owner = SelectField("Owner", default="")
 
 
-def month_choice(owners=()) -> tuple[MonthChoice, Month | None]:
-    """The query string's month (this budgeting month when none is given) and owner filter;
-    the month is None when the form is not valid (its fields say why)."""
+# The owner filter's "Mine": the owner who is the signed-in person in this ledger.
+MINE = "mine"
+
+
+def month_choice(owners=(), mine: int | None = None) -> tuple[MonthChoice, Month | None]:
+    """The query string's month (this budgeting month when none is given) and owner filter
+    (with "Mine" first when the signed-in person is the owner ``mine`` here); the month is
+    None when the form is not valid (its fields say why)."""
     form = MonthChoice(formdata=request.args)
-    form.owner.choices = [("", "Everyone")] + [(str(o.id), o.name) for o in owners]
+    names = {o.id: o.name for o in owners}
+    form.owner.choices = [("", "Everyone")]
+    if mine is not None:
+        form.owner.choices.append((MINE, f"Mine ({names.get(mine, '?')})"))
+    form.owner.choices += [(str(owner_id), name) for owner_id, name in names.items()]
     if not form.validate():
         return form, None
     if form.month.data is None:
@@ -99,3 +108,8 @@ def month_choice(owners=()) -> tuple[MonthChoice, Month | None]:
         form.month.data = (month.year, month.month)
         return form, month
     return form, checked(form, "month", form.month.data)
+
+
+def chosen_owner(form: MonthChoice, mine: int | None) -> int | None:
+    """The owner ``form`` asks for: ``mine`` for "Mine", else the id chosen, or None."""
+    return mine if form.owner.data == MINE else optional_id(form.owner.data)

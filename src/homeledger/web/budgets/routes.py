@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import budget_dashboard, budgets, categories
+from homeledger.services import budget_dashboard, budgets, categories, sharing
 from homeledger.services.category_trends import of_category
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import TransactionFilter
@@ -17,7 +17,7 @@ from homeledger.web.budgets.forms import AmountForm, BudgetForm, CountedForm, De
 from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
 from homeledger.web.forms import attempt, current_ledger, list_url_from, optional_id, show_errors
-from homeledger.web.months import Month, checked, month_choice, this_month
+from homeledger.web.months import Month, checked, chosen_owner, month_choice, this_month
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
 
@@ -37,11 +37,12 @@ def _plural(count: int, word: str) -> str:
 def _of_month(owners, read):
     """The query's month and owner and ``read(session, year, month, owner_id)`` of them;
     the result None when a field is wrong (the form marks it)."""
-    form, month = month_choice(owners)
+    mine = sharing.my_owner_id(db.session)
+    form, month = month_choice(owners, mine)
     if month is None:
         return form, None, None
     try:
-        return form, month, read(db.session, month.year, month.month, optional_id(form.owner.data))
+        return form, month, read(db.session, month.year, month.month, chosen_owner(form, mine))
     except ValidationError as exc:
         show_errors(form, exc, _FORM_FIELD)
         return form, month, None

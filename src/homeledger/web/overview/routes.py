@@ -9,15 +9,15 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import categories, overview
+from homeledger.services import categories, overview, sharing
 from homeledger.services.analytics import Share
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import FLOWS, TransactionFilter
 from homeledger.services.periods import Period
 from homeledger.web.charts import chart_spec
 from homeledger.web.drilldown import rows_url
-from homeledger.web.forms import current_ledger, optional_id, show_errors
-from homeledger.web.months import month_choice, today
+from homeledger.web.forms import current_ledger, show_errors
+from homeledger.web.months import chosen_owner, month_choice, today
 
 bp = Blueprint("overview", __name__)
 
@@ -90,17 +90,17 @@ def _category_chart(shares: list[tuple[Share, str | None]]) -> dict | None:
 @login_required
 def index():
     """A budgeting month (this one unless ``month=YYYY-MM``) for the household or one owner
-    (``owner=ID``): figures against the month before, twelve months of income and spending,
-    where the money went, budgets, bills, debts, goals and the latest rows. 400 naming the
-    field for a bad month or owner."""
+    (``owner=ID``, or ``mine``): figures against the month before, twelve months of income
+    and spending, where the money went, budgets, bills, debts, goals and the latest rows.
+    400 naming the field for a bad month or owner."""
     owners = categories.list_owners(db.session)
-    form, month = month_choice(owners)
+    mine = sharing.my_owner_id(db.session)
+    form, month = month_choice(owners, mine)
+    owner_id = chosen_owner(form, mine)
     found = None
     if month is not None:
         try:
-            found = overview.month_overview(
-                db.session, month.year, month.month, optional_id(form.owner.data), today()
-            )
+            found = overview.month_overview(db.session, month.year, month.month, owner_id, today())
         except ValidationError as exc:
             show_errors(form, exc, _FORM_FIELD)
     if found is None:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from homeledger.extensions import db
-from homeledger.services import transactions
+from homeledger.services import sharing, transactions
 from homeledger.services.errors import ValidationError
 from homeledger.services.transactions import TransactionFilter, TransactionInput
 from homeledger.web import months
@@ -65,6 +65,9 @@ _FACT_KINDS = {
 }
 # Service field names -> form field names, where they differ.
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
+# The owner filter's "Mine": the owner who is the signed-in person in this ledger.
+MINE = "mine"
+_FILTER_FORM_FIELD = {"mine": "owner"}
 
 
 def _filter_args() -> dict[str, str]:
@@ -94,6 +97,7 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         uncategorised=category == "none",
         owner_id=optional_id(form.owner.data),
         no_owner=form.owner.data == "none",
+        mine=form.owner.data == MINE,
         account=form.account.data or None,
         payee=form.payee.data or None,
         amount_min=form.amount_min.data,
@@ -105,11 +109,24 @@ def _criteria(form: FilterForm) -> TransactionFilter:
 
 
 class _Lists(LedgerLists):
-    """The ledger's categories and owners, and the accounts its rows name, for menus."""
+    """The ledger's categories and owners, and the accounts its rows name, for menus; and
+    the owner who is the signed-in person here, if they are linked to one ("Mine")."""
 
     def __init__(self) -> None:
         super().__init__()
         self.accounts = transactions.accounts(db.session)
+        self.mine = sharing.my_owner_id(db.session)
+
+
+def _owner_filter_choices(lists: _Lists, chosen: str | None) -> list:
+    """Everyone, each owner, no owner, and "Mine" for someone linked to an owner (kept when
+    asked for but no longer linked, so the service says why it cannot be shown)."""
+    extra = [("none", "No owner")]
+    if lists.mine is not None:
+        extra.insert(0, (MINE, f"Mine ({lists.owner_names.get(lists.mine, '?')})"))
+    elif chosen == MINE:
+        extra.insert(0, (MINE, "Mine"))
+    return id_choices(lists.owners, "All owners", extra=tuple(extra))
 
 
 def _filter_form(lists: _Lists) -> FilterForm:
@@ -117,7 +134,7 @@ def _filter_form(lists: _Lists) -> FilterForm:
     form.category.choices = id_choices(
         lists.categories, "All categories", extra=(("none", "Uncategorised"),)
     )
-    form.owner.choices = id_choices(lists.owners, "All owners", extra=(("none", "No owner"),))
+    form.owner.choices = _owner_filter_choices(lists, form.owner.data)
     form.account.choices = options([("", "All accounts")] + [(a, a) for a in lists.accounts])
     return form
 
@@ -154,7 +171,7 @@ def _render_list(lists: _Lists, filter_form: FilterForm, bulk_form: BulkForm, st
                     db.session, criteria, sort=filter_form.sort.data, limit=PAGE_SIZE
                 )
         except ValidationError as exc:
-            show_errors(filter_form, exc)
+            show_errors(filter_form, exc, _FILTER_FORM_FIELD)
     if page is None:
         status = 400
     args = _filter_args()
@@ -241,7 +258,7 @@ def _all_confirmed(bulk_form: BulkForm, filter_form: FilterForm) -> bool | None:
     try:
         count = transactions.totals(db.session, _criteria(filter_form)).count
     except ValidationError as exc:
-        show_errors(filter_form, exc)
+        show_errors(filter_form, exc, _FILTER_FORM_FIELD)
         return None
     bulk_form.matching = count
     if bulk_form.confirm_count.data != str(count):
@@ -352,7 +369,11 @@ def edit(transaction_id: int):
     ):
         return done
     status = 400 if form.errors else 200
-    return render_template("transactions/form.html", form=form, row=row, back=_back()), status
+    # Who entered the row and who changed it last: one lookup of both names.
+    people = sharing.people_names(db.session, (row.created_by_id, row.updated_by_id))
+    return render_template(
+        "transactions/form.html", form=form, row=row, back=_back(), people=people
+    ), status
 
 
 @bp.route("/<int:transaction_id>/delete", methods=["GET", "POST"])
