@@ -83,7 +83,13 @@ def test_the_mobile_app_is_offered_the_shared_ledger_and_opens_it(client, sessio
     sam_token = bearer(api_login(client, "sam").get_json()["access_token"])
     status = client.get("/api/v1/onboarding", headers=sam_token).get_json()
     assert status["shared_ledgers"] == [
-        {"id": alex.id, "owner": "alex", "owner_name": "Alex", "role": "editor"}
+        {
+            "id": alex.id,
+            "owner": "alex",
+            "owner_name": "Alex",
+            "role": "editor",
+            "title": "Alex's ledger",
+        }
     ]
     kim_token = bearer(api_login(client, "kim").get_json()["access_token"])
     assert client.get("/api/v1/onboarding", headers=kim_token).get_json()["shared_ledgers"] == []

@@ -17,6 +17,7 @@ from marshmallow import Schema, fields
 from homeledger.api.errors import error_body
 from homeledger.api.schemas import UserSchema
 from homeledger.api.security import wizard_documented
+from homeledger.api.sharing_schemas import LedgerSchema
 from homeledger.extensions import db
 from homeledger.models.users import ONBOARDING_STEPS
 from homeledger.services import onboarding, sharing
@@ -39,13 +40,6 @@ class StepState(Schema):
     )
 
 
-class SharedLedger(Schema):
-    id = fields.Integer(required=True, metadata={"description": "For X-Ledger-Id."})
-    owner = fields.String(required=True, metadata={"description": "The owner's username."})
-    owner_name = fields.String(required=True)
-    role = fields.String(required=True, metadata={"enum": ["editor", "viewer"]})
-
-
 class OnboardingStatus(Schema):
     onboarding_required = fields.Boolean(required=True)
     onboarding_step = fields.String(
@@ -57,7 +51,7 @@ class OnboardingStatus(Schema):
     )
     steps = fields.List(fields.Nested(StepState), required=True)
     shared_ledgers = fields.List(
-        fields.Nested(SharedLedger),
+        fields.Nested(LedgerSchema),
         required=True,
         metadata={
             "description": "Ledgers others shared with the caller: POST /onboarding/join "
@@ -74,7 +68,7 @@ class JoinRequest(Schema):
 
 class Joined(Schema):
     user = fields.Nested(UserSchema, required=True)
-    ledger = fields.Nested(SharedLedger, required=True)
+    ledger = fields.Nested(LedgerSchema, required=True)
 
 
 class StepSaved(Schema):

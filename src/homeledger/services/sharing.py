@@ -165,12 +165,6 @@ def require_owner(session: Session, doing: str = "manage this ledger's members")
         raise OwnerOnly(f"only the ledger's owner may {doing}")
 
 
-def _checked_role(role: object) -> str:
-    if role not in MEMBER_ROLES:
-        raise ValidationError({"role": f"Choose {' or '.join(MEMBER_ROLES)}."})
-    return role
-
-
 def add_member(
     session: Session, username: object, role: object, *, ip_address: str | None = None
 ) -> Member:
@@ -351,11 +345,6 @@ def _record(
         ip_address=ip_address,
         extra={"member": person.username, **extra},
     )
-
-
-def ledger_owner_name(session: Session, ledger_id: int) -> str:
-    owner = session.get(User, ledger_id)
-    return _name(owner) if owner is not None else "someone"
 
 
 def people_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
