@@ -1,0 +1,193 @@
+"""Ledgers shared between people, for the sharing tests: grants made through the service
+as the owner would make them, and a ledger with one of every kind of row to try the
+pages and endpoints on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homeledger import tenancy
+from homeledger.models import (
+    AuditLog,
+    Budget,
+    Category,
+    Commitment,
+    Debt,
+    DebtPayment,
+    GoalContribution,
+    ImportBatch,
+    ImportProfile,
+    LegacyUpload,
+    Owner,
+    Rule,
+    SavingsGoal,
+    Transaction,
+    User,
+)
+from homeledger.services import sharing
+from homeledger.services.importing.csv_mapping import CsvMapping
+from homeledger.services.ledger_tables import count_rows
+from homeledger.services.periods import budget_month_containing
+
+
+def share(session: Session, owner: User, member: User, role: str) -> None:
+    """``owner`` shares their ledger with ``member`` as ``role``, committed."""
+    with tenancy.acting_as(session, owner.id):
+        sharing.add_member(session, member.username, role)
+    session.commit()
+
+
+def unshare(session: Session, owner: User, member: User) -> None:
+    with tenancy.acting_as(session, owner.id):
+        sharing.remove_member(session, member.id)
+    session.commit()
+
+
+def rows_of(session: Session, ledger_id: int) -> dict[str, int]:
+    """How many rows of each table the ledger holds, read afresh."""
+    session.expire_all()
+    with tenancy.acting_as(session, ledger_id):
+        found = count_rows(session)
+    session.rollback()
+    return found
+
+
+def audit_entries(session: Session, action: str, **where) -> list[AuditLog]:
+    """Every audit entry of ``action`` (and the columns ``where`` names), oldest first."""
+    session.expire_all()
+    statement = select(AuditLog).where(AuditLog.action == action)
+    for column, value in where.items():
+        statement = statement.where(getattr(AuditLog, column) == value)
+    return list(session.scalars(statement.order_by(AuditLog.id)))
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The ids of one row of every kind in a ledger, and the words that show them."""
+
+    transaction: int
+    category: int
+    owner: int
+    rule: int
+    budget: int
+    bill: int
+    debt: int
+    payment: int
+    goal: int
+    contribution: int
+    batch: int
+    profile: int
+    upload: int
+    linked_transaction: int  # a spending row no debt payment was made from yet
+
+    def ids(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+# What each kind of row is called in the seeded ledger: words no other ledger has.
+MARKS = {
+    "transaction": "Quokka grocer",
+    "category": "Quokka treats",
+    "owner": "Quokkaowner",
+    "rule": "Quokka rule",
+    "bill": "Quokka rent",
+    "debt": "Quokka card",
+    "goal": "Quokka holiday",
+    "batch": "quokka-bank.csv",
+    "profile": "Quokka mapping",
+    "upload": "quokka_finance.db",
+}
+
+
+def seed_ledger(session: Session, user: User, today: date | None = None) -> Seeded:
+    """One row of every kind in ``user``'s ledger, dated in this budgeting month, all named
+    with words from ``MARKS``; committed. Built by its owner."""
+    today = today or date.today()
+    with tenancy.acting_as(session, user.id):
+        month = budget_month_containing(today, 1)
+        category = Category(name=MARKS["category"], type="expense", color="#336699")
+        owner = Owner(name=MARKS["owner"])
+        session.add_all([category, owner])
+        session.flush()
+        rule = Rule(
+            name=MARKS["rule"], pattern="quokka", set_category_id=category.id, set_owner_id=None
+        )
+        batch = ImportBatch(
+            source="csv",
+            filename=MARKS["batch"],
+            file_sha256="ab" * 32,
+            row_count=1,
+            summary={"skipped_rules": []},
+        )
+        session.add_all([rule, batch])
+        session.flush()
+        spent = Transaction(
+            date=today,
+            description=MARKS["transaction"],
+            amount=Decimal("-42.50"),
+            category_id=category.id,
+            owner_id=owner.id,
+            import_batch_id=batch.id,
+            account="Joint",
+        )
+        loose = Transaction(date=today, description="Quokka loan payment", amount=Decimal("-75"))
+        session.add_all([spent, loose])
+        budget = Budget(
+            year=month.year, month=month.month, category_id=category.id, amount=Decimal("300.00")
+        )
+        bill = Commitment(
+            name=MARKS["bill"],
+            amount=Decimal("1200.00"),
+            frequency="monthly",
+            due_day=1,
+            category_id=category.id,
+        )
+        debt = Debt(
+            name=MARKS["debt"],
+            current_balance=Decimal("900.00"),
+            interest_rate=Decimal("19.990"),
+            minimum_payment=Decimal("25.00"),
+        )
+        goal = SavingsGoal(name=MARKS["goal"], target_amount=Decimal("3000.00"))
+        profile = ImportProfile(
+            name=MARKS["profile"],
+            mapping=CsvMapping(date="Date", description="Payee", amount="Amt").to_dict(),
+        )
+        upload = LegacyUpload(
+            filename=MARKS["upload"],
+            file_sha256="cd" * 32,
+            size=3,
+            data=b"\x00\x01\xff",
+            dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
+        )
+        session.add_all([budget, bill, debt, goal, profile, upload])
+        session.flush()
+        payment = DebtPayment(
+            debt_id=debt.id, date=today, amount=Decimal("50.00"), balance_after=Decimal("900")
+        )
+        contribution = GoalContribution(goal_id=goal.id, date=today, amount=Decimal("150.00"))
+        session.add_all([payment, contribution])
+        session.flush()
+        seeded = Seeded(
+            transaction=spent.id,
+            category=category.id,
+            owner=owner.id,
+            rule=rule.id,
+            budget=budget.id,
+            bill=bill.id,
+            debt=debt.id,
+            payment=payment.id,
+            goal=goal.id,
+            contribution=contribution.id,
+            batch=batch.id,
+            profile=profile.id,
+            upload=upload.id,
+            linked_transaction=loose.id,
+        )
+    session.commit()
+    return seeded
