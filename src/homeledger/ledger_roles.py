@@ -13,6 +13,7 @@ Called by ``tenancy.py``'s hooks, below every service, so no write path can forg
 
 from __future__ import annotations
 
+from sqlalchemy import Integer, literal
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from homeledger.models.audit import AuditLog
@@ -66,6 +67,23 @@ def stamp_bulk_insert(model: type, rows: list[dict], actor: int | None) -> None:
         for row in rows:
             if row.get("created_by_id") is None:
                 row["created_by_id"] = actor
+
+
+def stamp_upsert(state: ORMExecuteState, actor: int | None) -> None:
+    """``INSERT … ON CONFLICT DO UPDATE`` (setting a budget that exists) changes the row
+    already there: who changed it, on rows people enter."""
+    statement = state.statement
+    on_conflict = getattr(statement, "_post_values_clause", None)
+    values = getattr(on_conflict, "update_values_to_set", None)  # DO UPDATE only
+    if values is None or not issubclass(state.bind_mapper.class_, Attributed):
+        return
+    if "updated_by_id" in {getattr(key, "key", key) for key, _ in values}:
+        return
+    stamped = on_conflict._clone()
+    stamped.update_values_to_set = [*values, ("updated_by_id", literal(actor, Integer))]
+    statement = statement._clone()
+    statement._post_values_clause = stamped
+    state.statement = statement
 
 
 def stamp_bulk_update(state: ORMExecuteState, actor: int | None) -> None:

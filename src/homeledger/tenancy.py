@@ -299,6 +299,7 @@ def _scope_statement(state: ORMExecuteState):
         _refuse_unsafe_writes(state)
     if state.is_insert:
         _stamp_bulk_insert(state, ledger, actor)
+        ledger_roles.stamp_upsert(state, actor)
         return ledger_roles.counted_member_write(state, writes, "added", actor, ledger)
     if not (state.is_select or state.is_update or state.is_delete):
         return
