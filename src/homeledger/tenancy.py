@@ -291,6 +291,7 @@ def _scope_statement(state: ORMExecuteState):
     ledger = session.info.get(_LEDGER)
     if isinstance(state.statement, StatementLambdaElement):
         raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
+    _refuse_table_writes(state)
     actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
     writes = _written_table(state)
     if writes is not None:
@@ -318,6 +319,23 @@ def _scope_statement(state: ORMExecuteState):
     )
     change = "changed" if state.is_update else "removed"
     return ledger_roles.counted_member_write(state, writes, change, actor, ledger)
+
+
+def _refuse_table_writes(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE of a ledger's Table rather than its model
+    (``update(Transaction.__table__)``) passes by the ORM's criteria, the ledger stamp and
+    the role check alike: it would change every ledger's rows. Writes name the model."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, UserOwned):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and _owned_leaf(table) is not None:
+        raise TenancyError(
+            f"write {table.name} through its model (insert/update/delete of the class), "
+            "not its Table, so that it is confined to the acting ledger"
+        )
 
 
 def _written_table(state: ORMExecuteState) -> str | None:
