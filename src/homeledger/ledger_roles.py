@@ -102,6 +102,8 @@ def counted_member_write(
     the transaction's audit entry; ``None`` (run it as usual) for anything else."""
     if table is None or actor == ledger:
         return None
+    if change == "added" and _skips_taken_rows(state.statement):
+        return _counted_insert_or_skip(state, table, actor, ledger)
     result = state.invoke_statement()
     rows = state.parameters
     if change == "added" and rows is not None:
@@ -110,6 +112,25 @@ def counted_member_write(
         count = max(getattr(result, "rowcount", 0) or 0, 0)
     note_member_writes(state.session, {change: {table: count}}, actor, ledger)
     return result
+
+
+def _skips_taken_rows(statement) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING``: rows a unique index refuses are not added."""
+    on_conflict = getattr(statement, "_post_values_clause", None)
+    return on_conflict is not None and not hasattr(on_conflict, "update_values_to_set")
+
+
+def _counted_insert_or_skip(
+    state: ORMExecuteState, table: str, actor: int | None, ledger: int | None
+):
+    """Count the rows an insert-or-skip really added, not the rows it was given: its
+    RETURNING rows (the primary key's, if the caller asked for none)."""
+    statement = state.statement
+    if not statement._returning:
+        statement = statement.returning(state.bind_mapper.primary_key[0])
+    result = state.invoke_statement(statement=statement).freeze()
+    note_member_writes(state.session, {"added": {table: len(result.data)}}, actor, ledger)
+    return result()
 
 
 def note_member_writes(
