@@ -504,3 +504,25 @@ def test_a_write_naming_the_table_instead_of_the_model_is_refused_for_everyone(
         descriptions = session.scalars(select(Transaction.description)).all()
     session.rollback()
     assert "Every ledger's" not in descriptions
+
+
+def test_an_insert_that_skips_taken_rows_counts_only_the_rows_it_added(session, household):
+    """Categories and imports insert-or-skip (ON CONFLICT DO NOTHING): the audit says how
+    many rows went in, not how many were offered; the caller still gets what it asked."""
+    alex, sam, _ = household
+    with tenancy.acting_as(session, alex.id, sam.id, "editor"):
+        returned = writes.insert_new(
+            session, Owner, [{"name": "Sam"}, {"name": "New one"}], Owner.name
+        )
+        assert [row.name for row in returned] == ["New one"]  # Sam is there already
+        assert writes.insert_new(session, Owner, [{"name": "Sam"}, {"name": "Other"}]) == []
+        assert writes.insert_new(session, Owner, [{"name": "Sam"}]) == []
+    session.commit()
+    [entry] = audit_entries(session, "ledger.write")
+    assert entry.extra_data == {"added": {"owners": 2}}
+    with tenancy.acting_as(session, alex.id):
+        names = session.scalars(select(Owner.name).order_by(Owner.name)).all()
+        stamps = set(session.scalars(select(Transaction.created_by_id)))
+    session.rollback()
+    assert names == ["New one", "Other", "Sam"]
+    assert stamps == {alex.id}
