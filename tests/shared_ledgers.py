@@ -29,7 +29,7 @@ from homeledger.models import (
     Transaction,
     User,
 )
-from homeledger.services import sharing
+from homeledger.services import legacy_uploads, sharing
 from homeledger.services.importing.csv_mapping import CsvMapping
 from homeledger.services.ledger_tables import count_rows
 from homeledger.services.periods import budget_month_containing
@@ -83,7 +83,9 @@ class Seeded:
     batch: int
     profile: int
     upload: int
-    linked_transaction: int  # a spending row no debt payment was made from yet
+    linked_transaction: int  # an uncategorised spending row no debt payment came from yet
+    other_category: int  # somewhere to merge the category into
+    other_owner: int  # somewhere to merge the owner into
 
     def ids(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -104,15 +106,17 @@ MARKS = {
 }
 
 
-def seed_ledger(session: Session, user: User, today: date | None = None) -> Seeded:
-    """One row of every kind in ``user``'s ledger, dated in this budgeting month, all named
-    with words from ``MARKS``; committed. Built by its owner."""
-    today = today or date.today()
+def seed_ledger(session: Session, user: User, old_file: bytes | None = None) -> Seeded:
+    """One row of every kind in ``user``'s ledger, dated today, all named with words from
+    ``MARKS``; committed. Built by its owner. With ``old_file`` (an old desktop file), the
+    upload is of that file, ready to apply."""
+    today = date.today()
     with tenancy.acting_as(session, user.id):
         month = budget_month_containing(today, 1)
         category = Category(name=MARKS["category"], type="expense", color="#336699")
         owner = Owner(name=MARKS["owner"])
-        session.add_all([category, owner])
+        partner = Owner(name="Quokka partner")
+        session.add_all([category, owner, partner])
         session.flush()
         rule = Rule(
             name=MARKS["rule"], pattern="quokka", set_category_id=category.id, set_owner_id=None
@@ -153,18 +157,23 @@ def seed_ledger(session: Session, user: User, today: date | None = None) -> Seed
             interest_rate=Decimal("19.990"),
             minimum_payment=Decimal("25.00"),
         )
-        goal = SavingsGoal(name=MARKS["goal"], target_amount=Decimal("3000.00"))
+        goal = SavingsGoal(
+            name=MARKS["goal"], target_amount=Decimal("3000.00"), current_amount=Decimal("150")
+        )
         profile = ImportProfile(
             name=MARKS["profile"],
             mapping=CsvMapping(date="Date", description="Payee", amount="Amt").to_dict(),
         )
-        upload = LegacyUpload(
-            filename=MARKS["upload"],
-            file_sha256="cd" * 32,
-            size=3,
-            data=b"\x00\x01\xff",
-            dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
-        )
+        if old_file is not None:
+            upload = legacy_uploads.upload(session, user, MARKS["upload"], old_file)
+        else:
+            upload = LegacyUpload(
+                filename=MARKS["upload"],
+                file_sha256="cd" * 32,
+                size=3,
+                data=b"\x00\x01\xff",
+                dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
+            )
         session.add_all([budget, bill, debt, goal, profile, upload])
         session.flush()
         payment = DebtPayment(
@@ -188,6 +197,10 @@ def seed_ledger(session: Session, user: User, today: date | None = None) -> Seed
             profile=profile.id,
             upload=upload.id,
             linked_transaction=loose.id,
+            other_category=session.scalars(
+                select(Category.id).where(Category.name == "Groceries")
+            ).one(),
+            other_owner=partner.id,
         )
     session.commit()
     return seeded
