@@ -526,3 +526,26 @@ def test_an_insert_that_skips_taken_rows_counts_only_the_rows_it_added(session, 
     session.rollback()
     assert names == ["New one", "Other", "Sam"]
     assert stamps == {alex.id}
+
+
+def test_a_viewer_may_ask_what_copying_a_months_budgets_would_do(session, household):
+    """The copy page's preview writes nothing, so a viewer may open it; its answer is what
+    the owner's copy then does."""
+    alex, _, vic = household
+    with tenancy.acting_as(session, alex.id):
+        budget = session.scalars(select(Budget)).one()
+        source = (budget.year, budget.month)
+    session.rollback()
+    with tenancy.acting_as(session, alex.id, vic.id, "viewer"):
+        preview = budgets.copy_month(session, source, (2026, 12), dry_run=True)
+        again = budgets.copy_month(session, source, (2025, 1), dry_run=True)
+    session.rollback()
+    assert (preview.copied, preview.kept) == (1, 0)
+    assert (again.copied, again.kept) == (1, 0)
+    with tenancy.acting_as(session, alex.id):
+        done = budgets.copy_month(session, source, (2026, 12))
+        repeated = budgets.copy_month(session, source, (2026, 12), dry_run=True)
+    session.commit()
+    assert done == preview
+    assert (repeated.copied, repeated.kept) == (0, 1)
+    assert audit_entries(session, "ledger.write_refused") == []
