@@ -4,9 +4,14 @@ pages and endpoints on."""
 
 from __future__ import annotations
 
+import functools
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +38,8 @@ from homeledger.services import legacy_uploads, sharing
 from homeledger.services.importing.csv_mapping import CsvMapping
 from homeledger.services.ledger_tables import count_rows
 from homeledger.services.periods import budget_month_containing
+from tests.factories import add_transactions, make_user
+from tests.legacy_sample import make_old_file
 
 
 def share(session: Session, owner: User, member: User, role: str) -> None:
@@ -86,6 +93,7 @@ class Seeded:
     linked_transaction: int  # an uncategorised spending row no debt payment came from yet
     other_category: int  # somewhere to merge the category into
     other_owner: int  # somewhere to merge the owner into
+    paused_bill: int  # a bill to resume
 
     def ids(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -151,6 +159,9 @@ def seed_ledger(session: Session, user: User, old_file: bytes | None = None) -> 
             due_day=1,
             category_id=category.id,
         )
+        paused = Commitment(
+            name="Quokka gym", amount=Decimal("30.00"), frequency="monthly", is_active=False
+        )
         debt = Debt(
             name=MARKS["debt"],
             current_balance=Decimal("900.00"),
@@ -174,7 +185,7 @@ def seed_ledger(session: Session, user: User, old_file: bytes | None = None) -> 
                 data=b"\x00\x01\xff",
                 dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
             )
-        session.add_all([budget, bill, debt, goal, profile, upload])
+        session.add_all([budget, bill, paused, debt, goal, profile, upload])
         session.flush()
         payment = DebtPayment(
             debt_id=debt.id, date=today, amount=Decimal("50.00"), balance_after=Decimal("900")
@@ -201,6 +212,85 @@ def seed_ledger(session: Session, user: User, old_file: bytes | None = None) -> 
                 select(Category.id).where(Category.name == "Groceries")
             ).one(),
             other_owner=partner.id,
+            paused_bill=paused.id,
         )
     session.commit()
     return seeded
+
+
+SAM_PRIVATE = "Wombat private"  # in Sam's own ledger: never on a page of Alex's
+KIM_PRIVATE = "Numbat private"  # in Kim's own ledger
+
+
+@dataclass
+class Household:
+    """Alex, whose ledger is seeded with one row of every kind; Sam, who may be given a role
+    in it; Kim, who has none. Sam and Kim each have one transaction of their own."""
+
+    alex: User
+    sam: User
+    kim: User
+    seeded: Seeded
+    old_file: bytes
+
+    def ids(self) -> dict[str, object]:
+        """Values for the URL map's variables: Alex's rows, Sam as the person, Alex's
+        ledger as the ledger."""
+        s = self.seeded
+        return {
+            "transaction_id": s.transaction,
+            "category_id": s.category,
+            "owner_id": s.owner,
+            "rule_id": s.rule,
+            "batch_id": s.batch,
+            "profile_id": s.profile,
+            "upload_id": s.upload,
+            "budget_id": s.budget,
+            "commitment_id": s.bill,
+            "bill_id": s.bill,
+            "debt_id": s.debt,
+            "payment_id": s.payment,
+            "goal_id": s.goal,
+            "contribution_id": s.contribution,
+            "user_id": self.sam.id,
+            "member_id": self.sam.id,
+            "ledger_id": self.alex.id,
+            "id": self.alex.id,
+            "entry_id": 1,
+            "token": "not-an-invite",
+            "filename": "favicon.svg",
+        }
+
+
+@functools.cache
+def old_desktop_file() -> bytes:
+    """A small old desktop file, made once per test process."""
+    folder = Path(tempfile.mkdtemp(prefix="homeledger-old-file-"))
+    try:
+        return make_old_file(folder, transactions=100)[0]
+    finally:
+        shutil.rmtree(folder)
+
+
+def make_household(session: Session) -> Household:
+    alex, sam, kim = (make_user(session, name) for name in ("alex", "sam", "kim"))
+    old_file = old_desktop_file()
+    seeded = seed_ledger(session, alex, old_file)
+    today = date.today()
+    add_transactions(session, sam, [(today, SAM_PRIVATE, "-3.00", None)])
+    add_transactions(session, kim, [(today, KIM_PRIVATE, "-4.00", None)])
+    return Household(alex, sam, kim, seeded, old_file)
+
+
+def url_for_rule(rule: str, ids: dict[str, object]) -> str | None:
+    """``rule`` of the URL map with its variables filled from ``ids``; None if it has one
+    ``ids`` does not know."""
+    names = re.findall(r"<(?:[\w()]+:)?(\w+)>", rule)
+    if any(name not in ids for name in names):
+        return None
+    return re.sub(r"<(?:[\w()]+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule)
+
+
+def marks_in(text: str) -> list[str]:
+    """Which of the seeded ledger's words ``text`` shows."""
+    return [mark for mark in MARKS.values() if mark in text]
