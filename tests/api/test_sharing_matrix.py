@@ -400,3 +400,29 @@ def test_an_editors_writes_say_who_made_them(client, session, household):
         )
         == 1
     )
+
+
+def test_an_editor_brings_in_an_old_file_and_the_audit_names_the_ledger(client, session, household):
+    h = household
+    share(session, h.alex, h.sam, "editor")
+    chosen = _token(client, "sam") | {LEDGER_HEADER: str(h.alex.id)}
+    uploaded = client.post(
+        "/api/v1/legacy-uploads",
+        headers=chosen,
+        data={"file": (io.BytesIO(h.old_file), "personal_finance.db")},
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    before = rows_of(session, h.alex.id)["transactions"]
+    applied = client.post(
+        f"/api/v1/legacy-uploads/{uploaded.get_json()['id']}/apply", headers=chosen
+    )
+    assert applied.status_code == 200, applied.get_json()
+    assert rows_of(session, h.alex.id)["transactions"] > before
+    assert rows_of(session, h.sam.id)["transactions"] == 1  # Sam's own ledger untouched
+    for action in ("legacy.upload", "legacy.apply"):
+        [entry] = audit_entries(session, action, actor_id=h.sam.id)
+        assert entry.ledger_user_id == h.alex.id, action
+    written = audit_entries(session, "ledger.write", actor_id=h.sam.id, ledger_user_id=h.alex.id)
+    assert sum(e.extra_data.get("added", {}).get("transactions", 0) for e in written) == (
+        rows_of(session, h.alex.id)["transactions"] - before
+    )
