@@ -426,3 +426,26 @@ def test_an_editor_brings_in_an_old_file_and_the_audit_names_the_ledger(client, 
     assert sum(e.extra_data.get("added", {}).get("transactions", 0) for e in written) == (
         rows_of(session, h.alex.id)["transactions"] - before
     )
+
+
+def test_me_is_always_the_callers_own_ledger_whatever_the_header_says(client, session, household):
+    """An editor of Alex's ledger, naming it in X-Ledger-Id: the export, the settings and
+    "delete all my data" are Sam's own."""
+    h = household
+    share(session, h.alex, h.sam, "editor")
+    chosen = _token(client, "sam") | {LEDGER_HEADER: str(h.alex.id)}
+    alex_before = rows_of(session, h.alex.id)
+    exported = client.get("/api/v1/me/export?format=json", headers=chosen)
+    text = exported.get_data(as_text=True)
+    assert exported.status_code == 200 and SAM_PRIVATE in text and not marks_in(text)
+    settings = client.patch("/api/v1/me/settings", headers=chosen, json={"currency": "EUR"})
+    assert settings.status_code == 200, settings.get_json()
+    deleted = client.post("/api/v1/me/delete-data", headers=chosen, json={"confirm": "sam"})
+    assert deleted.status_code == 200, deleted.get_json()
+    assert rows_of(session, h.alex.id) == alex_before
+    assert rows_of(session, h.sam.id)["transactions"] == 0
+    alex_settings = client.get("/api/v1/me/settings", headers=_token(client, "alex"))
+    assert alex_settings.get_json()["currency"] != "EUR"
+    assert [e.ledger_user_id for e in audit_entries(session, "data.delete")] == [h.sam.id]
+    # Sam's grant is still there: the shared ledger is still his to use.
+    assert client.get("/api/v1/transactions", headers=chosen).status_code == 200

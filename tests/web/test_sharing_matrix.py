@@ -498,3 +498,35 @@ def test_an_editors_posts_say_who_made_them(app, session, household):
     assert entries[0].extra_data == {"added": {"transactions": 1}}
     assert sum(n for tables in entries[1].extra_data.values() for n in tables.values()) == 1
     assert set(entries[1].extra_data[next(iter(entries[1].extra_data))]) == {"budgets"}
+
+
+def test_your_data_pages_are_your_own_ledgers_whatever_the_browser_chose(app, session, household):
+    h = household
+    share(session, h.alex, h.sam, "editor")
+    client, csrf = _signed_in(app, "sam", h.alex.id)
+    alex_before = rows_of(session, h.alex.id)
+    exported = client.post("/settings/data/export", data={"json": "x", "csrf_token": csrf})
+    text = exported.get_data(as_text=True)
+    assert exported.status_code == 200 and SAM_PRIVATE in text and not marks_in(text)
+    deleted = client.post("/settings/data/delete", data={"confirm": "sam", "csrf_token": csrf})
+    assert deleted.status_code == 302
+    assert rows_of(session, h.alex.id) == alex_before
+    assert rows_of(session, h.sam.id)["transactions"] == 0
+    # Still a member of Alex's ledger, still acting in it on its pages.
+    assert MARKS["transaction"] in client.get("/transactions").get_data(as_text=True)
+
+
+def test_signing_in_as_someone_else_forgets_the_ledger_the_browser_chose(app, session, household):
+    h = household
+    share(session, h.alex, h.sam, "viewer")
+    client, csrf = _signed_in(app, "sam", h.alex.id)
+    assert MARKS["transaction"] in client.get("/transactions").get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
+    assert web_login(client, "kim").status_code == 302
+    chosen, _ = _chosen_and_told(client)
+    assert chosen is None
+    listed = client.get("/transactions")
+    assert listed.status_code == 200
+    assert KIM_PRIVATE in listed.get_data(as_text=True) and not marks_in(
+        listed.get_data(as_text=True)
+    )
