@@ -69,30 +69,27 @@ def stamp_bulk_insert(model: type, rows: list[dict], actor: int | None) -> None:
                 row["created_by_id"] = actor
 
 
-def stamp_upsert(state: ORMExecuteState, actor: int | None) -> None:
-    """``INSERT … ON CONFLICT DO UPDATE`` (setting a budget that exists) changes the row
-    already there: who changed it, on rows people enter."""
+def stamp_changed_by(state: ORMExecuteState, actor: int | None) -> None:
+    """Who changed the rows a bulk statement changes, on rows people enter:
+    ``update(Model).where(...).values(...)``, and ``INSERT … ON CONFLICT DO UPDATE``
+    (setting a budget that exists), which changes the row already there."""
+    if not issubclass(state.bind_mapper.class_, Attributed):
+        return
     statement = state.statement
+    if state.is_update:
+        values = getattr(statement, "_values", None) or {}
+        if "updated_by_id" not in {getattr(key, "key", key) for key in values}:
+            state.statement = statement.values(updated_by_id=actor)
+        return
     on_conflict = getattr(statement, "_post_values_clause", None)
     values = getattr(on_conflict, "update_values_to_set", None)  # DO UPDATE only
-    if values is None or not issubclass(state.bind_mapper.class_, Attributed):
+    if values is None or "updated_by_id" in {getattr(key, "key", key) for key, _ in values}:
         return
-    if "updated_by_id" in {getattr(key, "key", key) for key, _ in values}:
-        return
-    stamped = on_conflict._clone()
+    stamped = on_conflict._clone()  # the actor as a bound parameter, not compiled in
     stamped.update_values_to_set = [*values, ("updated_by_id", literal(actor, Integer))]
     statement = statement._clone()
     statement._post_values_clause = stamped
     state.statement = statement
-
-
-def stamp_bulk_update(state: ORMExecuteState, actor: int | None) -> None:
-    """``update(Model).where(...).values(...)``: who changed the rows, on rows people enter."""
-    if not issubclass(state.bind_mapper.class_, Attributed):
-        return
-    values = getattr(state.statement, "_values", None) or {}
-    if "updated_by_id" not in {getattr(key, "key", key) for key in values}:
-        state.statement = state.statement.values(updated_by_id=actor)
 
 
 def counted_member_write(

@@ -236,6 +236,8 @@ def _refuse_unsafe_writes(state: ORMExecuteState) -> None:
     statement = state.statement
     mapper = state.bind_mapper
     if mapper is None or not issubclass(mapper.class_, UserOwned):
+        if _owned_leaf(getattr(statement, "table", None)) is not None:  # unconfined, unchecked
+            raise TenancyError(f"write {statement.table.name} through its model, not its Table")
         return
     table = mapper.local_table.name
     if state.is_update and state.parameters:
@@ -291,27 +293,24 @@ def _scope_statement(state: ORMExecuteState):
     ledger = session.info.get(_LEDGER)
     if isinstance(state.statement, StatementLambdaElement):
         raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
-    _refuse_table_writes(state)
     actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
     writes = _written_table(state)
     if writes is not None:
         ledger_roles.refuse_viewer(role, writes, actor, ledger)
-    if state.is_insert or state.is_update:
+    if state.is_insert or state.is_update or state.is_delete:
         _refuse_unsafe_writes(state)
+    if writes is not None:
+        ledger_roles.stamp_changed_by(state, actor)
     if state.is_insert:
         _stamp_bulk_insert(state, ledger, actor)
-        ledger_roles.stamp_upsert(state, actor)
         return ledger_roles.counted_member_write(state, writes, "added", actor, ledger)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if ledger is None:
-        touched = _touched_owned_tables(state.statement)
-        if touched:
+        if touched := _touched_owned_tables(state.statement):
             names = ", ".join(sorted(touched))
             raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
         return
-    if state.is_update and writes is not None:
-        ledger_roles.stamp_bulk_update(state, actor)
     # Two layers: the ORM's criteria reach the entities it loads, joins it builds
     # and the target of UPDATE/DELETE; the copied tree reaches everything else.
     state.statement = _confine_to_ledger(state.statement, ledger).options(
@@ -319,23 +318,6 @@ def _scope_statement(state: ORMExecuteState):
     )
     change = "changed" if state.is_update else "removed"
     return ledger_roles.counted_member_write(state, writes, change, actor, ledger)
-
-
-def _refuse_table_writes(state: ORMExecuteState) -> None:
-    """An INSERT, UPDATE or DELETE of a ledger's Table rather than its model
-    (``update(Transaction.__table__)``) passes by the ORM's criteria, the ledger stamp and
-    the role check alike: it would change every ledger's rows. Writes name the model."""
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    mapper = state.bind_mapper
-    if mapper is not None and issubclass(mapper.class_, UserOwned):
-        return
-    table = getattr(state.statement, "table", None)
-    if table is not None and _owned_leaf(table) is not None:
-        raise TenancyError(
-            f"write {table.name} through its model (insert/update/delete of the class), "
-            "not its Table, so that it is confined to the acting ledger"
-        )
 
 
 def _written_table(state: ORMExecuteState) -> str | None:
