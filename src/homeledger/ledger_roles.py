@@ -13,6 +13,7 @@ Called by ``tenancy.py``'s hooks, below every service, so no write path can forg
 
 from __future__ import annotations
 
+from sqlalchemy import Integer, literal
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from homeledger.models.audit import AuditLog
@@ -68,13 +69,27 @@ def stamp_bulk_insert(model: type, rows: list[dict], actor: int | None) -> None:
                 row["created_by_id"] = actor
 
 
-def stamp_bulk_update(state: ORMExecuteState, actor: int | None) -> None:
-    """``update(Model).where(...).values(...)``: who changed the rows, on rows people enter."""
-    if "updated_by_id" not in state.statement.table.c:
-        return  # not a table of rows people enter (Attributed)
-    values = getattr(state.statement, "_values", None) or {}
-    if "updated_by_id" not in {getattr(key, "key", key) for key in values}:
-        state.statement = state.statement.values(updated_by_id=actor)
+def stamp_changed_by(state: ORMExecuteState, actor: int | None) -> None:
+    """Who changed the rows a bulk statement changes, on rows people enter:
+    ``update(Model).where(...).values(...)``, and ``INSERT … ON CONFLICT DO UPDATE``
+    (setting a budget that exists), which changes the row already there."""
+    if not issubclass(state.bind_mapper.class_, Attributed):
+        return
+    statement = state.statement
+    if state.is_update:
+        values = getattr(statement, "_values", None) or {}
+        if "updated_by_id" not in {getattr(key, "key", key) for key in values}:
+            state.statement = statement.values(updated_by_id=actor)
+        return
+    on_conflict = getattr(statement, "_post_values_clause", None)
+    values = getattr(on_conflict, "update_values_to_set", None)  # DO UPDATE only
+    if values is None or "updated_by_id" in {getattr(key, "key", key) for key, _ in values}:
+        return
+    stamped = on_conflict._clone()  # the actor as a bound parameter, not compiled in
+    stamped.update_values_to_set = [*values, ("updated_by_id", literal(actor, Integer))]
+    statement = statement._clone()
+    statement._post_values_clause = stamped
+    state.statement = statement
 
 
 def counted_member_write(
@@ -84,6 +99,8 @@ def counted_member_write(
     the transaction's audit entry; ``None`` (run it as usual) for anything else."""
     if table is None or actor == ledger:
         return None
+    if change == "added" and _skips_taken_rows(state.statement):
+        return _counted_insert_or_skip(state, table, actor, ledger)
     result = state.invoke_statement()
     rows = state.parameters
     if change == "added" and rows is not None:
@@ -92,6 +109,25 @@ def counted_member_write(
         count = max(getattr(result, "rowcount", 0) or 0, 0)
     note_member_writes(state.session, {change: {table: count}}, actor, ledger)
     return result
+
+
+def _skips_taken_rows(statement) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING``: rows a unique index refuses are not added."""
+    on_conflict = getattr(statement, "_post_values_clause", None)
+    return on_conflict is not None and not hasattr(on_conflict, "update_values_to_set")
+
+
+def _counted_insert_or_skip(
+    state: ORMExecuteState, table: str, actor: int | None, ledger: int | None
+):
+    """Count the rows an insert-or-skip really added, not the rows it was given: its
+    RETURNING rows (the primary key's, if the caller asked for none)."""
+    statement = state.statement
+    if not statement._returning:
+        statement = statement.returning(state.bind_mapper.primary_key[0])
+    result = state.invoke_statement(statement=statement).freeze()
+    note_member_writes(state.session, {"added": {table: len(result.data)}}, actor, ledger)
+    return result()
 
 
 def note_member_writes(

@@ -236,6 +236,8 @@ def _refuse_unsafe_writes(state: ORMExecuteState) -> None:
     statement = state.statement
     mapper = state.bind_mapper
     if mapper is None or not issubclass(mapper.class_, UserOwned):
+        if _owned_leaf(getattr(statement, "table", None)) is not None:  # unconfined, unchecked
+            raise TenancyError(f"write {statement.table.name} through its model, not its Table")
         return
     table = mapper.local_table.name
     if state.is_update and state.parameters:
@@ -295,21 +297,20 @@ def _scope_statement(state: ORMExecuteState):
     writes = _written_table(state)
     if writes is not None:
         ledger_roles.refuse_viewer(role, writes, actor, ledger)
-    if state.is_insert or state.is_update:
+    if state.is_insert or state.is_update or state.is_delete:
         _refuse_unsafe_writes(state)
+    if writes is not None:
+        ledger_roles.stamp_changed_by(state, actor)
     if state.is_insert:
         _stamp_bulk_insert(state, ledger, actor)
         return ledger_roles.counted_member_write(state, writes, "added", actor, ledger)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if ledger is None:
-        touched = _touched_owned_tables(state.statement)
-        if touched:
+        if touched := _touched_owned_tables(state.statement):
             names = ", ".join(sorted(touched))
             raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
         return
-    if state.is_update and writes is not None:
-        ledger_roles.stamp_bulk_update(state, actor)
     # Two layers: the ORM's criteria reach the entities it loads, joins it builds
     # and the target of UPDATE/DELETE; the copied tree reaches everything else.
     state.statement = _confine_to_ledger(state.statement, ledger).options(

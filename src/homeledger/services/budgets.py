@@ -153,14 +153,17 @@ class CopyResult:
     kept: int  # budgets the target month already had for the same category and owner
 
 
-def copy_month(session: Session, source: tuple[int, int], target: tuple[int, int]) -> CopyResult:
+def copy_month(
+    session: Session, source: tuple[int, int], target: tuple[int, int], *, dry_run: bool = False
+) -> CopyResult:
     """Copy the budgets of month ``source`` into month ``target`` (each a (year, month)).
 
     The target month's own budgets are **kept**: a budget already set there for
     the same category and owner is left as it is, and only the missing ones are
     added. So copying twice changes nothing, and a copy never undoes a budget
     someone has set for the new month. Budgets of categories that are no longer
-    expense categories are not copied.
+    expense categories are not copied. ``dry_run`` says what a copy would do and
+    writes nothing (a viewer of a shared ledger may ask).
     """
     problems = {}
     for field, (year, month) in (("from", source), ("to", target)):
@@ -187,7 +190,17 @@ def copy_month(session: Session, source: tuple[int, int], target: tuple[int, int
         }
         for category_id, owner_id, amount in rows
     ]
-    copied = len(insert_new(session, Budget, wanted, Budget.id))
+    if dry_run:
+        there = set(
+            session.execute(
+                select(Budget.category_id, Budget.owner_id).where(
+                    Budget.year == target[0], Budget.month == target[1]
+                )
+            ).tuples()
+        )
+        copied = sum((row["category_id"], row["owner_id"]) not in there for row in wanted)
+    else:
+        copied = len(insert_new(session, Budget, wanted, Budget.id))
     return CopyResult(copied=copied, kept=len(wanted) - copied)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from homeledger import tenancy
 from homeledger.models import LegacyUpload, User
 from homeledger.models.base import MAX_ID
 from homeledger.models.types import utcnow
@@ -83,10 +84,11 @@ def upload(
     )
     session.add(row)
     session.flush()
-    audit.record_own(
+    audit.record(
         session,
         "legacy.upload",
-        user.id,
+        actor_id=user.id,
+        ledger_user_id=tenancy.current_ledger(session),  # a member's: the shared ledger
         ip_address=ip_address,
         extra={"upload_id": row.id, "filename": name, "size": len(data), "sha256": sha256},
     )
@@ -115,10 +117,11 @@ def apply(session: Session, user: User, upload_id: object, *, ip_address=None) -
     row.data = None
     session.flush()
     written = report.count("transactions").written
-    audit.record_own(
+    audit.record(
         session,
         "legacy.apply",
-        user.id,
+        actor_id=user.id,
+        ledger_user_id=tenancy.current_ledger(session),
         ip_address=ip_address,
         extra={"upload_id": row.id, "filename": row.filename, "transactions": written},
     )

@@ -224,13 +224,10 @@ def delete(budget_id: int):
 
 
 def _copy_preview(source: Month, target: Month) -> budgets.CopyResult:
-    """What copying would add and keep, found by copying and rolling back."""
-    try:
-        return budgets.copy_month(
-            db.session, (source.year, source.month), (target.year, target.month)
-        )
-    finally:
-        db.session.rollback()
+    """What copying would add and keep, nothing written (a viewer may look)."""
+    return budgets.copy_month(
+        db.session, (source.year, source.month), (target.year, target.month), dry_run=True
+    )
 
 
 @bp.route("/copy", methods=["GET", "POST"])
