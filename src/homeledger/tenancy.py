@@ -321,12 +321,12 @@ def _scope_statement(state: ORMExecuteState):
 
 
 def _written_table(state: ORMExecuteState) -> str | None:
-    """The ledger table an INSERT, UPDATE or DELETE statement writes, if it writes one
-    (named by a model or, in Core, by its Table)."""
-    if not (state.is_insert or state.is_update or state.is_delete):
+    """The ledger table an INSERT, UPDATE or DELETE statement writes through its model
+    (one naming the Table instead is refused for everyone by ``_refuse_unsafe_writes``)."""
+    mapper = state.bind_mapper
+    if not (state.is_insert or state.is_update or state.is_delete) or mapper is None:
         return None
-    name = getattr(getattr(state.statement, "table", None), "name", None)
-    return name if name in _owned_table_names() else None
+    return mapper.local_table.name if issubclass(mapper.class_, UserOwned) else None
 
 
 def _stamp_bulk_insert(state: ORMExecuteState, ledger: int | None, actor: int | None) -> None:
