@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from homeledger import tenancy
 from homeledger.models import AuditLog, User
-from homeledger.services import sharing
+from homeledger.services import onboarding, sharing
+from homeledger.services.errors import NotFound
 from tests.conftest import api_login, bearer, web_login
 from tests.factories import add_transactions, make_user
 
@@ -109,3 +110,19 @@ def test_the_mobile_app_is_offered_the_shared_ledger_and_opens_it(client, sessio
     rows = client.get("/api/v1/transactions", headers={**sam_token, "X-Ledger-Id": str(alex.id)})
     assert [t["description"] for t in rows.get_json()["items"]] == ["RENT NOVEMBER"]
     assert client.get("/api/v1/transactions", headers=sam_token).get_json()["items"] == []
+
+
+@pytest.mark.parametrize("ledger_id", [2**31, 10**30, 0, -1])
+def test_a_ledger_id_out_of_the_id_range_is_refused_not_a_server_error(
+    client, session, household, ledger_id
+):
+    sam_token = bearer(api_login(client, "sam").get_json()["access_token"])
+
+    refused = client.post(
+        "/api/v1/onboarding/join", headers=sam_token, json={"ledger_id": ledger_id}
+    )
+
+    assert refused.status_code in (404, 422), refused.get_json()
+    assert _step(session, "sam") == "profile"
+    with pytest.raises(NotFound):
+        onboarding.join_shared(session, household[1], ledger_id)

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from homeledger.api.errors import error_body
+from homeledger.api.ledger_schemas import Id
 from homeledger.api.schemas import UserSchema
 from homeledger.api.security import wizard_documented
 from homeledger.api.sharing_schemas import LedgerSchema
@@ -61,7 +62,7 @@ class OnboardingStatus(Schema):
 
 
 class JoinRequest(Schema):
-    ledger_id = fields.Integer(
+    ledger_id = Id(
         required=True, strict=True, metadata={"description": "An id of `shared_ledgers`."}
     )
 

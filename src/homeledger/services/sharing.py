@@ -75,9 +75,12 @@ def _name(user: User) -> str:
 
 
 def role_in(session: Session, user: User, ledger_id: int) -> str | None:
-    """``user``'s role in the ledger ``ledger_id``, or None without a grant."""
+    """``user``'s role in the ledger ``ledger_id``, or None without a grant (as for an id
+    no ledger can have, which is not sent to the database)."""
     if ledger_id == user.id:
         return OWNER
+    if type(ledger_id) is not int or not 0 < ledger_id <= MAX_ID:
+        return None
     return session.scalar(
         select(LedgerMember.role).where(
             LedgerMember.ledger_user_id == ledger_id, LedgerMember.member_id == user.id
