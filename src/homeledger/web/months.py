@@ -91,6 +91,11 @@ class MonthChoice(WebForm):
 MINE = "mine"
 
 
+def mine_choice(mine: int, owner_names: dict[int, str]) -> tuple[str, str]:
+    """The owner menus' "Mine" choice, naming the owner who is the signed-in person."""
+    return (MINE, f"Mine ({owner_names.get(mine, '?')})")
+
+
 def month_choice(owners=(), mine: int | None = None) -> tuple[MonthChoice, Month | None]:
     """The query string's month (this budgeting month when none is given) and owner filter
     (with "Mine" first when the signed-in person is the owner ``mine`` here); the month is
@@ -99,7 +104,7 @@ def month_choice(owners=(), mine: int | None = None) -> tuple[MonthChoice, Month
     names = {o.id: o.name for o in owners}
     form.owner.choices = [("", "Everyone")]
     if mine is not None:
-        form.owner.choices.append((MINE, f"Mine ({names.get(mine, '?')})"))
+        form.owner.choices.append(mine_choice(mine, names))
     form.owner.choices += [(str(owner_id), name) for owner_id, name in names.items()]
     if not form.validate():
         return form, None

@@ -65,8 +65,6 @@ _FACT_KINDS = {
 }
 # Service field names -> form field names, where they differ.
 _FORM_FIELD = {"category_id": "category", "owner_id": "owner"}
-# The owner filter's "Mine": the owner who is the signed-in person in this ledger.
-MINE = "mine"
 _FILTER_FORM_FIELD = {"mine": "owner"}
 
 
@@ -97,7 +95,7 @@ def _criteria(form: FilterForm) -> TransactionFilter:
         uncategorised=category == "none",
         owner_id=optional_id(form.owner.data),
         no_owner=form.owner.data == "none",
-        mine=form.owner.data == MINE,
+        mine=form.owner.data == months.MINE,
         account=form.account.data or None,
         payee=form.payee.data or None,
         amount_min=form.amount_min.data,
@@ -123,9 +121,9 @@ def _owner_filter_choices(lists: _Lists, chosen: str | None) -> list:
     asked for but no longer linked, so the service says why it cannot be shown)."""
     extra = [("none", "No owner")]
     if lists.mine is not None:
-        extra.insert(0, (MINE, f"Mine ({lists.owner_names.get(lists.mine, '?')})"))
-    elif chosen == MINE:
-        extra.insert(0, (MINE, "Mine"))
+        extra.insert(0, months.mine_choice(lists.mine, lists.owner_names))
+    elif chosen == months.MINE:
+        extra.insert(0, (months.MINE, "Mine"))
     return id_choices(lists.owners, "All owners", extra=tuple(extra))
 
 
