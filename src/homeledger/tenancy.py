@@ -295,10 +295,10 @@ def _scope_statement(state: ORMExecuteState):
         raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
     actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
     writes = _written_table(state)
+    if state.is_insert or state.is_update or state.is_delete:
+        _refuse_unsafe_writes(state)  # a write form no one may use, whatever their role
     if writes is not None:
         ledger_roles.refuse_viewer(role, writes, actor, ledger)
-    if state.is_insert or state.is_update or state.is_delete:
-        _refuse_unsafe_writes(state)
     if writes is not None:
         ledger_roles.stamp_changed_by(state, actor)
     if state.is_insert:
