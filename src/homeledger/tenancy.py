@@ -299,7 +299,6 @@ def _scope_statement(state: ORMExecuteState):
         _refuse_unsafe_writes(state)  # a write form no one may use, whatever their role
     if writes is not None:
         ledger_roles.refuse_viewer(role, writes, actor, ledger)
-    if writes is not None:
         ledger_roles.stamp_changed_by(state, actor)
     if state.is_insert:
         _stamp_bulk_insert(state, ledger, actor)

@@ -183,7 +183,7 @@ def add_member(
             select(User).where(func.lower(User.username) == username.strip().lower())
         )
         if person is None:
-            problems["username"] = f"There is no one called {username.strip()!r} here."
+            problems["username"] = f"There is no one called {username.strip()[:64]!r} here."
         elif person.id == ledger:
             problems["username"] = "This is your own ledger: you are its owner already."
         elif not person.is_active:
