@@ -73,6 +73,24 @@ def audit_entries(session: Session, action: str, **where) -> list[AuditLog]:
     return list(session.scalars(statement.order_by(AuditLog.id)))
 
 
+# What the matrices of tests/web and tests/api send: this month and the next, a small bank
+# file, and a body for a route they do not know (what a new sharing or ledger form might
+# send; the API's cut to the fields its OpenAPI operation takes).
+TODAY = date.today()
+MONTH = f"{TODAY:%Y-%m}"
+NEXT_MONTH = f"{TODAY.year + TODAY.month // 12}-{TODAY.month % 12 + 1:02d}"
+BANK_FILE = b"Date,Description,Amount\n2024-03-01,SALARY ACME,2450.00\n2024-03-02,TESCO,-42.17\n"
+GENERIC_BODY = {
+    "username": "kim",
+    "role": "editor",
+    "name": "Intruder",
+    "date": TODAY.isoformat(),
+    "description": "Intruder",
+    "amount": "-1.00",
+    "month": MONTH,
+}
+
+
 @dataclass(frozen=True)
 class Seeded:
     """The ids of one row of every kind in a ledger, and the words that show them."""

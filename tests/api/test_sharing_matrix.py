@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -19,8 +18,13 @@ from homeledger import tenancy
 from homeledger.models import Budget, Transaction
 from tests.conftest import api_login, bearer
 from tests.shared_ledgers import (
+    BANK_FILE,
+    GENERIC_BODY,
     MARKS,
+    MONTH,
+    NEXT_MONTH,
     SAM_PRIVATE,
+    TODAY,
     Household,
     audit_entries,
     make_household,
@@ -46,21 +50,6 @@ PUBLIC = {
 LAST = ("leave", "api_auth.logout")
 # Ledger routes that take a POST but write nothing: what a file would bring in.
 READS_BY_POST = {"api_imports.preview"}
-TODAY = date.today()
-MONTH = f"{TODAY:%Y-%m}"
-NEXT_MONTH = f"{TODAY.year + TODAY.month // 12}-{TODAY.month % 12 + 1:02d}"
-BANK_FILE = b"Date,Description,Amount\n2024-03-01,SALARY ACME,2450.00\n2024-03-02,TESCO,-42.17\n"
-# A body for a route this file does not know, cut to the fields its OpenAPI operation
-# takes: what a new sharing or ledger route might be sent.
-GENERIC = {
-    "username": "kim",
-    "role": "editor",
-    "name": "Intruder",
-    "date": TODAY.isoformat(),
-    "description": "Intruder",
-    "amount": "-1.00",
-    "month": MONTH,
-}
 # Lists and rows that must show the shared ledger's data: endpoint -> what it shows.
 SHOWS = {
     "api_ledger.list_transactions": "transaction",
@@ -163,7 +152,7 @@ class Route:
     method: str
     rule: str
     chooses_ledger: bool  # the OpenAPI operation takes X-Ledger-Id
-    generic: dict  # GENERIC's fields its JSON body takes
+    generic: dict  # GENERIC_BODY's fields its JSON body takes
 
 
 def _routes(app, client) -> list[Route]:
@@ -187,7 +176,7 @@ def _routes(app, client) -> list[Route]:
             if "$ref" in schema:
                 schema = schemas[schema["$ref"].rpartition("/")[2]]
             fields = schema.get("properties", {})
-            generic = {name: value for name, value in GENERIC.items() if name in fields}
+            generic = {name: value for name, value in GENERIC_BODY.items() if name in fields}
             found.append(Route(rule.endpoint, method, rule.rule, chooses, generic))
 
     def order(route: Route) -> tuple:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from html import unescape
 
@@ -24,9 +23,14 @@ from homeledger.services import legacy_uploads
 from homeledger.web import _OWN_LEDGER_BLUEPRINTS, _OWN_LEDGER_ENDPOINTS, CHOSEN_LEDGER_KEY
 from tests.conftest import csrf_token_from, web_login
 from tests.shared_ledgers import (
+    BANK_FILE,
+    GENERIC_BODY,
     KIM_PRIVATE,
     MARKS,
+    MONTH,
+    NEXT_MONTH,
     SAM_PRIVATE,
+    TODAY,
     Household,
     audit_entries,
     make_household,
@@ -46,21 +50,8 @@ READS_BY_POST = {"imports.upload", "sharing.switch"}
 # Questions only the ledger's owner is asked: a member opening one is refused (403, and a
 # viewer's attempt audited) as the post it leads to would be. Every other page answers 200.
 OWNERS_QUESTIONS = {"sharing.remove"}  # "remove this member?"
-TODAY = date.today()
-MONTH = f"{TODAY:%Y-%m}"
-NEXT_MONTH = f"{TODAY.year + TODAY.month // 12}-{TODAY.month % 12 + 1:02d}"
-BANK_FILE = b"Date,Description,Amount\n2024-03-01,SALARY ACME,2450.00\n2024-03-02,TESCO,-42.17\n"
-# A form for a page this file does not know: what a new sharing or ledger form might send.
-GENERIC = {
-    "username": "kim",
-    "role": "editor",
-    "name": "Intruder",
-    "date": TODAY.isoformat(),
-    "description": "Intruder",
-    "amount": "-1.00",
-    "month": MONTH,
-    "confirm": "yes",
-}
+# A form for a page this file does not know: the shared one, and a question's answer.
+GENERIC = {**GENERIC_BODY, "confirm": "yes"}
 # Lists and rows that must show the shared ledger's data: endpoint -> what they show.
 SHOWS = {
     "overview.index": "transaction",
