@@ -137,6 +137,7 @@ def _deactivated(session, name):
         ("alex", "viewer", "username"),  # yourself
         ("ALEX", "editor", "username"),  # yourself, whatever the case
         ("nobody", "viewer", "username"),  # unknown
+        ("al\x00ex", "viewer", "username"),  # no username holds a NUL (PostgreSQL refuses it)
         ("gone", "viewer", "username"),  # deactivated
         ("", "viewer", "username"),
         ("   ", "viewer", "username"),

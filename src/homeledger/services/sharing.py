@@ -22,11 +22,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homeledger import tenancy
-from homeledger.ledger_roles import OWNER, ReadOnly
+from homeledger.ledger_roles import OWNER, ReadOnly, refuse_viewer
 from homeledger.models import LedgerMember, Owner, User
 from homeledger.models.base import MAX_ID
 from homeledger.models.sharing import MEMBER_ROLES
-from homeledger.services import audit
+from homeledger.services import accounts, audit
 from homeledger.services.errors import NotFound, OwnerOnly, ValidationError
 
 ROLES = (OWNER, *MEMBER_ROLES)
@@ -35,6 +35,7 @@ ROLE_TITLES = {
     "editor": "Editor: adds and changes transactions, imports, budgets, bills, debts, goals",
     "viewer": "Viewer: reads everything, changes nothing",
 }
+_CHOOSE_ROLE = f"Choose {' or '.join(MEMBER_ROLES)}."
 # How many people besides its owner one ledger may be shared with.
 MAX_MEMBERS = 20
 
@@ -159,11 +160,8 @@ def require_owner(session: Session, doing: str = "manage this ledger's members")
     """Refuse anyone but the acting ledger's owner: a viewer as read-only, an editor as
     not the owner. Checked before anything else is read, so neither learns more."""
     role = tenancy.current_role(session)
-    if role == "viewer":
-        ledger = tenancy.current_ledger(session)
-        raise ReadOnly(
-            "ledger_members", actor_id=tenancy.current_actor(session), ledger_user_id=ledger
-        )
+    actor, ledger = tenancy.current_actor(session), tenancy.current_ledger(session)
+    refuse_viewer(role, "ledger_members", actor, ledger)
     if role != OWNER:
         raise OwnerOnly(f"only the ledger's owner may {doing}")
 
@@ -179,9 +177,7 @@ def add_member(
     if not isinstance(username, str) or not username.strip():
         problems["username"] = "Give the username of the person to share with."
     else:
-        person = session.scalar(
-            select(User).where(func.lower(User.username) == username.strip().lower())
-        )
+        person = accounts.find_user(session, username)
         if person is None:
             problems["username"] = f"There is no one called {username.strip()[:64]!r} here."
         elif person.id == ledger:
@@ -191,7 +187,7 @@ def add_member(
         elif role_in(session, person, ledger) is not None:
             problems["username"] = f"{person.username} is a member already; change their role."
     if role not in MEMBER_ROLES:
-        problems["role"] = f"Choose {' or '.join(MEMBER_ROLES)}."
+        problems["role"] = _CHOOSE_ROLE
     if not problems and _member_count(session, ledger) >= MAX_MEMBERS:
         problems["username"] = f"A ledger can be shared with at most {MAX_MEMBERS} people."
     if problems:
@@ -215,13 +211,17 @@ def _member_count(session: Session, ledger: int) -> int:
     )
 
 
-def _grant(session: Session, user_id: int) -> LedgerMember:
-    grant = session.scalar(
+def _grant(session: Session, ledger_id: int, member_id: int) -> LedgerMember | None:
+    return session.scalar(
         select(LedgerMember).where(
-            LedgerMember.ledger_user_id == tenancy.current_ledger(session),
-            LedgerMember.member_id == user_id,
+            LedgerMember.ledger_user_id == ledger_id, LedgerMember.member_id == member_id
         )
     )
+
+
+def _member_grant(session: Session, user_id: int) -> LedgerMember:
+    """The grant of ``user_id`` in the acting ledger; NotFound if they are no member."""
+    grant = _grant(session, tenancy.current_ledger(session), user_id)
     if grant is None:
         raise NotFound("no such member of this ledger")
     return grant
@@ -242,13 +242,13 @@ def change_member(
     None for none). The owner's own row takes ``owner_id`` only."""
     require_owner(session)
     ledger = tenancy.current_ledger(session)
-    grant = None if user_id == ledger else _grant(session, user_id)
+    grant = None if user_id == ledger else _member_grant(session, user_id)
     problems: dict[str, str] = {}
     if role is not _UNCHANGED:
         if grant is None and role != OWNER:
             problems["role"] = "The ledger's owner stays its owner."
         elif grant is not None and role not in MEMBER_ROLES:
-            problems["role"] = f"Choose {' or '.join(MEMBER_ROLES)}."
+            problems["role"] = _CHOOSE_ROLE
     owner = None
     if owner_id is not _UNCHANGED and owner_id is not None:
         if type(owner_id) is not int or not 0 < owner_id <= MAX_ID:
@@ -287,7 +287,7 @@ def remove_member(session: Session, user_id: int, *, ip_address: str | None = No
     require_owner(session)
     if user_id == tenancy.current_ledger(session):
         raise ValidationError({"user_id": "The owner cannot be removed from their own ledger."})
-    grant = _grant(session, user_id)
+    grant = _member_grant(session, user_id)
     person = session.get(User, user_id)
     _record(session, "ledger.member_remove", person, ip_address, role=grant.role)
     session.delete(grant)
@@ -300,11 +300,7 @@ def leave(session: Session, user: User, ledger_id: int, *, ip_address: str | Non
         raise ValidationError(
             {"ledger": "You own this ledger, so you cannot leave it; remove its members instead."}
         )
-    grant = session.scalar(
-        select(LedgerMember).where(
-            LedgerMember.ledger_user_id == ledger_id, LedgerMember.member_id == user.id
-        )
-    )
+    grant = _grant(session, ledger_id, user.id)
     if grant is None:
         raise NotFound("no such ledger")
     audit.record(
