@@ -509,7 +509,9 @@ def test_a_viewer_reads_with_the_header_and_a_write_is_refused_and_audited(
 # --- A ledger one may not use is not found ----------------------------------------------
 
 
-@pytest.mark.parametrize("chosen", ["kim", "nobody", "abc", "-1", "99999999999", "", "1.0"])
+@pytest.mark.parametrize(
+    "chosen", ["kim", "nobody", "abc", "-1", "99999999999", "9" * 5000, "", "1.0"]
+)
 def test_a_ledger_the_caller_has_no_grant_in_is_404(client, session, alex, sam, kim, chosen):
     _share(session, alex, sam, "editor")
     _spend(client, kim.headers, "Kim's secret purchase")

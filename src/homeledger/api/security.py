@@ -222,11 +222,12 @@ def _signed_in(
 
 def _ledger_id(header: str | None) -> int | None:
     """The ledger id ``X-Ledger-Id`` holds; None without one, 0 (no ledger) for anything
-    that is not a whole number in the id range."""
+    that is not a whole number of an id's length (the id range is ``sharing.role_in``'s).
+    The length is checked first: Python refuses to read an integer of thousands of digits."""
     if header is None:
         return None
     text = header.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
         return 0
     return int(text)
 
