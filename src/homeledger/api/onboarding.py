@@ -115,12 +115,8 @@ def status() -> dict:
             }
             for step in onboarding.STEPS
         ],
-        "shared_ledgers": _shared_ledgers(),
+        "shared_ledgers": sharing.shared_with(db.session, current_user),
     }
-
-
-def _shared_ledgers() -> list[sharing.Ledger]:
-    return [one for one in sharing.ledgers(db.session, current_user) if one.id != current_user.id]
 
 
 def refused_unless_reachable(step: str):
@@ -200,7 +196,7 @@ def join(body: dict):
     ledger_id = body["ledger_id"]
     onboarding.join_shared(db.session, current_user, ledger_id, ip_address=request.remote_addr)
     db.session.commit()
-    ledger = next(one for one in _shared_ledgers() if one.id == ledger_id)
+    ledger = sharing.ledger(db.session, current_user, ledger_id)
     return {"user": current_user, "ledger": ledger}
 
 

@@ -102,14 +102,18 @@ def enter(session: Session, user: User, ledger_id: int | None = None) -> str | N
 
 def ledgers(session: Session, user: User) -> list[Ledger]:
     """Every ledger ``user`` may act in: their own first, then the shared ones by name."""
+    return [Ledger(user.id, user.username, _name(user), OWNER), *shared_with(session, user)]
+
+
+def shared_with(session: Session, user: User) -> list[Ledger]:
+    """The ledgers others have shared with ``user``, by their owner's name."""
     shared = session.execute(
         select(User, LedgerMember.role)
         .join(LedgerMember, LedgerMember.ledger_user_id == User.id)
         .where(LedgerMember.member_id == user.id)
     ).all()
     found = [Ledger(owner.id, owner.username, _name(owner), role) for owner, role in shared]
-    found.sort(key=lambda ledger: (ledger.owner_name.casefold(), ledger.id))
-    return [Ledger(user.id, user.username, _name(user), OWNER), *found]
+    return sorted(found, key=lambda ledger: (ledger.owner_name.casefold(), ledger.id))
 
 
 def ledger(session: Session, user: User, ledger_id: int) -> Ledger:

@@ -59,9 +59,7 @@ def _render(add_form: AddMemberForm | None = None, edited=None, status: int = 20
         rows=rows,
         is_owner=is_owner,
         add_form=add_form or AddMemberForm(formdata=None),
-        shared_with_you=[
-            one for one in sharing.ledgers(db.session, current_user) if one.role != OWNER
-        ],
+        shared_with_you=sharing.shared_with(db.session, current_user),
         max_members=sharing.MAX_MEMBERS,
     ), status
 
