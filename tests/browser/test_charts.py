@@ -9,18 +9,16 @@ well as colour, fit a phone, and pass axe. Without Chart.js the tables are what 
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from flask import render_template_string
-from werkzeug.serving import make_server
 
 from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.web.charts import chart_spec
+from tests.browser.conftest import serving
 from tests.browser.test_smoke import WIDTHS, Visit
 
 HOSTILE = "</script><script>alert(1)</script>"
@@ -125,13 +123,8 @@ def chart_server(tmp_path_factory) -> Iterator[str]:
     app.add_url_rule(
         "/chart-check", "chart_check", lambda: render_template_string(PAGE, charts=charts())
     )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base
 
 
 CHART_FACTS = """() => [...document.querySelectorAll("canvas[data-chart]")].map(canvas => {

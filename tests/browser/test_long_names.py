@@ -3,14 +3,11 @@ lists and the delete questions stay as wide as the screen, on a desktop and on a
 
 from __future__ import annotations
 
-import logging
 import shutil
-import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
@@ -18,6 +15,7 @@ from homeledger.extensions import db
 from homeledger.services import debts, goals
 from homeledger.services.debts import DebtInput
 from homeledger.services.goals import GoalInput
+from tests.browser.conftest import serving
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytest.importorskip("playwright.sync_api")
@@ -52,16 +50,8 @@ def live_server(tmp_path_factory, migrated_sqlite_template):
             )
             session.commit()
             ids = debt.id, goal.id
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}", ids
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield base, ids
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -5,22 +5,20 @@ and at a phone width; nothing may be wider than the phone's screen."""
 
 from __future__ import annotations
 
-import logging
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.models import Budget, Category, Owner, Transaction, User, UserSettings
 from homeledger.services import admin_users
+from tests.browser.conftest import Tab, serving
 from tests.factories import make_user
 
 pytest.importorskip("playwright.sync_api")
@@ -52,38 +50,8 @@ def wizard_server(tmp_path, migrated_sqlite_template) -> Iterator[tuple[str, obj
             session, root, username="jordan", invite="link", display_name="J"
         )
         session.commit()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}", engine, invite.token
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-class Walk:
-    """One tab; notes console errors, failed requests and a page wider than the screen."""
-
-    def __init__(self, page, base: str, width: int) -> None:
-        self.page, self.base, self.width, self.problems = page, base, width, []
-        page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        page.on(
-            "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
-        )
-
-    def at(self, path: str) -> None:
-        self.page.wait_for_load_state()
-        assert self.page.url.split("?")[0] == self.base + path, self.page.url
-        wide = self.page.evaluate("document.documentElement.scrollWidth")
-        if wide > self.width:
-            self.problems.append(f"{path}: {wide} px wide on a {self.width} px screen")
-
-    def press(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name, exact=True).click()
+    with serving(app) as base:
+        yield base, engine, invite.token
 
 
 @pytest.mark.parametrize("device", list(WIDTHS))
@@ -93,7 +61,7 @@ def test_an_invited_person_walks_the_wizard_to_the_month_they_imported(
     base, engine, token = wizard_server
     context = browser.new_context(viewport={"width": WIDTHS[device], "height": 900})
     context.set_default_timeout(10_000)
-    walk = Walk(context.new_page(), base, WIDTHS[device])
+    walk = Tab(context.new_page(), base, WIDTHS[device])
     page = walk.page
     try:
         # The invite: a password of their own, then straight into the wizard.

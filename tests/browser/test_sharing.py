@@ -5,16 +5,13 @@ Sam entered it. No console error, nothing wider than the screen."""
 
 from __future__ import annotations
 
-import logging
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
@@ -22,6 +19,7 @@ from homeledger.extensions import db
 from homeledger.models import LedgerMember, Transaction
 from homeledger.services import categories, profile
 from homeledger.services.profile import ProfileChange
+from tests.browser.conftest import Tab, serving
 from tests.factories import DEFAULT_PASSWORD, add_transactions, make_user
 
 pytest.importorskip("playwright.sync_api")
@@ -48,30 +46,17 @@ def household(tmp_path, migrated_sqlite_template) -> Iterator[tuple[str, object]
             categories.add_owners(session, ["Alex", "Sam"])
             session.commit()
         add_transactions(session, alex, [(date(2026, 11, 2), "Council tax", "-120.00", None)])
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}", engine
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield base, engine
 
 
-class Person:
-    """One person's browser: notes console errors and a page wider than the screen."""
+class Person(Tab):
+    """One person's browser, signed in."""
 
     def __init__(self, browser, base: str, width: int, username: str) -> None:
         self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.set_default_timeout(10_000)
-        self.page, self.base, self.width, self.problems = self.context.new_page(), base, width, []
-        self.page.on("pageerror", lambda e: self.problems.append(f"{username}: script error {e}"))
-        self.page.on(
-            "console",
-            lambda m: m.type == "error" and self.problems.append(f"{username}: console {m.text}"),
-        )
+        super().__init__(self.context.new_page(), base, width, username)
         self.goto("/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEFAULT_PASSWORD)
@@ -81,17 +66,6 @@ class Person:
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)
         self.at(path.split("?")[0])
-
-    def at(self, path: str) -> None:
-        self.page.wait_for_load_state()
-        assert self.page.url.split("?")[0] == self.base + path, self.page.url
-        wide = self.page.evaluate("document.documentElement.scrollWidth")
-        if wide > self.width:
-            self.problems.append(f"{path}: {wide} px wide on a {self.width} px screen")
-
-    def press(self, name: str) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name, exact=True).click()
 
     def main(self) -> str:
         return self.page.locator("main").inner_text()

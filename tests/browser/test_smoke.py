@@ -18,11 +18,9 @@ Without it the test is skipped, except under CI, where that is a failure.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,7 +28,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from homeledger import create_app, tenancy
 from homeledger.config import TestConfig
@@ -54,6 +51,7 @@ from homeledger.services.debts import DebtInput, PaymentInput
 from homeledger.services.goals import ContributionInput, GoalInput
 from homeledger.services.importing import CsvMapping
 from homeledger.services.rules import RuleSpec
+from tests.browser.conftest import serving
 from tests.factories import DEFAULT_PASSWORD, add_transactions, category_id, make_user
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -228,16 +226,8 @@ def live_server(tmp_path_factory, migrated_sqlite_template) -> Iterator[tuple[st
         engine = db.engine
     with Session(engine) as session:
         sample = Sample(session)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}", app, sample
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield base, app, sample
 
 
 def _pages(app, sample: Sample) -> list[str]:
