@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from homeledger import tenancy
 from homeledger.extensions import db, login_manager
+from homeledger.ledger_roles import VIEWER
 
 # Aliased: importing the sharing pages (web/sharing/) binds the name ``sharing`` in this
 # package, which would hide the service.
@@ -153,8 +154,9 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def ledgers_for_templates() -> dict:
-        """The ledger being acted in, the signed-in person's role there, and every ledger
-        they may switch to (the switcher shows when there is more than one)."""
+        """The ledger being acted in, the signed-in person's role there, whether they may
+        change it (``writable``: pages offer no change to a viewer), and every ledger they
+        may switch to (the switcher shows when there is more than one)."""
         if not (current_user.is_authenticated and tenancy.has_ledger(db.session)):
             return {}
         try:
@@ -164,7 +166,12 @@ def register_web(app: Flask) -> None:
             return {}
         acting = tenancy.current_ledger(db.session)
         here = next((one for one in choices if one.id == acting), choices[0])
-        return {"ledgers": choices, "acting_ledger": here, "ledger_role": here.role}
+        return {
+            "ledgers": choices,
+            "acting_ledger": here,
+            "ledger_role": here.role,
+            "writable": here.role != VIEWER,
+        }
 
     @app.context_processor
     def ledger_settings_for_templates() -> dict:
