@@ -53,8 +53,6 @@ def _service_error(error: service_errors.ServiceError):
     from homeledger.api.errors import error_body
 
     db.session.rollback()  # nothing of a refused request is kept
-    if isinstance(error, service_errors.OwnerOnly):
-        return _forbidden(error)
     if isinstance(error, service_errors.NotFound):
         if _is_api():
             return error_body(404, str(error).capitalize() + ".")
@@ -117,5 +115,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _answer)
     app.register_error_handler(service_errors.ServiceError, _service_error)
     app.register_error_handler(ReadOnly, _forbidden)
+    app.register_error_handler(service_errors.OwnerOnly, _forbidden)  # before ServiceError's
     for outage in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(outage, _database_unavailable)
