@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from homeledger import create_app, migrate
+from homeledger import create_app, migrate, row_security
 from homeledger.config import TestConfig, normalise_database_url
 from homeledger.extensions import db
 from homeledger.models import Base
@@ -79,6 +79,7 @@ class PostgresDatabases:
         )
         self.created: list[str] = []
         self._drop_orphans()
+        _ensure_app_role(self.admin)
 
     def _drop_orphans(self) -> None:
         """Drop databases that earlier runs on this machine left behind when they were killed."""
@@ -122,6 +123,32 @@ def _migrate(url: str) -> None:
     engine.dispose()
 
 
+# The role the app's tests connect to PostgreSQL as: it owns nothing and bypasses no
+# row-level security, as in production (README: two roles). The server's superuser
+# creates and migrates the databases, and empties them between tests.
+APP_ROLE = "homeledger_test_app"
+
+
+def _ensure_app_role(admin) -> None:
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE})
+        if not exists:
+            # Another test process may create it at this moment.
+            with contextlib.suppress(DBAPIError):
+                conn.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
+
+
+def _migrate_for_app(url: str) -> str:
+    """Migrate the PostgreSQL database at ``url`` (as the superuser) and grant the app's
+    role its rows: the URL the app connects with."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+        row_security.grant_to_app_role(connection, APP_ROLE)
+    engine.dispose()
+    return make_url(url).set(username=APP_ROLE).render_as_string(hide_password=False)
+
+
 class MigratedPostgres:
     """One migrated database per test process, emptied after every test.
 
@@ -130,9 +157,9 @@ class MigratedPostgres:
     IDENTITY`` did, at a fraction of the cost on tables that hold a handful of rows.
     """
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_engine(url)
+    def __init__(self, owner_url: str, url: str) -> None:
+        self.url = url  # the app's role
+        self.engine = create_engine(owner_url)
         tables = [t.name for t in Base.metadata.sorted_tables if t.name not in KEEP_BETWEEN_TESTS]
         with self.engine.connect() as conn:
             sequences = conn.scalars(
@@ -162,8 +189,8 @@ class MigratedPostgres:
 def migrated_postgres(postgres_databases) -> Iterator[MigratedPostgres]:
     """One migrated PostgreSQL database for this test process; emptied after every test."""
     url = postgres_databases.create()
-    _migrate(url)
-    database = MigratedPostgres(url)
+    app_url = _migrate_for_app(url)
+    database = MigratedPostgres(url, app_url)
     yield database
     database.engine.dispose()
 
@@ -212,10 +239,9 @@ def second_db_url(db_url, request, tmp_path) -> str:
     categories the migration writes: where a backup is restored, say."""
     if db_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'second.db'}"
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-    _migrate(url)
-    return url
+        _migrate(url)
+        return url
+    return _migrate_for_app(request.getfixturevalue("postgres_databases").create())
 
 
 _APPS: dict[str, tuple[Flask, dict]] = {}

@@ -17,7 +17,7 @@ from sqlalchemy import Integer, literal
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from homeledger.models.audit import AuditLog
-from homeledger.models.base import Attributed
+from homeledger.models.base import Attributed, UserOwned
 
 OWNER, EDITOR, VIEWER = "owner", "editor", "viewer"
 _MEMBER_WRITES = "homeledger.member_writes"  # this transaction's ledger.write entry
@@ -36,6 +36,18 @@ class ReadOnly(Exception):
 def refuse_viewer(role: str | None, table: str, actor: int | None, ledger: int | None) -> None:
     if role == VIEWER:
         raise ReadOnly(table, actor_id=actor, ledger_user_id=ledger)
+
+
+def refuse_viewer_lock(
+    state: ORMExecuteState, role: str | None, actor: int | None, ledger: int | None
+) -> None:
+    """``SELECT ... FOR UPDATE`` of ledger rows is the first step of changing them: a
+    viewer is refused there already. (PostgreSQL's row-level security would hide the row
+    from such a lock, a 404 where the write itself answers 403.)"""
+    mapper = state.bind_mapper
+    locks = state.is_select and getattr(state.statement, "_for_update_arg", None) is not None
+    if locks and mapper is not None and issubclass(mapper.class_, UserOwned):
+        refuse_viewer(role, mapper.local_table.name, actor, ledger)
 
 
 def check_and_stamp_flush(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, func, inspect, select, true
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -24,7 +24,13 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Bring the database behind ``connection`` up to ``revision`` (in its transaction)."""
+    """Bring the database behind ``connection`` up to ``revision`` (in its transaction).
+
+    On PostgreSQL the migrations see every ledger's rows: row-level security is forced
+    on the owner of the tables too (``row_security``), and a migration may move data.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.set_config("homeledger.all_ledgers", "on", true())))
     command.upgrade(alembic_config(connection=connection), revision)
 
 

@@ -1,10 +1,8 @@
 """The one place that confines every ORM statement to the acting ledger.
 
-Two ideas are kept apart:
-
-* the **ledger** — whose rows are read and written (``user_id`` on every
-  :class:`~homeledger.models.base.UserOwned` row);
-* the **actor** — who is signed in and doing it (recorded in the audit log).
+Two ideas are kept apart: the **ledger**, whose rows are read and written
+(``user_id`` on every :class:`~homeledger.models.base.UserOwned` row), and the
+**actor**, who is signed in and doing it (recorded in the audit log).
 
 They are the same person unless the ledger is shared: a member acting in
 someone else's ledger (``services/sharing.py`` chooses it) is the actor, with a
@@ -17,24 +15,23 @@ touches a user-owned model gets ``user_id = <ledger>`` added by
 ``with_loader_criteria``; each INSERT gets the ledger's id stamped; a
 statement that touches user-owned data while no ledger is set raises
 :class:`TenancyError` instead of returning everyone's rows. Admin-wide work
-goes through :func:`unscoped`, which is explicit and audited.
+goes through :func:`unscoped`, which is explicit and audited. On PostgreSQL,
+``row_security.py`` hands the same scope to the database's own row-level security.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Table, and_, event, inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.lambdas import StatementLambdaElement
 from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
-from homeledger import ledger_roles
+from homeledger import ledger_roles, upserts
 from homeledger.ledger_roles import OWNER
 from homeledger.models.audit import AuditLog
 from homeledger.models.base import Base, UserOwned
@@ -43,10 +40,6 @@ _LEDGER = "homeledger.ledger_user_id"
 _ACTOR = "homeledger.actor_id"
 _ROLE = "homeledger.role"
 _UNSCOPED = "homeledger.unscoped"
-
-
-_DO_NOTHING = (postgresql.dml.OnConflictDoNothing, sqlite.dml.OnConflictDoNothing)
-_DO_UPDATE = (postgresql.dml.OnConflictDoUpdate, sqlite.dml.OnConflictDoUpdate)
 
 
 class TenancyError(RuntimeError):
@@ -86,6 +79,7 @@ def set_ledger(
     session.info[_LEDGER] = ledger_user_id
     session.info[_ACTOR] = actor
     session.info[_ROLE] = role
+    _scope_changed(session)
 
 
 def _forget_other_ledgers(session: Session, ledger_user_id: int | None) -> None:
@@ -106,11 +100,32 @@ def clear(session: Session) -> None:
     _forget_other_ledgers(session, None)
     for key in (_LEDGER, _ACTOR, _ROLE, _UNSCOPED):
         session.info.pop(key, None)
+    _scope_changed(session)
+
+
+# Told of every change of a session's scope: ``row_security`` keeps PostgreSQL in step.
+scope_listeners: list[Callable[[Session], None]] = []
+
+
+def _scope_changed(session: Session) -> None:
+    for listener in scope_listeners:
+        listener(session)
+
+
+def _open(session: Session, everything: bool) -> None:
+    """Open (or close) the ``unscoped`` door on ``session``."""
+    session.info[_UNSCOPED] = everything
+    _scope_changed(session)
 
 
 def has_ledger(session: Session) -> bool:
     """Whether statements on ``session`` are confined to a ledger (someone is signed in)."""
     return session.info.get(_LEDGER) is not None
+
+
+def scope(session: Session) -> tuple[int | None, int | None, bool]:
+    """(acting ledger, actor, whether ``unscoped`` is open), for ``row_security``."""
+    return session.info.get(_LEDGER), session.info.get(_ACTOR), bool(session.info.get(_UNSCOPED))
 
 
 def current_ledger(session: Session) -> int:
@@ -122,7 +137,7 @@ def current_ledger(session: Session) -> int:
 
 
 def current_actor(session: Session) -> int | None:
-    return session.info.get(_ACTOR)
+    return scope(session)[1]
 
 
 def current_role(session: Session) -> str:
@@ -142,7 +157,7 @@ def acting_as(
     """
     saved = {key: session.info.get(key) for key in (_LEDGER, _ACTOR, _ROLE, _UNSCOPED)}
     set_ledger(session, ledger_user_id, actor_id, role)
-    session.info[_UNSCOPED] = False
+    _open(session, False)
     try:
         yield
     finally:
@@ -150,7 +165,7 @@ def acting_as(
             clear(session)
         else:
             set_ledger(session, saved[_LEDGER], saved[_ACTOR], saved[_ROLE] or OWNER)
-        session.info[_UNSCOPED] = bool(saved[_UNSCOPED])
+        _open(session, bool(saved[_UNSCOPED]))
 
 
 @contextmanager
@@ -163,11 +178,11 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
     actor = actor_id if actor_id is not None else session.info.get(_ACTOR)
     session.add(AuditLog.entry("tenancy.unscoped", actor_id=actor, extra={"reason": reason}))
     was = session.info.get(_UNSCOPED, False)
-    session.info[_UNSCOPED] = True
+    _open(session, True)
     try:
         yield
     finally:
-        session.info[_UNSCOPED] = was
+        _open(session, was)
         if not was:
             session.flush()
             _forget_other_ledgers(session, session.info.get(_LEDGER))
@@ -182,9 +197,7 @@ def _owned_leaf(from_clause) -> FromClause | None:
 
 
 def _leftmost(from_clause):
-    while isinstance(from_clause, Join):
-        from_clause = from_clause.left
-    return from_clause
+    return _leftmost(from_clause.left) if isinstance(from_clause, Join) else from_clause
 
 
 def _confine_to_ledger(statement, ledger: int):
@@ -249,39 +262,9 @@ def _refuse_unsafe_writes(state: ORMExecuteState) -> None:
     }:
         raise TenancyError(f"UPDATE may not move {table} rows to another ledger")
     if state.is_insert:
-        _refuse_unconfined_upsert(getattr(statement, "_post_values_clause", None), table)
-
-
-def _refuse_unconfined_upsert(on_conflict, table: str) -> None:
-    """``ON CONFLICT DO NOTHING`` changes no row, so it is always allowed. ``DO UPDATE``
-    changes the row already holding the key, so that key must include the ledger:
-
-    * the conflict target is a list of columns leading with ``user_id`` (the inserted
-      row carries the acting ledger's id, so the row it collides with is the ledger's
-      own); a constraint given by name, or no target, is refused;
-    * SET does not write ``user_id``;
-    * SET and its WHERE read no ledger table (a subquery there is not confined).
-    """
-    if on_conflict is None or isinstance(on_conflict, _DO_NOTHING):
-        return
-    if not isinstance(on_conflict, _DO_UPDATE):
-        raise TenancyError(f"an unknown INSERT clause on {table} cannot be checked")
-    target = getattr(on_conflict, "inferred_target_elements", None) or []
-    if getattr(on_conflict, "constraint_target", None) is not None or not target:
-        raise TenancyError(
-            f"an upsert into {table} must name its conflict columns, leading with user_id"
-        )
-    if getattr(target[0], "key", target[0]) != "user_id":
-        raise TenancyError(
-            f"an upsert into {table} could overwrite another ledger's rows: "
-            "its conflict columns must lead with user_id"
-        )
-    values = on_conflict.update_values_to_set or []
-    if "user_id" in {getattr(key, "key", key) for key, _ in values}:
-        raise TenancyError(f"an upsert may not move {table} rows to another ledger")
-    read = [value for _, value in values] + [on_conflict.update_whereclause]
-    if any(_touched_owned_tables(clause) for clause in read if isinstance(clause, ClauseElement)):
-        raise TenancyError(f"an upsert into {table} may not read ledger tables in SET or WHERE")
+        on_conflict = getattr(statement, "_post_values_clause", None)
+        if problem := upserts.unconfined(on_conflict, table, _touched_owned_tables):
+            raise TenancyError(problem)
 
 
 def _scope_statement(state: ORMExecuteState):
@@ -295,6 +278,7 @@ def _scope_statement(state: ORMExecuteState):
         raise TenancyError("lambda_stmt() cannot be confined to a ledger; use select()")
     actor, role = session.info.get(_ACTOR), session.info.get(_ROLE)
     writes = _written_table(state)
+    ledger_roles.refuse_viewer_lock(state, role, actor, ledger)
     if state.is_insert or state.is_update or state.is_delete:
         _refuse_unsafe_writes(state)  # a write form no one may use, whatever their role
     if writes is not None:
@@ -384,15 +368,13 @@ def _stamp_and_check_flush(session: Session, flush_context, instances) -> None:
         ledger_roles.check_and_stamp_flush(session, written, role, actor, ledger)
 
 
-_installed = False
-
-
 def install() -> None:
-    """Attach the scoping hooks to every SQLAlchemy Session in this process (idempotent)."""
-    global _installed
-    if _installed:
+    """Attach the scoping hooks, and ``row_security``'s, to every Session (idempotent)."""
+    from homeledger import row_security  # it reads the scope kept here
+
+    row_security.install()
+    if event.contains(Session, "do_orm_execute", _scope_statement):
         return
     event.listen(Session, "do_orm_execute", _scope_statement)
     event.listen(Session, "before_flush", _stamp_and_check_flush)
     event.listen(Session, "after_transaction_end", ledger_roles.forget_member_writes)
-    _installed = True

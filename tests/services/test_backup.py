@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 
-from homeledger import migrate, tenancy
+from homeledger import migrate, row_security, tenancy
 from homeledger.demo import build_demo_household
 from homeledger.models import AuditLog, Base, Invite, Transaction, User
 from homeledger.services import accounts, api_tokens, backup, web_sessions
@@ -78,7 +78,7 @@ def _restore(engine: Engine, document) -> dict[str, int]:
 
 def _sums(engine: Engine) -> dict[int, Decimal]:
     """Each ledger's transactions summed in SQL (Core, across ledgers)."""
-    with engine.connect() as connection:
+    with engine.connect() as connection, row_security.all_ledgers(connection):
         rows = connection.execute(
             select(Transaction.__table__.c.user_id, func.sum(Transaction.__table__.c.amount))
             .group_by(Transaction.__table__.c.user_id)
@@ -88,7 +88,7 @@ def _sums(engine: Engine) -> dict[int, Decimal]:
 
 
 def _row_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as connection:
+    with engine.connect() as connection, row_security.all_ledgers(connection):
         return {
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in Base.metadata.sorted_tables

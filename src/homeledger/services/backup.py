@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from homeledger import migrate
+from homeledger import migrate, row_security
 from homeledger.models import Base, User
 from homeledger.services import audit, table_rows
 from homeledger.services.errors import ServiceError
@@ -58,10 +58,11 @@ def backed_up_tables() -> list[Table]:
 
 def table_counts(connection: Connection) -> dict[str, int]:
     """How many rows each backed-up table holds now (Core: every ledger, see above)."""
-    return {
-        table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-        for table in backed_up_tables()
-    }
+    with row_security.all_ledgers(connection):
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in backed_up_tables()
+        }
 
 
 def database_counts(session: Session) -> dict[str, int]:
@@ -82,7 +83,7 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
             connection = connection.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
-        with connection.begin():
+        with connection.begin(), row_security.all_ledgers(connection):
             yield connection
 
 
@@ -197,13 +198,27 @@ def restore(
             f"the backup was taken at schema revision {document.get('schema_revision')!r}, "
             f"this version is at {head!r}; restore it with the version that wrote it"
         )
+    counts: dict[str, int] = {}
+    with row_security.all_ledgers(connection):  # every ledger's rows, ids kept
+        _restore_tables(connection, document["tables"], counts)
+    audit.record(
+        session,
+        "backup.restore",
+        actor_name=actor_name,
+        ip_address=ip_address,
+        extra={"rows": counts, "created_at": str(document.get("created_at"))[:40]},
+    )
+    session.flush()
+    return counts
+
+
+def _restore_tables(connection: Connection, tables: Any, counts: dict[str, int]) -> None:
+    """Every table's rows into an empty database, ids kept; ``counts`` says how many."""
     _check_empty(connection)
-    tables = document["tables"]
     known = {t.name for t in backed_up_tables()}
     unknown = sorted(set(tables) - known)
     if unknown:
         raise BackupError(f"the backup holds a table this version does not know: {unknown[0]}")
-    counts: dict[str, int] = {}
     for table in backed_up_tables():
         rows = tables.get(table.name)
         if not isinstance(rows, list):
@@ -221,15 +236,6 @@ def restore(
     connection.execute(
         update(User.__table__).values(session_epoch=User.__table__.c.session_epoch + 1)
     )
-    audit.record(
-        session,
-        "backup.restore",
-        actor_name=actor_name,
-        ip_address=ip_address,
-        extra={"rows": counts, "created_at": str(document.get("created_at"))[:40]},
-    )
-    session.flush()
-    return counts
 
 
 def _check_empty(connection: Connection) -> None:
