@@ -1,6 +1,7 @@
 """The matrices fail when they should: a route added with a variable the seed has no row
 for is named; a page that shows or changes A's rows, or opens without a sign-in, is
-named by the walks that would meet it."""
+named by the walks that would meet it (on SQLite; on PostgreSQL row-level security
+stops the leaky pages' raw SQL, which is the point of it)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,12 @@ def test_the_walks_name_a_page_that_leaks_or_opens_without_a_sign_in(fresh_app, 
     wrong, _ = walk_as_b(fresh_app, session, tenants, only=pages[:2])
     said = "\n".join(wrong)
     assert "(peek): 200, not 404" in said
-    assert "(peek): 200: shows A's ['zanzibar']" in said
-    assert "A's ['transactions'] changed" in said
+    if session.get_bind().dialect.name == "postgresql":
+        # The second wall: row-level security hides A's row from the raw SQL of both
+        # pages, so nothing of A is shown or changed although the code is wrong.
+        assert "shows A's" not in said and "changed" not in said
+    else:
+        assert "(peek): 200: shows A's ['zanzibar']" in said
+        assert "A's ['transactions'] changed" in said
     wrong, _ = walk_anonymously(fresh_app, session, tenants, only=pages[2:])
     assert any("(open): 404 : not sent to sign in" in line for line in wrong), wrong
