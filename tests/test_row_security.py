@@ -9,7 +9,6 @@ wall (tests/services/test_tenancy.py), so these tests need PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -33,37 +32,15 @@ from tests.shared_ledgers import share
 ACCOUNT_TABLES = {"refresh_tokens", "web_sessions", "revoked_tokens", "audit_logs", "invites"}
 
 
-@pytest.fixture
-def pg_url(request) -> Iterator[str]:
-    """The migrated PostgreSQL database, as the app's role (no PostgreSQL: skipped, or
-    failed under CI, like every PostgreSQL test)."""
-    database = request.getfixturevalue("migrated_postgres")
-    yield database.url
-    database.empty()
+# The app's database and session fixtures (tests/conftest.py), on PostgreSQL only.
+on_postgresql = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
 @pytest.fixture
-def pg_app(pg_url):
-    app = create_app(TestConfig(pg_url))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def pg_session(pg_app):
-    with pg_app.app_context():
-        engine = db.engine
-    with Session(engine) as session:
-        yield session
-
-
-@pytest.fixture
-def two_ledgers(pg_session):
-    alex, sam = make_user(pg_session, "alex"), make_user(pg_session, "sam")
-    add_transactions(pg_session, alex, [(date(2026, 11, 2), "Alex's rent", "-900.00", None)] * 3)
-    add_transactions(pg_session, sam, [(date(2026, 11, 3), "Sam's secret", "-41.17", None)] * 2)
+def two_ledgers(session):
+    alex, sam = make_user(session, "alex"), make_user(session, "sam")
+    add_transactions(session, alex, [(date(2026, 11, 2), "Alex's rent", "-900.00", None)] * 3)
+    add_transactions(session, sam, [(date(2026, 11, 3), "Sam's secret", "-41.17", None)] * 2)
     return alex, sam
 
 
@@ -74,33 +51,36 @@ def _raw_owners(session: Session) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def test_the_app_role_is_held_by_the_wall(pg_session):
+@on_postgresql
+def test_the_app_role_is_held_by_the_wall(session):
     """The suite's PostgreSQL half connects as a role that owns nothing and has no
     BYPASSRLS; were it a superuser, every test here would pass for the wrong reason."""
-    assert not row_security.bypasses_row_security(pg_session.connection())
-    table_owner = pg_session.scalar(
+    assert not row_security.bypasses_row_security(session.connection())
+    table_owner = session.scalar(
         text("SELECT tableowner FROM pg_tables WHERE tablename = 'transactions'")
     )
-    assert table_owner != pg_session.scalar(text("SELECT current_user"))
+    assert table_owner != session.scalar(text("SELECT current_user"))
 
 
-def test_an_unfiltered_select_sees_only_the_acting_ledger(pg_session, two_ledgers):
+@on_postgresql
+def test_an_unfiltered_select_sees_only_the_acting_ledger(session, two_ledgers):
     alex, sam = two_ledgers
-    with tenancy.acting_as(pg_session, alex.id):
-        assert _raw_owners(pg_session) == [alex.id] * 3
-        assert pg_session.scalar(text("SELECT count(*) FROM transactions")) == 3
+    with tenancy.acting_as(session, alex.id):
+        assert _raw_owners(session) == [alex.id] * 3
+        assert session.scalar(text("SELECT count(*) FROM transactions")) == 3
         core = select(Transaction.__table__.c.description)  # not seen by the ORM hooks
-        assert set(pg_session.connection().scalars(core)) == {"Alex's rent"}
-    with tenancy.acting_as(pg_session, sam.id):
-        assert _raw_owners(pg_session) == [sam.id] * 2
-    pg_session.commit()
-    assert _raw_owners(pg_session) == []  # no acting ledger: nothing at all
+        assert set(session.connection().scalars(core)) == {"Alex's rent"}
+    with tenancy.acting_as(session, sam.id):
+        assert _raw_owners(session) == [sam.id] * 2
+    session.commit()
+    assert _raw_owners(session) == []  # no acting ledger: nothing at all
 
 
-def test_unfiltered_writes_reach_only_the_acting_ledger(pg_session, two_ledgers):
+@on_postgresql
+def test_unfiltered_writes_reach_only_the_acting_ledger(session, two_ledgers):
     alex, sam = two_ledgers
-    with tenancy.acting_as(pg_session, sam.id):
-        connection = pg_session.connection()
+    with tenancy.acting_as(session, sam.id):
+        connection = session.connection()
         table = Transaction.__table__
         changed = connection.execute(update(table).values(description="overwritten"))
         removed = connection.execute(delete(table).where(table.c.amount < 0))
@@ -111,56 +91,59 @@ def test_unfiltered_writes_reach_only_the_acting_ledger(pg_session, two_ledgers)
                     user_id=alex.id, date=date(2026, 11, 4), description="planted", amount=1
                 )
             )
-    pg_session.rollback()
-    pg_session.commit()
-    with tenancy.acting_as(pg_session, alex.id):
-        assert pg_session.scalars(select(Transaction.description)).all() == ["Alex's rent"] * 3
+    session.rollback()
+    session.commit()
+    with tenancy.acting_as(session, alex.id):
+        assert session.scalars(select(Transaction.description)).all() == ["Alex's rent"] * 3
 
 
-def test_the_database_checks_sharing_grants_and_roles_itself(pg_session, two_ledgers):
+@on_postgresql
+def test_the_database_checks_sharing_grants_and_roles_itself(session, two_ledgers):
     """Someone named as the actor in another's ledger sees nothing without a grant; a
     viewer reads but changes nothing, even by statements the ORM never checked."""
     alex, _sam = two_ledgers
-    kim = make_user(pg_session, "kim")
-    with tenancy.acting_as(pg_session, alex.id, kim.id, role="editor"):  # no grant
-        assert _raw_owners(pg_session) == []
-    share(pg_session, alex, kim, "viewer")
-    with tenancy.acting_as(pg_session, alex.id, kim.id, role="viewer"):
-        assert _raw_owners(pg_session) == [alex.id] * 3
-        changed = pg_session.connection().execute(
+    kim = make_user(session, "kim")
+    with tenancy.acting_as(session, alex.id, kim.id, role="editor"):  # no grant
+        assert _raw_owners(session) == []
+    share(session, alex, kim, "viewer")
+    with tenancy.acting_as(session, alex.id, kim.id, role="viewer"):
+        assert _raw_owners(session) == [alex.id] * 3
+        changed = session.connection().execute(
             update(Transaction.__table__).values(description="viewer was here")
         )
         assert changed.rowcount == 0
-    pg_session.commit()
+    session.commit()
     share_row = text("UPDATE ledger_members SET role = 'editor' WHERE member_id = :kim")
-    pg_session.execute(share_row, {"kim": kim.id})
-    pg_session.commit()
-    with tenancy.acting_as(pg_session, alex.id, kim.id, role="editor"):
-        changed = pg_session.connection().execute(
+    session.execute(share_row, {"kim": kim.id})
+    session.commit()
+    with tenancy.acting_as(session, alex.id, kim.id, role="editor"):
+        changed = session.connection().execute(
             update(Transaction.__table__).values(description="edited by kim")
         )
         assert changed.rowcount == 3
-        assert _raw_owners(pg_session) == [alex.id] * 3  # still not Sam's
-    pg_session.rollback()
+        assert _raw_owners(session) == [alex.id] * 3  # still not Sam's
+    session.rollback()
 
 
-def test_all_ledgers_opens_for_its_block_only(pg_session, two_ledgers):
+@on_postgresql
+def test_all_ledgers_opens_for_its_block_only(session, two_ledgers):
     alex, sam = two_ledgers
-    with tenancy.acting_as(pg_session, alex.id):
-        with row_security.all_ledgers(pg_session.connection()):
-            assert sorted(set(_raw_owners(pg_session))) == [alex.id, sam.id]
-        assert _raw_owners(pg_session) == [alex.id] * 3
-    with tenancy.unscoped(pg_session, reason="test: the audited door opens the wall too"):
-        assert sorted(set(_raw_owners(pg_session))) == [alex.id, sam.id]
-    pg_session.rollback()
+    with tenancy.acting_as(session, alex.id):
+        with row_security.all_ledgers(session.connection()):
+            assert sorted(set(_raw_owners(session))) == [alex.id, sam.id]
+        assert _raw_owners(session) == [alex.id] * 3
+    with tenancy.unscoped(session, reason="test: the audited door opens the wall too"):
+        assert sorted(set(_raw_owners(session))) == [alex.id, sam.id]
+    session.rollback()
 
 
-def test_a_pooled_connection_never_carries_the_last_ledger(pg_url, pg_session, two_ledgers):
+@on_postgresql
+def test_a_pooled_connection_never_carries_the_last_ledger(db_url, session, two_ledgers):
     """One connection in the pool, so every request gets the same one: after a signed-in
     request, the next one (signed out, or someone else) starts with no ledger at all."""
     alex, sam = two_ledgers
     app = create_app(
-        TestConfig(pg_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+        TestConfig(db_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
     )
 
     @app.get("/what-the-connection-sees")
@@ -189,19 +172,20 @@ def test_a_pooled_connection_never_carries_the_last_ledger(pg_url, pg_session, t
     assert (then_sam["rows"], then_sam["owners"]) == (2, [sam.id])
 
 
-def test_every_ledger_table_has_its_policies(pg_session):
+@on_postgresql
+def test_every_ledger_table_has_its_policies(session):
     """Read from the catalog: every ledger table (a model with a user_id scoped by
     tenancy) has row-level security enabled and forced and a policy for each command;
     a table with a user_id must be one of them or a named account table."""
     ledger_tables = tenancy._owned_table_names()
     policies = {
         (table, command)
-        for table, command in pg_session.execute(
+        for table, command in session.execute(
             text("SELECT tablename, cmd FROM pg_policies WHERE schemaname = current_schema()")
         )
     }
     flags = dict(
-        pg_session.execute(
+        session.execute(
             text(
                 "SELECT c.relname, (c.relrowsecurity AND c.relforcerowsecurity) FROM pg_class c"
                 " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
@@ -216,7 +200,7 @@ def test_every_ledger_table_has_its_policies(pg_session):
     ]
     assert not missing, f"ledger tables without a row-level security policy: {missing}"
     assert [t for t in sorted(ledger_tables) if not flags.get(t)] == []
-    columns = inspect(pg_session.connection())
+    columns = inspect(session.connection())
     with_user_id = {
         name
         for name in columns.get_table_names()
@@ -230,17 +214,18 @@ def test_every_ledger_table_has_its_policies(pg_session):
     )
 
 
-def test_the_owner_migrates_and_the_app_role_may_only_read_and_write_rows(pg_session):
+@on_postgresql
+def test_the_owner_migrates_and_the_app_role_may_only_read_and_write_rows(session):
     """What ``homeledger db upgrade --owner-url`` grants: rows, not the schema."""
     with pytest.raises(ProgrammingError, match="must be owner"):
-        pg_session.execute(text("ALTER TABLE transactions DISABLE ROW LEVEL SECURITY"))
-    pg_session.rollback()
+        session.execute(text("ALTER TABLE transactions DISABLE ROW LEVEL SECURITY"))
+    session.rollback()
     with pytest.raises(ProgrammingError, match="must be owner"):
-        pg_session.execute(text("DROP POLICY ledger_read ON transactions"))
-    pg_session.rollback()
+        session.execute(text("DROP POLICY ledger_read ON transactions"))
+    session.rollback()
     with pytest.raises(ProgrammingError, match="permission denied"):
-        pg_session.execute(text("CREATE TABLE planted (id integer)"))
-    pg_session.rollback()
+        session.execute(text("CREATE TABLE planted (id integer)"))
+    session.rollback()
 
 
 def test_a_fresh_database_is_migrated_by_its_owner_for_the_app(postgres_databases, tmp_path):
