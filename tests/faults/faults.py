@@ -29,10 +29,10 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     stable order: equal snapshots mean not one value changed."""
     with engine.connect() as connection:
         return {
-            table.name: sorted(
-                (tuple(row) for row in connection.execute(select(table))),
-                key=repr,
-            )
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
             for table in Base.metadata.sorted_tables
         }
 
@@ -48,24 +48,44 @@ def database_fault() -> OperationalError:
     )
 
 
-def fail_after(real: Callable, calls: int, fault: Callable[[], BaseException]) -> Callable:
-    """``real``, which raises ``fault()`` right after its ``calls``-th call has done its work:
-    what it wrote is flushed to the database when the failure comes."""
-    done = 0
+def fail_after(
+    real: Callable,
+    fault: Callable[[], BaseException],
+    when: Callable[..., bool] = lambda *args, **kwargs: True,
+) -> Callable:
+    """``real``, raising ``fault()`` right after the first call for which ``when(*args)``
+    holds has done its work: what that call wrote is flushed when the failure comes.
+    ``wrapper.results`` holds what each call returned, so a test can see it wrote."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        nonlocal done
         result = real(*args, **kwargs)
-        done += 1
-        if done == calls:
+        wrapper.results.append(result)
+        if when(*args, **kwargs):
             raise fault()
         return result
 
+    wrapper.results = []
     return wrapper
 
 
 def bug() -> RuntimeError:
     return RuntimeError("injected fault")
+
+
+def assert_clear_error(response, fault: Callable[[], BaseException]) -> None:
+    """The answer a person gets: 503 (the database went away) or 500 (a bug), each saying
+    nothing was changed, as JSON under /api/ and a page elsewhere; no trace of the cause."""
+    body = response.get_data(as_text=True)
+    assert_no_leak(body)
+    status = 503 if fault is database_fault else 500
+    assert response.status_code == status, body[:500]
+    if response.is_json:
+        error = response.get_json()["error"]
+        assert error["code"] == ("service_unavailable" if status == 503 else "internal_error")
+        assert "Nothing was changed" in error["message"]
+    else:
+        assert "text/html" in response.content_type
+        assert "Nothing was changed" in body
 
 
 def assert_no_leak(body: str) -> None:
