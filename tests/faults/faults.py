@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 from sqlalchemy.exc import OperationalError
 
 from homeledger.models import Base
@@ -24,20 +24,25 @@ LEAKS = (
 )
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+def snapshot(engine: Engine) -> dict[str, list[Row]]:
     """Every row of every table (every ledger's, the users', the audit log's), in a
     stable order: equal snapshots mean not one value changed."""
     with engine.connect() as connection:
         return {
             table.name: [
-                tuple(row)
+                row
                 for row in connection.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in Base.metadata.sorted_tables
         }
 
 
-def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+def changed_tables(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> list[str]:
+    """The tables whose rows differ. ``before`` must see more than one ledger's
+    transactions: a snapshot through a connection confined to one ledger (row-level
+    security) would miss what a fault left in another."""
+    ledgers = {row._mapping["user_id"] for row in before["transactions"]}
+    assert len(ledgers) > 1, "the snapshot does not see every ledger"
     return [name for name in before if before[name] != after[name]]
 
 
