@@ -29,10 +29,7 @@ def snapshot(engine: Engine) -> dict[str, list[Row]]:
     stable order: equal snapshots mean not one value changed."""
     with engine.connect() as connection:
         return {
-            table.name: [
-                row
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
+            table.name: list(connection.execute(select(table).order_by(*table.primary_key.columns)))
             for table in Base.metadata.sorted_tables
         }
 
