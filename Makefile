@@ -25,6 +25,7 @@ test: $(STAMP)  ## the whole suite (PostgreSQL half when HOMELEDGER_TEST_DATABAS
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/bandit -c pyproject.toml -r src -ll -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/overview.py

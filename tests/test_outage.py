@@ -19,6 +19,7 @@ from homeledger.extensions import db
 from homeledger.models import User
 from tests.conftest import api_login, csrf_token_from, web_login
 from tests.factories import make_user
+from tests.faults.faults import assert_no_leak
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -67,6 +68,8 @@ def test_an_unreachable_database_is_a_503_then_recovers(outage_app, caplog):
         api = api_login(client, "alex", "correct horse battery staple")
     assert api.status_code == 503
     assert api.get_json()["error"]["code"] == "service_unavailable"
+    assert "try again shortly" in api.get_json()["error"]["message"]
+    assert_no_leak(api.get_data(as_text=True))
     assert int(api.headers["Retry-After"]) > 0
     unavailable = [r for r in caplog.records if "Database unavailable" in r.getMessage()]
     assert len(unavailable) == 1  # one line per failed request, not a traceback per layer
@@ -83,6 +86,7 @@ def test_an_unreachable_database_is_a_503_then_recovers(outage_app, caplog):
     )
     assert page.status_code == 503 and "text/html" in page.content_type
     assert "try again shortly" in page.get_data(as_text=True)
+    assert_no_leak(page.get_data(as_text=True))
     assert int(page.headers["Retry-After"]) > 0
     assert client.get("/api/v1/health").status_code == 503
 
@@ -117,5 +121,6 @@ def test_losing_the_database_mid_request_is_a_503_page_for_a_signed_in_user(post
     response = client.get("/cut-the-database")
     assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
     assert "try again shortly" in response.get_data(as_text=True)
+    assert_no_leak(response.get_data(as_text=True))
     with app.app_context():
         db.engine.dispose()
