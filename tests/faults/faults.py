@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, select
 from sqlalchemy.exc import OperationalError
 
+from homeledger import row_security
 from homeledger.models import Base
 
 # What a stack trace or a leaked exception would put in a body.
@@ -27,7 +28,7 @@ LEAKS = (
 def snapshot(engine: Engine) -> dict[str, list[Row]]:
     """Every row of every table (every ledger's, the users', the audit log's), in a
     stable order: equal snapshots mean not one value changed."""
-    with engine.connect() as connection:
+    with engine.connect() as connection, row_security.all_ledgers(connection):
         return {
             table.name: list(connection.execute(select(table).order_by(*table.primary_key.columns)))
             for table in Base.metadata.sorted_tables
