@@ -12,15 +12,17 @@ fuzzer signs in again after every sign-out); a 429 would still have to be docume
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -46,6 +48,8 @@ EXAMPLES = int(os.environ.get("HOMELEDGER_FUZZ_EXAMPLES", "3"))
 # Every generated request of a run is the same from one run to the next unless this is set
 # (`make fuzz` sets it: a new sample every time, its seed printed).
 SEED = os.environ.get("HOMELEDGER_FUZZ_SEED")
+# A file each test appends the number of cases it sent to (`make fuzz` adds them up).
+REPORT = os.environ.get("HOMELEDGER_FUZZ_REPORT")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -129,6 +133,7 @@ class Fuzzer:
     users: dict[str, int] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     cases: int = 0
+    sent: Counter = field(default_factory=Counter)  # cases sent to each operation
     failures: list[str] = field(default_factory=list)
 
     def seed(self) -> None:
@@ -204,6 +209,7 @@ class Fuzzer:
         @given(case=self.strategy(operation, mode))
         def run(case) -> None:
             self.cases += 1
+            self.sent[operation.label] += 1
             headers = self.headers[username]
             response = case.call(headers=headers)
             try:
@@ -212,11 +218,13 @@ class Fuzzer:
                 if _locked_out(response):
                     self.restore(username)
 
+        if SEED is not None:
+            run = seed(int(SEED))(run)
         try:
-            if SEED is not None:
-                run._hypothesis_internal_use_seed = int(SEED)
             run()
         except (Exception, BaseExceptionGroup) as error:  # every failure reported; go on
+            if not isinstance(error, FailureGroup):  # not a finding: say where it came from
+                error = "".join(traceback.format_exception(error))
             self.failures.append(f"{operation.label} [{mode.value}]: {error}")
 
 
@@ -227,8 +235,3 @@ def _locked_out(response) -> bool:
         return response.json()["error"]["code"] in LOCKED_OUT
     except (ValueError, KeyError, TypeError):
         return True
-
-
-def shards(items: list, count: int) -> Iterator[list]:
-    for index in range(count):
-        yield items[index::count]
