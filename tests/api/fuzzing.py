@@ -43,6 +43,7 @@ from tests.shared_ledgers import old_desktop_file, seed_ledger, share
 
 OPENAPI = "/api/v1/openapi.json"
 WIZARD = "/api/v1/onboarding"
+ME = {"alex": "/api/v1/me", "robin": WIZARD}  # what each fuzzing user may always read
 # Examples per operation and generation mode; `make fuzz` raises it.
 EXAMPLES = int(os.environ.get("HOMELEDGER_FUZZ_EXAMPLES", "3"))
 # Every generated request of a run is the same from one run to the next unless this is set
@@ -134,6 +135,7 @@ class Fuzzer:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     cases: int = 0
     sent: Counter = field(default_factory=Counter)  # cases sent to each operation
+    accepted: Counter = field(default_factory=Counter)  # and answered with a 2xx
     failures: list[str] = field(default_factory=list)
 
     def seed(self) -> None:
@@ -169,6 +171,10 @@ class Fuzzer:
         assert response.status_code == 200, response.get_data(as_text=True)
         self.headers[username] = bearer(response.get_json()["access_token"])
 
+    def signed_in(self, username: str) -> bool:
+        answer = self.app.test_client().get(ME[username], headers=self.headers[username])
+        return answer.status_code == 200
+
     def restore(self, username: str) -> None:
         """The user as seeded (active, their own password; Alex an admin past the wizard),
         signed in again."""
@@ -197,6 +203,7 @@ class Fuzzer:
     def fuzz(self, operation, mode: GenerationMode, examples: int = EXAMPLES) -> None:
         """Send ``examples`` generated cases to ``operation``; failures are collected."""
         username = "robin" if operation.path.startswith(WIZARD) else "alex"
+        ends_token = operation.label in LAST
 
         @settings(
             max_examples=examples,
@@ -215,7 +222,9 @@ class Fuzzer:
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
             finally:
-                if _locked_out(response):
+                if response.status_code < 300:
+                    self.accepted[operation.label] += 1
+                if _locked_out(response) or (ends_token and not self.signed_in(username)):
                     self.restore(username)
 
         if SEED is not None:

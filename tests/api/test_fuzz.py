@@ -58,6 +58,9 @@ def test_every_operation_answers_as_documented(fuzz, shard, request):
             fuzz.fuzz(operation, GenerationMode.NEGATIVE)
     if REPORT:
         with open(REPORT, "a") as report:
-            report.write(f"{fuzz.cases} {len(mine)}/{len(every)} {request.node.name}\n")
+            report.write(
+                f"{fuzz.cases} cases, {len(mine)}/{len(every)} operations"
+                f" ({len(fuzz.accepted)} of them answered a 2xx) {request.node.name}\n"
+            )
     assert fuzz.failures == [], "\n\n".join(fuzz.failures)
     assert set(fuzz.sent) == {operation.label for operation in mine}
