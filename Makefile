@@ -25,10 +25,12 @@ test: $(STAMP)  ## the whole suite (PostgreSQL half when HOMELEDGER_TEST_DATABAS
 # `make fuzz`: the API fuzz test (tests/api/test_fuzz.py) with FUZZ_EXAMPLES cases per
 # operation and kind of input (valid, invalid) instead of 3, on PostgreSQL when
 # HOMELEDGER_TEST_DATABASE_URL is set (SQLite otherwise), a new sample each run
-# (FUZZ_SEED=<the seed printed> repeats one). Fails if fewer than FUZZ_MIN_CASES were sent.
+# (FUZZ_SEED=<the seed printed> repeats one; drawn once per run).
+# Prints the cases sent; fails on any finding, or if fewer than FUZZ_MIN_CASES were sent.
 FUZZ_EXAMPLES  ?= 15
 FUZZ_MIN_CASES ?= 2000
 FUZZ_SEED      ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+FUZZ_SEED      := $(FUZZ_SEED)
 FUZZ_DATABASE  := $(if $(HOMELEDGER_TEST_DATABASE_URL),postgresql,sqlite)
 
 fuzz: $(STAMP)  ## fuzz every API operation: at least FUZZ_MIN_CASES requests
