@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test fuzz lint bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -21,6 +21,31 @@ TEST_WORKERS ?= auto
 
 test: $(STAMP)  ## the whole suite (PostgreSQL half when HOMELEDGER_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+
+# `make fuzz`: the API fuzz test (tests/api/test_fuzz.py) with FUZZ_EXAMPLES cases per
+# operation and kind of input (valid, invalid) instead of 3, on PostgreSQL when
+# HOMELEDGER_TEST_DATABASE_URL is set (SQLite otherwise), a new sample each run
+# (FUZZ_SEED=<the seed printed> repeats one; drawn once per run).
+# Prints the cases sent; fails on any finding, or if fewer than FUZZ_MIN_CASES were sent.
+FUZZ_EXAMPLES  ?= 15
+FUZZ_MIN_CASES ?= 2000
+FUZZ_SEED      ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+FUZZ_SEED      := $(FUZZ_SEED)
+FUZZ_DATABASE  := $(if $(HOMELEDGER_TEST_DATABASE_URL),postgresql,sqlite)
+
+fuzz: $(STAMP)  ## fuzz every API operation: at least FUZZ_MIN_CASES requests
+	@echo "fuzz: $(FUZZ_DATABASE), $(FUZZ_EXAMPLES) cases per operation and kind, seed $(FUZZ_SEED)"
+	@rm -f $(VENV)/fuzz-cases
+	@HOMELEDGER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HOMELEDGER_FUZZ_SEED=$(FUZZ_SEED) \
+	HOMELEDGER_FUZZ_REPORT=$(VENV)/fuzz-cases $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(TEST_WORKERS) -q tests/api/test_fuzz.py -k "answers_as_documented and $(FUZZ_DATABASE)"; \
+	status=$$?; \
+	cat $(VENV)/fuzz-cases 2>/dev/null; \
+	cases=$$(awk '{n += $$1} END {print n + 0}' $(VENV)/fuzz-cases 2>/dev/null || echo 0); \
+	echo "fuzz: $$cases cases sent (seed $(FUZZ_SEED))"; \
+	rm -f $(VENV)/fuzz-cases; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; \
+	if [ $$cases -lt $(FUZZ_MIN_CASES) ]; then echo "fuzz: fewer than $(FUZZ_MIN_CASES) cases"; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

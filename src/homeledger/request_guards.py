@@ -25,6 +25,7 @@ def _refuse_nul_characters():
     ):
         fields += list(request.form.items(multi=True))
     for name, value in fields:
+        name = name or ""  # a multipart part without a name: werkzeug keys it None
         if "\x00" in name or "\x00" in value:
             abort(400, description=f"The field {name.strip(chr(0))!r} contains a NUL character.")
 

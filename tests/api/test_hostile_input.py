@@ -140,3 +140,20 @@ def test_out_of_range_numbers_and_nul_characters_are_4xx(client, token, method, 
     response = getattr(client, method)(path, **kwargs)
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
     assert response.is_json
+
+
+NAMELESS_PART = b'--B\r\nContent-Disposition: form-data\r\n\r\n{"a": 1}\r\n--B--\r\n'
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/import", "/api/v1/imports/preview", "/api/v1/legacy-uploads"]
+)
+def test_a_form_part_without_a_name_is_a_4xx(client, token, path):
+    response = client.post(
+        path,
+        data=NAMELESS_PART,
+        content_type="multipart/form-data; boundary=B",
+        headers=bearer(token),
+    )
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["fields"] == {"file": "Missing data for required field."}

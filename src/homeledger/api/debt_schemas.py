@@ -19,6 +19,7 @@ from homeledger.api.ledger_schemas import (
     StrictBoolean,
     UpdatedBy,
 )
+from homeledger.api.schemas import ErrorDetail
 from homeledger.models.planning import DEBT_TYPES
 from homeledger.services.payoff import STRATEGIES
 
@@ -128,6 +129,16 @@ class DeleteDebtQuery(Schema):
             "with payments is not deleted (409 `confirm_needed`)."
         },
     )
+
+
+class ConfirmNeededDetail(ErrorDetail):
+    payment_count = fields.Integer(
+        metadata={"description": "With `confirm_needed`: the payments that would go too."}
+    )
+
+
+class ConfirmNeeded(Schema):
+    error = fields.Nested(ConfirmNeededDetail, required=True)
 
 
 class DebtPaymentSchema(Schema):

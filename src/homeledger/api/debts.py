@@ -7,6 +7,7 @@ from datetime import date
 from flask_smorest import Blueprint
 
 from homeledger.api.debt_schemas import (
+    ConfirmNeeded,
     DebtPatchSchema,
     DebtPaymentPatchSchema,
     DebtPaymentSchema,
@@ -125,7 +126,7 @@ def edit_debt(body, debt_id):
 @documented(blp)
 @blp.arguments(DeleteDebtQuery, location="query")
 @blp.response(204)
-@blp.alt_response(409, schema="Error", description=_CONFIRM)
+@blp.alt_response(409, schema=ConfirmNeeded, description=_CONFIRM)
 def delete_debt(args, debt_id):
     """Delete a debt. One with payments is deleted, payments and all, only with
     `?confirm=true`; otherwise the answer is 409 `confirm_needed` and nothing changes.

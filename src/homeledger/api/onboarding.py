@@ -16,7 +16,7 @@ from marshmallow import Schema, fields
 
 from homeledger.api.errors import error_body
 from homeledger.api.ledger_schemas import Id
-from homeledger.api.schemas import UserSchema
+from homeledger.api.schemas import ErrorDetail, UserSchema
 from homeledger.api.security import wizard_documented
 from homeledger.api.sharing_schemas import LedgerSchema
 from homeledger.extensions import db
@@ -88,6 +88,21 @@ class StepSaved(Schema):
         required=True,
         metadata={"enum": list(ONBOARDING_STEPS), "description": "The resume point now."},
     )
+
+
+class StepRefusedDetail(ErrorDetail):
+    onboarding_step = fields.String(
+        metadata={
+            "enum": list(ONBOARDING_STEPS),
+            "description": "With `step_not_reached`: the step the wizard is at.",
+        }
+    )
+
+
+class StepRefused(Schema):
+    """A wizard step refused (409): `step_not_reached` names where the wizard is."""
+
+    error = fields.Nested(StepRefusedDetail, required=True)
 
 
 class Completed(Schema):
@@ -164,7 +179,7 @@ def where():
 @blp.response(200, Completed)
 @blp.alt_response(
     409,
-    schema="Error",
+    schema=StepRefused,
     description="`step_not_reached`: a step is still to do (`onboarding_step` names it).",
 )
 def complete():

@@ -8,6 +8,7 @@ from homeledger.api.budget_schemas import Amount, MonthField
 from homeledger.api.ledger_schemas import Id
 from homeledger.api.onboarding import (
     STEP_ANSWERS,
+    StepRefused,
     StepSaved,
     blp,
     documented,
@@ -111,7 +112,7 @@ def _answer(found: onboarding_budget.Proposal) -> dict:
 @documented
 @blp.arguments(BudgetStepQuery, location="query")
 @blp.response(200, BudgetStep)
-@blp.alt_response(409, schema="Error", description=STEP_ANSWERS)
+@blp.alt_response(409, schema=StepRefused, description=STEP_ANSWERS)
 def budget_step(args):
     """The budget step: the month, and amounts to start from.
 
@@ -131,7 +132,7 @@ def budget_step(args):
 @documented
 @blp.arguments(SaveBudgetStep)
 @blp.response(200, StepSaved)
-@blp.alt_response(409, schema="Error", description=STEP_ANSWERS)
+@blp.alt_response(409, schema=StepRefused, description=STEP_ANSWERS)
 def save_budget_step(body):
     """Save the budget step: set the month's budgets, then go on (`next_step: complete`).
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 
 from homeledger.api.onboarding import (
     STEP_ANSWERS,
+    StepRefused,
     StepSaved,
     blp,
     documented,
@@ -69,7 +70,7 @@ _REFUSED = (
 @blp.get("/data")
 @documented
 @blp.response(200, DataStep)
-@blp.alt_response(409, schema="Error", description=STEP_ANSWERS)
+@blp.alt_response(409, schema=StepRefused, description=STEP_ANSWERS)
 def get_data():
     """The data step: the choices, the one made, and what the ledger holds now."""
     if (refused := refused_unless_reachable("data")) is not None:
@@ -90,7 +91,7 @@ def get_data():
 @documented
 @blp.arguments(DataChoice)
 @blp.response(200, StepSaved)
-@blp.alt_response(409, schema="Error", description=STEP_ANSWERS)
+@blp.alt_response(409, schema=StepRefused, description=STEP_ANSWERS)
 @blp.alt_response(422, schema="Error", description=_REFUSED)
 def put_data(body):
     """Save the data step with how the data came in (or load the sample); answers the

@@ -19,6 +19,7 @@ from homeledger.api.me_settings import (
 )
 from homeledger.api.onboarding import (
     STEP_ANSWERS,
+    StepRefused,
     StepSaved,
     blp,
     documented,
@@ -42,7 +43,7 @@ def at_step(step: str):
         def guarded(*args, **kwargs):
             return refused_unless_reachable(step) or view(*args, **kwargs)
 
-        return blp.alt_response(409, schema="Error", description=STEP_ANSWERS)(guarded)
+        return blp.alt_response(409, schema=StepRefused, description=STEP_ANSWERS)(guarded)
 
     return decorate
 
