@@ -195,7 +195,7 @@ def test_every_ledger_table_has_its_policies(session):
     missing = [
         f"{table}: {command}"
         for table in sorted(ledger_tables)
-        for command in ("SELECT", "INSERT", "UPDATE", "DELETE")
+        for command in ("SELECT", "INSERT", "UPDATE", "DELETE", "ALL")
         if (table, command) not in policies
     ]
     assert not missing, f"ledger tables without a row-level security policy: {missing}"
