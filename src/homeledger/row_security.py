@@ -73,6 +73,7 @@ def is_settings_statement(sql: str) -> bool:
 
 
 _NOTHING = ("", "", "")  # what a new transaction starts with: no ledger, nothing visible
+_UNKNOWN = ("?", "?", "?")  # after a savepoint's end or a failed update: apply again
 
 
 def _wanted(session: Session) -> tuple[str, str, str]:
@@ -100,10 +101,12 @@ def _has_row_security(session: Session) -> bool:
 
 
 def _after_begin(session: Session, transaction, connection: Connection) -> None:
-    """A transaction starts with nothing set; give it the session's scope."""
+    """A transaction starts with nothing set; give it the session's scope. A savepoint
+    (``begin_nested``) starts with its transaction's settings: only bring them up to date."""
     if connection.dialect.name != "postgresql":
         return
-    session.info[_APPLIED] = _NOTHING
+    if not transaction.nested:
+        session.info[_APPLIED] = _NOTHING
     _apply(session, connection)
 
 
@@ -128,14 +131,20 @@ def _scope_changed(session: Session) -> None:
         # The transaction already failed (the scope changes on the way out of an
         # ``acting_as`` block that raised): it can only roll back, and the error that
         # failed it is the one to see. The next statement tries again.
-        session.info.pop(_APPLIED, None)
+        session.info[_APPLIED] = _UNKNOWN
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
-    """COMMIT and ROLLBACK drop local settings, and a savepoint's rollback restores the
-    ones before it: forget what was applied, so the next statement applies it again."""
-    if transaction.parent is None or transaction.nested:
+    """COMMIT and ROLLBACK drop local settings: the next transaction starts with nothing.
+    A savepoint's rollback restores the settings from before it, which may be another
+    scope than the session's now (it switched ledgers, or ``unscoped`` closed, inside the
+    savepoint): its transaction goes on, so it gets the session's scope again at once."""
+    if transaction.parent is None:
         session.info.pop(_APPLIED, None)
+    elif transaction.nested:
+        session.info[_APPLIED] = _UNKNOWN
+        if transaction.parent.is_active:
+            _scope_changed(session)
 
 
 @contextmanager
