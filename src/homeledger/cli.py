@@ -10,12 +10,12 @@ from pathlib import Path
 
 import alembic.util
 import click
-from sqlalchemy import URL, Connection, Engine, create_engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy import Connection
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from homeledger import create_app, migrate, row_security, tenancy
-from homeledger.config import ConfigError, config_from_env, normalise_database_url
+from homeledger import create_app, migrate, tenancy
+from homeledger.config import ConfigError, config_from_env
 from homeledger.services import accounts, onboarding
 from homeledger.services.errors import ServiceError, ValidationError
 
@@ -68,8 +68,22 @@ def _session(ctx: click.Context, *, require_schema: bool = True) -> Iterator[Ses
             raise
 
 
-def _upgrade(connection: Connection) -> None:
-    migrate.upgrade(connection)
+def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
+    """Migrate: the revisions before and after. A role that may not change the schema
+    (the app's own, on PostgreSQL) is one line."""
+    try:
+        before = migrate.current_revision(connection)
+        migrate.upgrade(connection)
+        return before, migrate.current_revision(connection)
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise CommandError(
+            f"role {connection.engine.url.username or '(from the URL)'} may not change the "
+            f"schema ({reason}): migrate as the role that owns the tables, with "
+            "HOMELEDGER_OWNER_DATABASE_URL (see the README's production section)"
+        ) from None
 
 
 def _read_password(password_stdin: bool, generate: bool, prompt: str) -> tuple[str, bool]:
@@ -90,75 +104,6 @@ def _read_password(password_stdin: bool, generate: bool, prompt: str) -> tuple[s
 
 def _validation_error(exc: ValidationError) -> CommandError:
     return CommandError("; ".join(f"{field}: {msg}" for field, msg in exc.fields.items()))
-
-
-@cli.group("db")
-def db_group() -> None:
-    """Database schema commands."""
-
-
-@db_group.command("upgrade")
-@click.option(
-    "--owner-url",
-    envvar="HOMELEDGER_OWNER_DATABASE_URL",
-    help="PostgreSQL: migrate as this role (the tables' owner), then grant the app's role "
-    "(the one in DATABASE_URL) what it needs to read and write rows, and no more.",
-)
-@click.pass_context
-def db_upgrade(ctx: click.Context, owner_url: str | None) -> None:
-    """Apply every pending migration (run it after each update, before starting the app)."""
-    from homeledger.extensions import db
-
-    app = _app(ctx)
-    with app.app_context():
-        app_url = db.engine.url
-        engine = _owner_engine(owner_url, app_url) if owner_url else db.engine
-        with engine.begin() as connection:
-            before = migrate.current_revision(connection)
-            _upgrade(connection)
-            after = migrate.current_revision(connection)
-            if owner_url:
-                row_security.grant_to_app_role(connection, app_url.username)
-        if engine is not db.engine:
-            engine.dispose()
-        if app_url.get_backend_name() == "postgresql":
-            with db.engine.connect() as connection:
-                bypasses = row_security.bypasses_row_security(connection)
-    if before == after:
-        click.echo(f"Database already at {after}.")
-    else:
-        click.echo(f"Database upgraded from {before or 'empty'} to {after}.")
-    if owner_url:
-        click.echo(
-            f"Role {app_url.username} may read and write rows; the schema stays the owner's."
-        )
-    if app_url.get_backend_name() == "postgresql" and bypasses:
-        click.echo(
-            f"Warning: role {app_url.username} is a superuser or has BYPASSRLS, so PostgreSQL's "
-            "row-level security does not hold it; connect the app as a role of its own "
-            "(see the README's production section).",
-            err=True,
-        )
-
-
-def _owner_engine(owner_url: str, app_url: URL) -> Engine:
-    """An engine on the owner's URL, which must name the app's database on PostgreSQL."""
-    try:
-        url = make_url(normalise_database_url(owner_url))
-    except ArgumentError:
-        raise CommandError("HOMELEDGER_OWNER_DATABASE_URL is not a database URL") from None
-    if url.get_backend_name() != "postgresql" or app_url.get_backend_name() != "postgresql":
-        raise CommandError("an owner URL is for PostgreSQL, with DATABASE_URL on PostgreSQL too")
-    if (url.host, url.port, url.database) != (app_url.host, app_url.port, app_url.database):
-        raise CommandError(
-            f"the owner URL names database {url.database!r} on {url.host}, but the app uses "
-            f"{app_url.database!r} on {app_url.host}: they must be the same database"
-        )
-    if url.username == app_url.username:
-        raise CommandError(
-            "the owner URL and DATABASE_URL name the same role; give the app its own"
-        )
-    return create_engine(url)
 
 
 @cli.command("create-admin")
@@ -342,8 +287,9 @@ def _first_run(session: Session, with_demo: bool) -> None:
         )
 
 
-# The data commands (backup, restore, export) live beside this module and join the group here.
-from homeledger import cli_data  # noqa: E402, F401
+# The data commands (backup, restore, export) and the schema's (db upgrade) live beside
+# this module and join the group here.
+from homeledger import cli_data, cli_db  # noqa: E402, F401
 
 
 def main() -> None:
