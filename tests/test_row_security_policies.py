@@ -70,3 +70,11 @@ def test_no_write_reaches_another_ledger(session, ledgers):
         with tenancy.acting_as(session, ledger):
             assert session.scalars(DESCRIPTIONS).all() == described
     session.rollback()
+
+
+@on_postgresql
+def test_the_app_role_reads_the_schema_revision_but_may_not_change_it(session):
+    assert session.scalar(text("SELECT version_num FROM alembic_version"))
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    session.rollback()

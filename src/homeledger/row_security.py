@@ -201,6 +201,8 @@ def grant_to_app_role(connection: Connection, role: str) -> None:
         f"GRANT USAGE ON SCHEMA {schema} TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {quoted}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}",
+        # The schema's revision is the owner's to write: read, so the app knows it.
+        f"REVOKE INSERT, UPDATE, DELETE ON {schema}.alembic_version FROM {quoted}",
     ):
         connection.execute(DDL(grant))
 
