@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, func, inspect, select, true
+from sqlalchemy import Connection, inspect
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -29,9 +29,10 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
     On PostgreSQL the migrations see every ledger's rows: row-level security is forced
     on the owner of the tables too (``row_security``), and a migration may move data.
     """
-    if connection.dialect.name == "postgresql":
-        connection.execute(select(func.set_config("homeledger.all_ledgers", "on", true())))
-    command.upgrade(alembic_config(connection=connection), revision)
+    from homeledger import row_security  # it needs the models; this module must not at import
+
+    with row_security.all_ledgers(connection):
+        command.upgrade(alembic_config(connection=connection), revision)
 
 
 def current_revision(connection: Connection) -> str | None:
