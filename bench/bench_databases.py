@@ -64,6 +64,24 @@ def new_ledger(session: Session, username: str, *, onboarded: bool = True) -> in
     return user.id
 
 
+def shared_household(session: Session, rows: int, until: date) -> int:
+    """Alex's ledger of ``rows`` transactions beside another's of ``rows``, Sam an editor
+    of Alex's with a ledger of his own, committed; Alex's id."""
+    from homeledger.services import sharing
+
+    rng = random.Random(1)
+    new_ledger(session, "other")
+    insert_transactions(session, five_years_of_rows(rng, rows, until))
+    alex = new_ledger(session, "alex")
+    insert_transactions(session, five_years_of_rows(rng, rows, until))
+    new_ledger(session, "sam")
+    tenancy.set_ledger(session, alex)
+    sharing.add_member(session, "sam", "editor")
+    session.commit()
+    tenancy.set_ledger(session, None)
+    return alex
+
+
 def insert_transactions(session: Session, rows: list[dict]) -> None:
     for i in range(0, len(rows), 5000):
         session.execute(insert(Transaction), rows[i : i + 5000])

@@ -14,14 +14,11 @@ transactions list under both.
 from __future__ import annotations
 
 import contextlib
-import random
 from datetime import date
 
 from bench_databases import (
     benchmark_databases,
-    five_years_of_rows,
-    insert_transactions,
-    new_ledger,
+    shared_household,
     signed_in_client,
     time_page,
     timed,
@@ -34,7 +31,7 @@ from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.migrate import upgrade
 from homeledger.models import Transaction
-from homeledger.services import passwords, sharing
+from homeledger.services import passwords
 
 ROWS = 100_000
 TODAY = date(2026, 11, 20)
@@ -45,7 +42,6 @@ PAGES = ("/", "/transactions", "/budgets", "/analytics", "/api/v1/transactions")
 def _seed(url: str) -> int:
     """Migrate and fill the database as its superuser; grant the app's role; Alex's id."""
     app = create_app(TestConfig(url))
-    rng = random.Random(1)
     with app.app_context():
         with db.engine.begin() as connection:
             upgrade(connection)
@@ -53,15 +49,7 @@ def _seed(url: str) -> int:
                 connection.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN NOBYPASSRLS"))
             row_security.grant_to_app_role(connection, APP_ROLE)
         session = db.session
-        new_ledger(session, "other")
-        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
-        alex = new_ledger(session, "alex")
-        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
-        new_ledger(session, "sam")
-        tenancy.set_ledger(session, alex)
-        sharing.add_member(session, "sam", "editor")
-        session.commit()
-        tenancy.set_ledger(session, None)
+        alex = shared_household(session, ROWS, TODAY)
         db.session.remove()
         with db.engine.connect() as connection:
             connection.execute(text("ANALYZE"))

@@ -12,24 +12,20 @@ write, which also adds to the audit log, against the owner's.
 
 from __future__ import annotations
 
-import random
 import time
 from datetime import date
 
 from bench_databases import (
-    five_years_of_rows,
-    insert_transactions,
-    new_ledger,
     run_everywhere,
+    shared_household,
     signed_in_client,
     time_page,
 )
 
-from homeledger import create_app, tenancy
+from homeledger import create_app
 from homeledger.config import TestConfig
 from homeledger.extensions import db
 from homeledger.migrate import upgrade
-from homeledger.services import sharing
 
 ROWS = 100_000
 TODAY = date(2026, 11, 20)
@@ -48,20 +44,11 @@ PAGES = (
 def run(url: str, label: str) -> None:
     app = create_app(TestConfig(url))
     app.config["TODAY"] = TODAY
-    rng = random.Random(1)
     with app.app_context():
         with db.engine.begin() as connection:
             upgrade(connection)
         session = db.session
-        new_ledger(session, "other")
-        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
-        alex = new_ledger(session, "alex")
-        insert_transactions(session, five_years_of_rows(rng, ROWS, TODAY))
-        new_ledger(session, "sam")
-        tenancy.set_ledger(session, alex)
-        sharing.add_member(session, "sam", "editor")
-        session.commit()
-        tenancy.set_ledger(session, None)
+        alex = shared_household(session, ROWS, TODAY)
         db.session.remove()
     print(f"{label}: Alex's ledger of {ROWS:,} transactions beside another of {ROWS:,}")
 
