@@ -177,7 +177,7 @@ def test_every_ledger_table_has_its_policies(session):
     """Read from the catalog: every ledger table (a model with a user_id scoped by
     tenancy) has row-level security enabled and forced and a policy for each command;
     a table with a user_id must be one of them or a named account table."""
-    ledger_tables = tenancy._owned_table_names()
+    ledger_tables = tenancy.confinement.owned_table_names()
     policies = {
         (table, command)
         for table, command in session.execute(

@@ -21,20 +21,20 @@ goes through :func:`unscoped`, which is explicit and audited. On PostgreSQL,
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Table, and_, event, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.lambdas import StatementLambdaElement
-from sqlalchemy.sql.selectable import Alias, FromClause, Join, Select
 
-from homeledger import ledger_roles, upserts
+from homeledger import confinement, ledger_roles, upserts
+from homeledger.confinement import owned_leaf as _owned_leaf
+from homeledger.confinement import owned_table_names as _owned_table_names
 from homeledger.ledger_roles import OWNER
 from homeledger.models.audit import AuditLog
-from homeledger.models.base import Base, UserOwned
+from homeledger.models.base import UserOwned
 
 _LEDGER = "homeledger.ledger_user_id"
 _ACTOR = "homeledger.actor_id"
@@ -44,18 +44,6 @@ _UNSCOPED = "homeledger.unscoped"
 
 class TenancyError(RuntimeError):
     """User-owned data was touched without an acting ledger, or across ledgers."""
-
-
-@functools.cache
-def _owned_table_names() -> frozenset[str]:
-    """Names of the ledger tables; computed once, as every statement asks."""
-    import homeledger.models  # noqa: F401  (every model registered before we look)
-
-    return frozenset(
-        mapper.local_table.name
-        for mapper in Base.registry.mappers
-        if issubclass(mapper.class_, UserOwned)
-    )
 
 
 def set_ledger(
@@ -188,53 +176,6 @@ def unscoped(session: Session, *, reason: str, actor_id: int | None = None) -> I
             _forget_other_ledgers(session, session.info.get(_LEDGER))
 
 
-def _owned_leaf(from_clause) -> FromClause | None:
-    """The owned table (or alias of one) ``from_clause`` is, if it is one."""
-    table = from_clause.element if isinstance(from_clause, Alias) else from_clause
-    if isinstance(table, Table) and table.name in _owned_table_names():
-        return from_clause
-    return None
-
-
-def _leftmost(from_clause):
-    return _leftmost(from_clause.left) if isinstance(from_clause, Join) else from_clause
-
-
-def _confine_to_ledger(statement, ledger: int):
-    """Add ``user_id = ledger`` for every owned table anywhere in ``statement``.
-
-    ``with_loader_criteria`` only reaches entities the ORM loads; a table that
-    appears just in a WHERE clause, an EXISTS, a Core table select or a
-    subquery would escape it. So the statement tree is copied and every SELECT
-    gets the criterion in its WHERE for the tables it selects FROM, and every
-    JOIN in its ON clause for the table it joins (keeping outer joins outer).
-    """
-
-    def criterion(leaf):
-        return leaf.c.user_id == ledger
-
-    def visit_select(select: Select) -> None:
-        extra = []
-        for from_clause in select.get_final_froms():
-            leaf = _owned_leaf(_leftmost(from_clause))
-            if leaf is not None:
-                extra.append(criterion(leaf))
-        if extra:
-            # Mutating the clone that cloned_traverse hands us is how its visitors work.
-            select._where_criteria += tuple(extra)
-
-    def visit_join(join: Join) -> None:
-        leaf = _owned_leaf(_leftmost(join.right))
-        if leaf is not None:
-            join.onclause = and_(join.onclause, criterion(leaf))
-
-    # Loader options are not clause elements and cannot be copied; leave them as they are.
-    options = {"stop_on": set(getattr(statement, "_with_options", ()))}
-    return visitors.cloned_traverse(
-        statement, options, {"select": visit_select, "join": visit_join}
-    )
-
-
 def _touched_owned_tables(statement) -> set[str]:
     names = _owned_table_names()
     return {
@@ -294,13 +235,32 @@ def _scope_statement(state: ORMExecuteState):
             names = ", ".join(sorted(touched))
             raise TenancyError(f"query on user-owned data ({names}) with no acting ledger")
         return
-    # Two layers: the ORM's criteria reach the entities it loads, joins it builds
-    # and the target of UPDATE/DELETE; the copied tree reaches everything else.
-    state.statement = _confine_to_ledger(state.statement, ledger).options(
-        with_loader_criteria(UserOwned, lambda cls: cls.user_id == ledger, include_aliases=True)
-    )
+    # Two layers (confinement.py): the ORM's criteria reach the entities it loads,
+    # joins it builds and the target of UPDATE/DELETE; the copied tree reaches the rest.
+    if state.is_select:
+        cached = _compiled_caching(state)
+        state.statement = confinement.confined_select(
+            state.statement, ledger, _loader_criteria, cached=cached
+        )
+    else:  # UPDATE/DELETE: the ORM evaluates its WHERE in Python, so values must be in the tree
+        state.statement = confinement.copy_confined(state.statement, ledger).options(
+            _loader_criteria(ledger)
+        )
     change = "changed" if state.is_update else "removed"
     return ledger_roles.counted_member_write(state, writes, change, actor, ledger)
+
+
+def _loader_criteria(ledger: int):
+    return with_loader_criteria(UserOwned, lambda cls: cls.user_id == ledger, include_aliases=True)
+
+
+def _compiled_caching(state: ORMExecuteState) -> bool:
+    """Whether SQLAlchemy will take this execution's values from its cache key (compiled
+    caching on, which only an engine or a connection can turn off): only then can a
+    confined template stand in for the statement."""
+    connection = state.session.connection(bind_arguments=state.bind_arguments)
+    cache = connection._execution_options.get("compiled_cache", connection.engine._compiled_cache)
+    return cache is not None and connection.dialect._supports_statement_cache
 
 
 def _written_table(state: ORMExecuteState) -> str | None:
