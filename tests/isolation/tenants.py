@@ -186,7 +186,17 @@ def fill_ledger(
             file_sha256=f"{user.id + 1000:064x}",
             size=3,
             data=b"\x00\x01\xff",
-            dry_run_report={"counts": {"transactions": {"read": 1, "written": 1}}},
+            dry_run_report={
+                "counts": {
+                    "transactions": {
+                        "read": 1,
+                        "written": 1,
+                        "flagged": 0,
+                        "skipped": 0,
+                        "already_present": 0,
+                    }
+                }
+            },
         )
         session.add_all([spent, earned, budget, bill, debt, goal, profile, upload])
         session.flush()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import create_access_token, current_user, get_jwt, jwt_required
 from flask_jwt_extended.exceptions import JWTDecodeError
 from flask_smorest import Blueprint
@@ -94,19 +94,20 @@ def _is_revoked(header, payload) -> bool:
     user_id = _user_id(payload)
     if user_id is None:
         raise JWTDecodeError("the token lacks claims every access token carries")
-    user = db.session.get(User, user_id)
+    user, revoked = api_tokens.access_token_state(
+        db.session, user_id, payload["jti"], payload["fam"]
+    )
+    g.token_user = user  # held for the user lookup next (the session only holds it weakly)
     if user is not None and not user.is_active:
         return False  # deactivated: the user lookup answers `account_inactive`
     if user is not None and user.session_epoch != payload["epoch"]:
         return True
-    return api_tokens.access_token_revoked(db.session, payload["jti"]) or (
-        api_tokens.family_revoked(db.session, payload["fam"])
-    )
+    return revoked
 
 
 @jwt.user_lookup_loader
 def _load_user(header, payload) -> User | None:
-    user = db.session.get(User, _user_id(payload))
+    user = g.pop("token_user", None) or db.session.get(User, _user_id(payload))
     return user if user is not None and user.is_active else None
 
 

@@ -34,10 +34,9 @@ from homeledger.models import Category
 from homeledger.services import budgets
 from homeledger.services.budget_figures import (
     ZERO,
+    CategoryNames,
     MonthReport,
     budgeted_total,
-    category_names,
-    month_spending,
     percent_used,
 )
 
@@ -111,10 +110,11 @@ def month_dashboard(
     ``owner_id`` for a bad month or owner."""
     report = budgets.month_report(session, year, month, owner_id)
     spending: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
-    for (category_id, _owner), spent in month_spending(session, report.period, owner_id).items():
+    for (category_id, _owner), spent in report.spending.items():
         spending[category_id] += spent
-    kinds = dict(session.execute(select(Category.id, Category.type)).tuples().all())
-    names = category_names(session)
+    categories = session.execute(select(Category.id, Category.name, Category.type)).all()
+    kinds = {category_id: kind for category_id, _, kind in categories}
+    names = CategoryNames((category_id, name) for category_id, name, _ in categories)
 
     by_category: dict[int, list] = defaultdict(list)
     for line in report.lines:

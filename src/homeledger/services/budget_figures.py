@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, func, select
@@ -151,6 +151,10 @@ class MonthReport:
     unbudgeted_names: dict[int | None, str]
     budgeted: Decimal
     spent: Decimal  # all spending of the month in the owner filter's scope
+    # (category, owner) -> spent, as month_spending read it: the dashboard reads it here
+    spending: dict[tuple[int | None, int | None], Decimal] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def label(self) -> str:

@@ -268,6 +268,7 @@ def month_report(
         unbudgeted_names={category: names[category] for category in unbudgeted},
         budgeted=budgeted_total((line.category_id, line.owner_id, line.budgeted) for line in lines),
         spent=sum(spending.values(), ZERO),
+        spending=spending,
     )
 
 

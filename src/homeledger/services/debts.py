@@ -9,7 +9,7 @@ later payment); editing or deleting one puts the difference back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -321,12 +321,18 @@ def unlink_transactions(session: Session, transaction_ids) -> None:
 
 def plan_debts(session: Session) -> list[payoff.PlanDebt]:
     """The active debts with something owed, as the planner takes them."""
+    return as_planned(
+        d for d in list_debts(session, include_inactive=False) if d.current_balance > 0
+    )
+
+
+def as_planned(owing: Iterable[Debt]) -> list[payoff.PlanDebt]:
+    """Debts (active, with something owed) as the planner takes them."""
     return [
         payoff.PlanDebt(
             d.id, d.name, d.current_balance, d.interest_rate, d.minimum_payment or Decimal(0)
         )
-        for d in list_debts(session, include_inactive=False)
-        if d.current_balance > 0
+        for d in owing
     ]
 
 

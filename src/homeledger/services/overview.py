@@ -222,8 +222,7 @@ def _debts(session: Session, today: date, shows) -> DebtSummary:
     ]
     free = None
     if owing:
-        shown = {d.id for d in owing}
-        plan_debts = [p for p in debts.plan_debts(session) if p.debt_id in shown]
+        plan_debts = debts.as_planned(owing)  # the same debts plan_debts reads, shown ones
         start = debts.first_plan_month(today)
         free = payoff.simulate(plan_debts, "minimum", ZERO, start).debt_free_month
     return DebtSummary(

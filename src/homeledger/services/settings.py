@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from homeledger import tenancy
 from homeledger.models import UserSettings
 from homeledger.services.periods import Period, budget_month, budget_month_containing
 
@@ -46,9 +47,42 @@ class LedgerSettings:
         return budget_month_containing(day, self.month_start_day)
 
 
+_READ = "homeledger.ledger_settings"  # in session.info: (scope, settings) last read
+
+
 def read(session: Session) -> LedgerSettings:
-    """The acting ledger's settings; the defaults when it has never saved any."""
+    """The acting ledger's settings; the defaults when it has never saved any.
+
+    A page asks several times (each figure needs the budgeting month), so the answer
+    is kept on the session until anything is written, the transaction ends, or the
+    scope changes (``_forget``)."""
+    scope = tenancy.scope(session)
+    kept = session.info.get(_READ)
+    if kept is not None and kept[0] == scope:
+        return kept[1]
     row = session.scalars(select(UserSettings)).one_or_none()
-    if row is None:
-        return LedgerSettings()
-    return LedgerSettings(row.currency, row.month_start_day, row.locale)
+    found = LedgerSettings() if row is None else LedgerSettings(*_values(row))
+    session.info[_READ] = scope, found
+    return found
+
+
+def _values(row: UserSettings) -> tuple[str, int, str]:
+    return row.currency, row.month_start_day, row.locale
+
+
+def _forget(session: Session, *_) -> None:
+    session.info.pop(_READ, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget(state.session)
+
+
+for _name, _listener in (
+    ("after_flush", _forget),
+    ("after_transaction_end", _forget),
+    ("do_orm_execute", _forget_on_write),
+):
+    if not event.contains(Session, _name, _listener):
+        event.listen(Session, _name, _listener)

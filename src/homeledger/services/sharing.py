@@ -319,9 +319,12 @@ def leave(session: Session, user: User, ledger_id: int, *, ip_address: str | Non
     session.flush()
 
 
-def my_owner_id(session: Session) -> int | None:
-    """The household owner who is the actor in the acting ledger ("mine"), if linked."""
+def my_owner_id(session: Session, owners: Iterable[Owner] | None = None) -> int | None:
+    """The household owner who is the actor in the acting ledger ("mine"), if linked;
+    found among ``owners`` (every owner of the ledger) when the page has read them."""
     actor = tenancy.current_actor(session)
+    if owners is not None:
+        return next((owner.id for owner in owners if owner.login_id == actor), None)
     return session.scalar(select(Owner.id).where(Owner.login_id == actor))
 
 

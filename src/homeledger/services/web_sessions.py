@@ -48,9 +48,13 @@ def start(
 
 def resume(session: Session, token: str, *, idle_timeout: timedelta) -> User | None:
     """The user of a live browser session, or None if it was revoked, expired or idle too long."""
-    row = session.scalars(
-        select(WebSession).where(WebSession.token_hash == token_hash(token))
+    # The session and its user in one statement; session.get below finds the user loaded.
+    found = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == token_hash(token))
     ).first()
+    row = found[0] if found is not None else None
     now = utcnow()
     if (
         row is None

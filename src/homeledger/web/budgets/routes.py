@@ -37,7 +37,7 @@ def _plural(count: int, word: str) -> str:
 def _of_month(owners, read):
     """The query's month and owner and ``read(session, year, month, owner_id)`` of them;
     the result None when a field is wrong (the form marks it)."""
-    mine = sharing.my_owner_id(db.session)
+    mine = sharing.my_owner_id(db.session, owners)
     form, month = month_choice(owners, mine)
     if month is None:
         return form, None, None

@@ -94,7 +94,7 @@ def index():
     and spending, where the money went, budgets, bills, debts, goals and the latest rows.
     400 naming the field for a bad month or owner."""
     owners = categories.list_owners(db.session)
-    mine = sharing.my_owner_id(db.session)
+    mine = sharing.my_owner_id(db.session, owners)
     form, month = month_choice(owners, mine)
     owner_id = chosen_owner(form, mine)
     found = None

@@ -113,7 +113,7 @@ class _Lists(LedgerLists):
     def __init__(self) -> None:
         super().__init__()
         self.accounts = transactions.accounts(db.session)
-        self.mine = sharing.my_owner_id(db.session)
+        self.mine = sharing.my_owner_id(db.session, self.owners)
 
 
 def _owner_filter_choices(lists: _Lists, chosen: str | None) -> list:
