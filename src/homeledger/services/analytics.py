@@ -21,14 +21,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
+from homeledger.models.types import Money
 from homeledger.services.filters import LATEST, TransactionFilter
 from homeledger.services.periods import Period
 
 ZERO = Decimal("0.00")
+# Zero as cents, for the rows a sum leaves out: a plain 0.00 would make PostgreSQL add
+# every row as numeric instead of bigint (and SQLite as a float).
+NOTHING = literal(ZERO, Money)
 
 
 def income_sum(amount=Transaction.amount, kind=Category.type, category_id=Transaction.category_id):
@@ -36,7 +40,7 @@ def income_sum(amount=Transaction.amount, kind=Category.type, category_id=Transa
     outer join of Category), by the rule above. Zero for a group with none."""
     uncategorised_in = and_(category_id.is_(None), amount > 0)
     return func.coalesce(
-        func.sum(case((kind == "income", amount), (uncategorised_in, amount), else_=ZERO)), ZERO
+        func.sum(case((kind == "income", amount), (uncategorised_in, amount), else_=NOTHING)), ZERO
     )
 
 
@@ -47,7 +51,7 @@ def spending_sum(
     left the household; negative when refunds outweigh purchases (a refunds-only category)."""
     uncategorised_out = and_(category_id.is_(None), amount < 0)
     return func.coalesce(
-        func.sum(case((kind == "expense", -amount), (uncategorised_out, -amount), else_=ZERO)),
+        func.sum(case((kind == "expense", -amount), (uncategorised_out, -amount), else_=NOTHING)),
         ZERO,
     )
 
