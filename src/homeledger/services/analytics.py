@@ -21,18 +21,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
-from homeledger.models.types import Money
 from homeledger.services.filters import LATEST, TransactionFilter
 from homeledger.services.periods import Period
+from homeledger.services.summing import NOTHING
 
 ZERO = Decimal("0.00")
-# Zero as cents, for the rows a sum leaves out: a plain 0.00 would make PostgreSQL add
-# every row as numeric instead of bigint (and SQLite as a float).
-NOTHING = literal(ZERO, Money)
 
 
 def income_sum(amount=Transaction.amount, kind=Category.type, category_id=Transaction.category_id):
