@@ -55,6 +55,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/overview.py
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/legacy.py
 	$(BIN)/python bench/payoff.py

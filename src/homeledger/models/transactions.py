@@ -118,8 +118,12 @@ class Transaction(UserOwned, Attributed, Timestamped, Base):
         ForeignKeyConstraint(*same_ledger_fk("owner_id", "owners")),
         ForeignKeyConstraint(*same_ledger_fk("import_batch_id", "import_batches")),
         ForeignKeyConstraint(*same_ledger_fk("rule_id", "rules")),
-        # Every list is "this user's rows by date"; id breaks ties for keyset paging.
-        Index(None, "user_id", "date", "id"),
+        # Every list is "this user's rows by date"; id breaks ties for keyset paging. The
+        # columns the summaries add up come after, so a summary over a range of dates
+        # reads this index alone (an index-only scan) and never the rows themselves.
+        Index(None, "user_id", "date", "id", "category_id", "owner_id", "amount"),
+        # The account menus: one index probe per account in use (transactions.accounts).
+        Index(None, "user_id", "account"),
         Index(None, "user_id", "amount", "id"),  # keyset pages sorted by amount
         Index(None, "user_id", "category_id", "date"),
         Index(None, "user_id", "owner_id", "date"),

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from homeledger.models import Category, Owner, Transaction
 from homeledger.services.filters import LATEST, TransactionFilter
 from homeledger.services.periods import Period
+from homeledger.services.summing import NOTHING
 
 ZERO = Decimal("0.00")
 
@@ -36,7 +37,7 @@ def income_sum(amount=Transaction.amount, kind=Category.type, category_id=Transa
     outer join of Category), by the rule above. Zero for a group with none."""
     uncategorised_in = and_(category_id.is_(None), amount > 0)
     return func.coalesce(
-        func.sum(case((kind == "income", amount), (uncategorised_in, amount), else_=ZERO)), ZERO
+        func.sum(case((kind == "income", amount), (uncategorised_in, amount), else_=NOTHING)), ZERO
     )
 
 
@@ -47,7 +48,7 @@ def spending_sum(
     left the household; negative when refunds outweigh purchases (a refunds-only category)."""
     uncategorised_out = and_(category_id.is_(None), amount < 0)
     return func.coalesce(
-        func.sum(case((kind == "expense", -amount), (uncategorised_out, -amount), else_=ZERO)),
+        func.sum(case((kind == "expense", -amount), (uncategorised_out, -amount), else_=NOTHING)),
         ZERO,
     )
 

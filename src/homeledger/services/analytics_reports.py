@@ -3,10 +3,13 @@ by category, by owner, top payees and a comparison of two months.
 
 Every figure follows the rule in ``services/analytics.py`` (transfers left out; refunds
 lower spending, reversals lower income). Months are the ledger's budgeting months; rows
-are grouped into them in SQL by nested ``CASE``s over the months' start dates (the same SQL on
-SQLite and PostgreSQL), under ``WHERE date BETWEEN`` the first start and the last day so
-the date index is used. Filters are the transaction list's own ``TransactionFilter``:
-what a report shows for a category and month is what the list shows under that filter.
+are grouped into them in SQL: on PostgreSQL by ``width_bucket`` over the months' start
+dates, elsewhere by nested ``CASE``s over them, under ``WHERE date BETWEEN`` the first
+start and the last day. The date index holds every column a summary adds up, so the rows
+are read from the index alone. The amounts are summed per month, category and direction
+(money in or out) first, and the categories joined to those few sums, not to every row
+(see ``_sums``). Filters are the transaction list's own ``TransactionFilter``: what a
+report shows for a category and month is what the list shows under that filter.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from sqlalchemy import Integer, case, func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, Owner, Transaction
@@ -24,6 +27,7 @@ from homeledger.services.budget_figures import UNCATEGORISED, check_month
 from homeledger.services.errors import ValidationError
 from homeledger.services.filters import LATEST, TransactionFilter, payee_key
 from homeledger.services.periods import Period, add_months, month_text
+from homeledger.services.summing import month_number
 from homeledger.services.text import collapse
 
 MAX_MONTHS = 120
@@ -58,28 +62,38 @@ def _conditions(session: Session, criteria: TransactionFilter, periods: list[Per
     return within.in_ledger(session).conditions()
 
 
-def _month_index(periods: list[Period], first: int = 0):
-    """SQL: which of ``periods`` a row's date falls in (0 for the first), for rows within
-    them: a binary search of CASEs, so a row meets 7 comparisons in 120 months, not 120."""
-    if len(periods) == 1:
-        return literal(first, Integer)
-    middle = len(periods) // 2
-    return case(
-        (Transaction.date < periods[middle].start, _month_index(periods[:middle], first)),
-        else_=_month_index(periods[middle:], first + middle),
+def _sums(session: Session, criteria: TransactionFilter, periods, *keys, by_month=True):
+    """Subquery: the filter's rows over ``periods`` summed (``total``) per month (``number``,
+    with ``by_month``), category, ``keys`` (transaction columns) and direction
+    (``incoming``: the amount is above zero). Every group's amounts share their sign, so
+    the income/spending rule, applied to the sums, gives what it gives applied row by row;
+    and the categories are joined to a few hundred sums instead of to every row."""
+    incoming = (Transaction.amount > 0).label("incoming")
+    groups = [Transaction.category_id, *keys, incoming]
+    if by_month:
+        groups.append(month_number(session, periods).label("number"))
+    query = select(*groups, func.sum(Transaction.amount).label("total"))
+    query = query.where(*_conditions(session, criteria, periods))
+    return query.group_by(*groups).subquery("sums")
+
+
+def _figures(sums, *keys):
+    """The income and spending by the rule of ``sums`` (from ``_sums``), with the
+    categories joined to them: a select of (*keys, income, spending), grouped by ``keys``."""
+    rule = {"amount": sums.c.total, "category_id": sums.c.category_id}
+    return (
+        select(*keys, income_sum(**rule), spending_sum(**rule))
+        .select_from(sums)
+        .outerjoin(Category, Category.id == sums.c.category_id)
+        .where(counted(category_id=sums.c.category_id))
+        .group_by(*keys)
     )
 
 
-def _grouped(session: Session, criteria: TransactionFilter, periods, *keys, where=()):
-    """Rows of (month index, *keys, income, spending) for the filter over ``periods``."""
-    index = _month_index(periods)
-    query = (
-        select(index, *keys, income_sum(), spending_sum())
-        .outerjoin(Category, Category.id == Transaction.category_id)
-        .where(*_conditions(session, criteria, periods), counted(), *where)
-        .group_by(index, *keys)
-    )
-    return session.execute(query).all()
+def _grouped(session: Session, criteria: TransactionFilter, periods):
+    """Rows of (month index, income, spending) for the filter over ``periods``."""
+    sums = _sums(session, criteria, periods)
+    return session.execute(_figures(sums, sums.c.number)).all()
 
 
 def figures_by_month(
@@ -112,11 +126,12 @@ class CategorySpending:
 
 def _spending_rows(session: Session, criteria: TransactionFilter, periods: list[Period]):
     """(month index, category id, name, spending) of expense categories and uncategorised."""
-    spends = or_(Transaction.category_id.is_(None), Category.type == "expense")
-    rows = _grouped(
-        session, criteria, periods, Transaction.category_id, Category.name, where=(spends,)
-    )
-    return [(index, cid, name, spent) for index, cid, name, _income, spent in rows]
+    sums = _sums(session, criteria, periods)
+    spends = or_(sums.c.category_id.is_(None), Category.type == "expense")
+    query = _figures(sums, sums.c.number, sums.c.category_id, Category.name).where(spends)
+    return [
+        (index, cid, name, spent) for index, cid, name, _income, spent in session.execute(query)
+    ]
 
 
 def spending_by_category(
@@ -149,12 +164,9 @@ def by_owner(
 ) -> list[OwnerFigures]:
     """Income and spending per owner over ``periods`` (rows without one: "No owner"),
     by owner name, no owner last."""
-    query = (
-        select(Transaction.owner_id, Owner.name, income_sum(), spending_sum())
-        .outerjoin(Category, Category.id == Transaction.category_id)
-        .outerjoin(Owner, Owner.id == Transaction.owner_id)
-        .where(*_conditions(session, criteria, periods), counted())
-        .group_by(Transaction.owner_id, Owner.name)
+    sums = _sums(session, criteria, periods, Transaction.owner_id, by_month=False)
+    query = _figures(sums, sums.c.owner_id, Owner.name).outerjoin(
+        Owner, Owner.id == sums.c.owner_id
     )
     owners = [
         OwnerFigures(owner_id, name or NO_OWNER, Figures(income, spending))

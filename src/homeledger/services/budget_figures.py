@@ -20,6 +20,7 @@ from homeledger.services import settings
 from homeledger.services.errors import ValidationError
 from homeledger.services.lookup import fetch
 from homeledger.services.periods import Period, month_text
+from homeledger.services.summing import NOTHING, month_number
 
 ZERO = Decimal("0.00")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -94,7 +95,7 @@ def spending_sums():
     return (
         Category.type,
         func.sum(Transaction.amount),
-        func.sum(case((Transaction.amount < 0, Transaction.amount), else_=ZERO)),
+        func.sum(case((Transaction.amount < 0, Transaction.amount), else_=NOTHING)),
     )
 
 
@@ -232,17 +233,29 @@ def year_report(session: Session, year: int, owner_id: int | None = None) -> Yea
                 b for b in budgets if b[0] == category_id
             )
 
-    bucket = case(
-        *((Transaction.date < period.end, index) for index, period in enumerate(periods))
-    ).label("bucket")
-    spending_query = (
-        select(bucket, Transaction.category_id, *spending_sums())
-        .outerjoin(Category, Category.id == Transaction.category_id)
+    # Summed per month and category from the date index alone, then the categories'
+    # types joined to those sums (not to every row).
+    bucket = month_number(session, periods).label("bucket")
+    sums = (
+        select(
+            bucket,
+            Transaction.category_id,
+            func.sum(Transaction.amount).label("total"),
+            func.sum(case((Transaction.amount < 0, Transaction.amount), else_=NOTHING)).label(
+                "out"
+            ),
+        )
         .where(Transaction.date >= periods[0].start, Transaction.date < periods[-1].end)
-        .group_by(bucket, Transaction.category_id, Category.type)
+        .group_by(bucket, Transaction.category_id)
     )
     if owner_id is not None:
-        spending_query = spending_query.where(Transaction.owner_id == owner_id)
+        sums = sums.where(Transaction.owner_id == owner_id)
+    sums = sums.subquery("sums")
+    spending_query = (
+        select(sums.c.bucket, sums.c.category_id, Category.type, sums.c.total, sums.c.out)
+        .select_from(sums)
+        .outerjoin(Category, Category.id == sums.c.category_id)
+    )
     spent: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
     for index, category_id, kind, total, out in session.execute(spending_query):
         spent[category_id][index] = spent_of(kind, total or ZERO, out or ZERO)

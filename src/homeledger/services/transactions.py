@@ -271,12 +271,29 @@ def remove_batch_rows(session: Session, import_batch_id: int) -> int:
 
 
 def accounts(session: Session) -> list[str]:
-    """The account labels in use, for filter menus."""
+    """The account labels in use, for filter menus: what ``SELECT DISTINCT account ...
+    ORDER BY account`` gives, without reading every row. A recursive query steps through
+    the (user_id, account) index, each step the first account after the one before: one
+    index probe per account, so a ledger of 100,000 rows in three accounts costs four."""
+
+    def first_after(previous):
+        later = (
+            Transaction.account.is_not(None) if previous is None else Transaction.account > previous
+        )
+        return (
+            select(Transaction.account)
+            .where(later)
+            .order_by(Transaction.account)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    found = select(first_after(None).label("account")).cte("accounts_in_use", recursive=True)
+    found = found.union_all(
+        select(first_after(found.c.account)).where(found.c.account.is_not(None))
+    )
     return list(
         session.scalars(
-            select(Transaction.account)
-            .where(Transaction.account.is_not(None))
-            .distinct()
-            .order_by(Transaction.account)
+            select(found.c.account).where(found.c.account.is_not(None)).order_by(found.c.account)
         )
     )
