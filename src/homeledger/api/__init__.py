@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from flask import Flask, current_app, request
 from flask_smorest import Api
+from marshmallow import Schema
 
 from homeledger.api.errors import unreadable_json_answer
 from homeledger.api.schemas import ErrorSchema
@@ -35,7 +39,38 @@ class HomeledgerApi(Api):
         pass
 
 
+@contextlib.contextmanager
+def schemas_shared_in_docs() -> Iterator[None]:
+    """Marshmallow schemas are not deep-copied while the endpoints are documented.
+
+    flask-smorest deep-copies an endpoint's documentation at each of its decorators and
+    again when its blueprint is registered, and with it every schema instance it names:
+    a quarter of building the app. Those copies are only read to write the OpenAPI
+    document, which comes out the same with the schemas shared (a test compares it);
+    the schemas that load and dump requests are the decorators' own, not copies.
+    """
+    before = Schema.__dict__.get("__deepcopy__")
+    Schema.__deepcopy__ = _same_schema
+    try:
+        yield
+    finally:
+        if before is None:
+            del Schema.__deepcopy__
+        else:
+            Schema.__deepcopy__ = before
+
+
+def _same_schema(schema: Schema, memo: dict) -> Schema:
+    return schema
+
+
 def install(app: Flask) -> HomeledgerApi:
+    """The API's blueprints and its OpenAPI document, on ``app``."""
+    with schemas_shared_in_docs():
+        return _install(app)
+
+
+def _install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
         admin_audit,
         admin_users,

@@ -1,0 +1,140 @@
+"""How soon a started server answers: gunicorn with the repository's gunicorn.conf.py
+(the app built once, then two workers forked), from launch to the first 200 of
+/api/v1/health, on SQLite and on a fresh PostgreSQL database; and the local one-command
+mode (`homeledger run --demo`, what `make run` does), first run and later ones.
+Prints figures; exits 0.
+
+    python bench/startup.py
+    HOMELEDGER_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres python bench/startup.py
+
+Python's bytecode cache is on for the servers started here (an installed package has
+one), and the first start of each kind fills it and is not counted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_databases import benchmark_databases
+from sqlalchemy import create_engine
+
+from homeledger import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HEALTH = "/api/v1/health"
+STARTS = 5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(port: int, path: str = HEALTH) -> int | None:
+    """The status of one GET, or None when nothing listens yet."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def seconds_until_ready(command: list[str], env: dict, port: int, limit: float = 120) -> float:
+    """Start ``command``, poll the health URL on ``port`` until it answers 200, stop it;
+    the seconds from launch to that answer (``inf`` if it never came)."""
+    if answers(port) is not None:
+        raise RuntimeError(f"port {port} already answers")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while time.perf_counter() - started < limit and process.poll() is None:
+            if answers(port) == 200:
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        return float("inf")
+    finally:
+        stop(process)
+
+
+def server_env(**settings: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(settings)
+    return env
+
+
+def production_env(url: str, port: int, workers: int = 2) -> dict:
+    """What gunicorn.conf.py and the production configuration read, for a throwaway server."""
+    return server_env(
+        HOMELEDGER_CONFIG="production",
+        DATABASE_URL=url,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        JWT_SECRET_KEY=secrets.token_urlsafe(48),
+        HOMELEDGER_WORKERS=str(workers),
+        HOMELEDGER_BIND=f"127.0.0.1:{port}",
+    )
+
+
+def gunicorn_command(*extra: str) -> list[str]:
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *extra]
+
+
+def report(label: str, command: list[str], env: dict, port: int) -> None:
+    first = seconds_until_ready(command, env, port)
+    times = [seconds_until_ready(command, env, port) for _ in range(STARTS)]
+    print(
+        f"  {label:<44} {statistics.median(times):6.2f} s median, {min(times):.2f} best "
+        f"of {STARTS} (first start {first:.2f} s)"
+    )
+
+
+def gunicorn_figures() -> None:
+    print(f"gunicorn -c gunicorn.conf.py homeledger.wsgi:app, 2 workers: launch to {HEALTH} 200")
+    for label, url in benchmark_databases():
+        with create_engine(url).begin() as connection:
+            migrate.upgrade(connection)
+        port = free_port()
+        report(label, gunicorn_command("homeledger.wsgi:app"), production_env(url, port), port)
+
+
+def local_figures() -> None:
+    print("homeledger run --demo (make run): launch to the first 200")
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        env = server_env(HOMELEDGER_CONFIG="local", HOMELEDGER_DATA_DIR=data_dir)
+        env.pop("DATABASE_URL", None)
+        command = [str(BIN / "homeledger"), "run", "--demo", "--port", str(port)]
+        first = seconds_until_ready(command, env, port)
+        print(f"  {'first run (migrates, builds the demo)':<44} {first:6.2f} s")
+        report("later runs", command, env, port)
+
+
+if __name__ == "__main__":
+    gunicorn_figures()
+    local_figures()
