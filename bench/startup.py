@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench_databases import benchmark_databases
@@ -105,13 +106,19 @@ def gunicorn_command(*extra: str) -> list[str]:
     return [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), *extra]
 
 
-def report(label: str, command: list[str], env: dict, port: int) -> None:
-    first = seconds_until_ready(command, env, port)
-    times = [seconds_until_ready(command, env, port) for _ in range(STARTS)]
+def report(label: str, start: Callable[[int], tuple[list[str], dict]]) -> None:
+    """Median and best of ``STARTS`` starts after a first one; ``start(port)`` gives the
+    command and environment of a server on ``port`` (a new free port each time)."""
+    first, *times = (seconds_until_ready(*start(port), port) for port in _ports(STARTS + 1))
     print(
         f"  {label:<44} {statistics.median(times):6.2f} s median, {min(times):.2f} best "
         f"of {STARTS} (first start {first:.2f} s)"
     )
+
+
+def _ports(count: int) -> Iterator[int]:
+    for _ in range(count):
+        yield free_port()
 
 
 def gunicorn_figures() -> None:
@@ -119,20 +126,28 @@ def gunicorn_figures() -> None:
     for label, url in benchmark_databases():
         with create_engine(url).begin() as connection:
             migrate.upgrade(connection)
-        port = free_port()
-        report(label, gunicorn_command("homeledger.wsgi:app"), production_env(url, port), port)
+        report(
+            label,
+            lambda port, url=url: (
+                gunicorn_command("homeledger.wsgi:app"),
+                production_env(url, port),
+            ),
+        )
 
 
 def local_figures() -> None:
     print("homeledger run --demo (make run): launch to the first 200")
     with tempfile.TemporaryDirectory() as data_dir:
-        port = free_port()
         env = server_env(HOMELEDGER_CONFIG="local", HOMELEDGER_DATA_DIR=data_dir)
         env.pop("DATABASE_URL", None)
-        command = [str(BIN / "homeledger"), "run", "--demo", "--port", str(port)]
-        first = seconds_until_ready(command, env, port)
+
+        def start(port: int) -> tuple[list[str], dict]:
+            return [str(BIN / "homeledger"), "run", "--demo", "--port", str(port)], env
+
+        port = free_port()
+        first = seconds_until_ready(*start(port), port)
         print(f"  {'first run (migrates, builds the demo)':<44} {first:6.2f} s")
-        report("later runs", command, env, port)
+        report("later runs", start)
 
 
 if __name__ == "__main__":
