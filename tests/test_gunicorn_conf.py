@@ -3,6 +3,7 @@ refused in one line, and a real start that answers from preloaded, forked worker
 
 from __future__ import annotations
 
+import gc
 import http.client
 import importlib.util
 import secrets
@@ -49,7 +50,10 @@ def _conf(monkeypatch, **env):
         monkeypatch.setenv(name, value)
     spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test", CONF)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        gc.enable()  # the file turns collection off until the app is built
     return module
 
 
@@ -66,6 +70,18 @@ def test_defaults_preload_the_app_into_threaded_workers(monkeypatch):
     assert conf.accesslog == "-"
     assert conf.errorlog == "-"
     assert "%(M)s" in conf.access_log_format  # the time each request took
+
+
+def test_the_built_app_is_frozen_out_of_collections_before_the_fork(monkeypatch):
+    conf = _conf(monkeypatch)
+    gc.disable()  # as the file leaves it while gunicorn builds the app
+    try:
+        conf.when_ready(None)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
 
 
 def test_settings_come_from_the_environment(monkeypatch):
