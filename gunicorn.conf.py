@@ -69,8 +69,9 @@ try:
     # largest import: a file is at most 10 MiB (MAX_IMPORT_BYTES; the web allows 20 MiB
     # a request), and a CSV row is at least some 20 bytes (a date, an amount, a payee),
     # so at most about 525,000 rows, 26 s at the 20,000 rows/s the bulk import reaches.
-    # Four times that covers a 2-core machine with another worker busy; a slower path
-    # (an export brought back, 100 MB, about 250,000 rows) fits too.
+    # Four times that covers a 2-core machine with another worker busy. The largest
+    # upload of all, an export brought back (100 MB, about 250,000 rows), is 13 s at
+    # that rate.
     timeout = _number("HOMELEDGER_TIMEOUT", 120)
     # A deploy lets running requests finish, an import included (26 s at worst), and still
     # stops before systemd's 90 s default (TimeoutStopSec) would kill the server.
