@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/onboarding.py
 	$(BIN)/python bench/sharing.py
 	$(BIN)/python bench/row_security.py
+	$(BIN)/python bench/startup.py
 
 lock: $(STAMP)  ## refresh constraints.txt after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

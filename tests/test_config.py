@@ -10,6 +10,7 @@ from homeledger.config import (
     LocalConfig,
     ProductionConfig,
     TestConfig,
+    engine_options_for,
     normalise_database_url,
 )
 
@@ -57,6 +58,47 @@ def test_production_pool_pings_and_recycles_connections(monkeypatch):
     assert config.SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
     assert 0 < config.SQLALCHEMY_ENGINE_OPTIONS["pool_recycle"] <= 600
     assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_each_worker_pools_a_connection_per_thread(monkeypatch):
+    options = _production(monkeypatch, HOMELEDGER_THREADS="6").SQLALCHEMY_ENGINE_OPTIONS
+    assert options["pool_size"] == 6
+    assert options["max_overflow"] == 2
+    assert options["pool_timeout"] == 10
+    assert "connect_args" not in options  # psycopg prepares repeated statements as usual
+
+
+def test_pool_settings_come_from_the_environment(monkeypatch):
+    config = _production(
+        monkeypatch,
+        HOMELEDGER_POOL_MAX_OVERFLOW="0",
+        HOMELEDGER_POOL_TIMEOUT="3",
+        HOMELEDGER_POOL_RECYCLE="0",
+        HOMELEDGER_POOL_PRE_PING="off",
+    )
+    options = config.SQLALCHEMY_ENGINE_OPTIONS
+    assert (options["max_overflow"], options["pool_timeout"]) == (0, 3)
+    assert options["pool_recycle"] == -1  # 0: never recycled
+    assert options["pool_pre_ping"] is False
+
+
+def test_behind_pgbouncer_no_statement_is_prepared_on_the_server(monkeypatch):
+    options = _production(monkeypatch, HOMELEDGER_PGBOUNCER="1").SQLALCHEMY_ENGINE_OPTIONS
+    assert options["connect_args"] == {"prepare_threshold": None}
+    assert engine_options_for("sqlite:///x.db") == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HOMELEDGER_THREADS", "four"),
+        ("HOMELEDGER_POOL_RECYCLE", "-1"),
+        ("HOMELEDGER_PGBOUNCER", "2"),
+    ],
+)
+def test_a_bad_pool_setting_stops_start_up_naming_it(monkeypatch, name, value):
+    with pytest.raises(ConfigError, match=f"^{name} must be .*not {value!r}$"):
+        _production(monkeypatch, **{name: value})
 
 
 @pytest.mark.parametrize(

@@ -48,11 +48,66 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options_for(url: str) -> dict:
-    """Pool settings: server databases drop idle connections, so ping and recycle."""
+# Threads per server process when HOMELEDGER_THREADS is not set (gunicorn.conf.py reads
+# the same variable), so each process's pool holds one connection per thread.
+DEFAULT_THREADS = 4
+_SWITCH = {"1": True, "true": True, "yes": True, "on": True}
+_SWITCH.update({"0": False, "false": False, "no": False, "off": False})
+
+
+def whole_number_from_env(name: str, default: int, *, minimum: int = 1, environ=None) -> int:
+    """``name`` from the environment as a whole number of at least ``minimum``; one clear
+    line naming the variable otherwise (a server refuses to start on a typo)."""
+    raw = (os.environ if environ is None else environ).get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigError(f"{name} must be a whole number, {minimum} or more, not {raw!r}")
+    return int(value)
+
+
+def switch_from_env(name: str, default: bool, *, environ=None) -> bool:
+    """``name`` from the environment as on (1, true, yes, on) or off (0, false, no, off)."""
+    raw = (os.environ if environ is None else environ).get(name)
+    if raw is None or not raw.strip():
+        return default
+    if raw.strip().lower() not in _SWITCH:
+        raise ConfigError(f"{name} must be 1 or 0 (on or off), not {raw!r}")
+    return _SWITCH[raw.strip().lower()]
+
+
+def threads_from_env(environ=None) -> int:
+    """Threads per server process: ``HOMELEDGER_THREADS``, else ``DEFAULT_THREADS``."""
+    return whole_number_from_env("HOMELEDGER_THREADS", DEFAULT_THREADS, environ=environ)
+
+
+def engine_options_for(url: str, *, threads: int | None = None, environ=None) -> dict:
+    """Pool settings for one server process, from the environment.
+
+    One connection per thread (``threads``, else ``HOMELEDGER_THREADS``) and a few more
+    for a request that briefly needs a second (a download streams on its own
+    connection), so a process never waits on itself. Server databases drop idle
+    connections, so they are pinged before use and recycled. Behind PgBouncer in
+    transaction mode (``HOMELEDGER_PGBOUNCER=1``) each transaction may run on another
+    server connection, so psycopg must not prepare statements on the server; the acting
+    ledger is set per transaction (``set_config(..., true)``) and is safe there.
+    """
     if url.startswith("sqlite"):
         return {}
-    return {"pool_pre_ping": True, "pool_recycle": 300, "pool_size": 5, "max_overflow": 10}
+    recycle = whole_number_from_env("HOMELEDGER_POOL_RECYCLE", 300, minimum=0, environ=environ)
+    options = {
+        "pool_size": threads if threads is not None else threads_from_env(environ),
+        "max_overflow": whole_number_from_env(
+            "HOMELEDGER_POOL_MAX_OVERFLOW", 2, minimum=0, environ=environ
+        ),
+        "pool_timeout": whole_number_from_env("HOMELEDGER_POOL_TIMEOUT", 10, environ=environ),
+        "pool_pre_ping": switch_from_env("HOMELEDGER_POOL_PRE_PING", True, environ=environ),
+        "pool_recycle": recycle or -1,  # 0: never recycle
+    }
+    if switch_from_env("HOMELEDGER_PGBOUNCER", False, environ=environ):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def local_data_dir() -> Path:
@@ -80,6 +135,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Connections each process's pool keeps: None reads HOMELEDGER_THREADS (gunicorn's).
+    POOL_THREADS: int | None = None
     SECRET_KEY: str = ""
     JWT_SECRET_KEY: str = ""
     REDIS_URL: str | None = None
@@ -145,7 +202,9 @@ class Config:
         for key, value in overrides.items():
             setattr(self, key, value)
         if not getattr(self, "SQLALCHEMY_ENGINE_OPTIONS", None):
-            self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(self.SQLALCHEMY_DATABASE_URI)
+            self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(
+                self.SQLALCHEMY_DATABASE_URI, threads=self.POOL_THREADS
+            )
         if self.REDIS_URL and "RATELIMIT_STORAGE_URI" not in overrides:
             self.RATELIMIT_STORAGE_URI = self.REDIS_URL
 
@@ -188,6 +247,8 @@ class LocalConfig(Config):
     ``DATABASE_URL`` still wins when set, so a developer can point local mode at
     PostgreSQL. Secrets are random per installation, generated on first run.
     """
+
+    POOL_THREADS = 8  # `homeledger run` serves with waitress's 8 threads
 
     def __init__(self, **overrides) -> None:
         data_dir = local_data_dir()
@@ -235,6 +296,7 @@ class TestConfig(Config):
     __test__ = False  # not a pytest test class, despite the name
 
     TESTING = True
+    POOL_THREADS = 8  # the race tests send six requests at once
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1

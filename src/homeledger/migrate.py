@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, inspect
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
+# Alembic is imported where it is used: the app imports this module (the backup page
+# checks the schema's revision), and Alembic would add a tenth of a second to every start.
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Descriptive file names: 20261126_0001_initial_schema.py
@@ -29,6 +35,8 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
     On PostgreSQL the migrations see every ledger's rows: row-level security is forced
     on the owner of the tables too (``row_security``), and a migration may move data.
     """
+    from alembic import command
+
     from homeledger import row_security  # it needs the models; this module must not at import
 
     with row_security.all_ledgers(connection):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 from flask import Flask, current_app, request
 from flask_smorest import Api
+from marshmallow import Schema
 
 from homeledger.api.errors import unreadable_json_answer
 from homeledger.api.schemas import ErrorSchema
@@ -27,15 +32,84 @@ def _refuse_unreadable_json_on_public_routes():
 
 
 class HomeledgerApi(Api):
-    """flask-smorest's Api, minus its app-wide error handler: ours answers by path."""
+    """flask-smorest's Api, minus its app-wide error handler (ours answers by path), with
+    the endpoints' documentation written when the document is first asked for.
+
+    Registering a blueprint's routes is all a request needs; writing its part of the
+    OpenAPI document is a tenth of building the app, which a server would pay at every
+    start for a document few ask for. ``spec`` writes what is missing, in the order the
+    blueprints were registered, so the document is the same as written at once.
+    """
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._undocumented: list[tuple] = []
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self):
+        if self._undocumented:
+            self._document()
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp, *, parameters=None, **options) -> None:
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def _document(self) -> None:
+        with self._documenting:  # two threads of a worker may ask at once
+            while self._undocumented:
+                blp, name, parameters = self._undocumented[0]
+                blp.register_views_in_doc(
+                    self, self._app, self._spec, name=name, parameters=parameters
+                )
+                self._spec.tag({"name": name, "description": blp.description})
+                self._undocumented.pop(0)
 
     def _register_error_handlers(self) -> None:
         pass
 
 
+@contextlib.contextmanager
+def schemas_shared_in_docs() -> Iterator[None]:
+    """Marshmallow schemas are not deep-copied while the endpoints are documented.
+
+    flask-smorest deep-copies an endpoint's documentation at each of its decorators and
+    again when its blueprint is registered, and with it every schema instance it names:
+    a quarter of building the app. Those copies are only read to write the OpenAPI
+    document, which comes out the same with the schemas shared (a test compares it);
+    the schemas that load and dump requests are the decorators' own, not copies.
+    """
+    before = Schema.__dict__.get("__deepcopy__")
+    Schema.__deepcopy__ = _same_schema
+    try:
+        yield
+    finally:
+        if before is None:
+            del Schema.__deepcopy__
+        else:
+            Schema.__deepcopy__ = before
+
+
+def _same_schema(schema: Schema, memo: dict) -> Schema:
+    return schema
+
+
 def install(app: Flask) -> HomeledgerApi:
+    """The API's blueprints and its OpenAPI document, on ``app``."""
+    with schemas_shared_in_docs():
+        return _install(app)
+
+
+def _install(app: Flask) -> HomeledgerApi:
     from homeledger.api import (
         admin_audit,
         admin_users,
