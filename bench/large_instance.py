@@ -50,6 +50,7 @@ from homeledger.models import (
 )
 from homeledger.services import accounts, onboarding, passwords, sharing
 from homeledger.services.importing.csv_mapping import CsvMapping
+from homeledger.services.legacy.report import MigrationReport
 
 HEAVY = "heavy"  # the measured household's owner (an admin)
 IMPORTER = "importer"  # an empty ledger the CSV import goes into
@@ -182,7 +183,9 @@ def _household(session: Session, username: str, index: int, size: Size) -> int:
                 filename="personal_finance.db",
                 file_sha256=f"{user_id:064x}",
                 size=0,
-                dry_run_report={"counts": {"transactions": {"read": 0, "written": 0}}},
+                dry_run_report=MigrationReport(
+                    "personal_finance.db", f"{user_id:064x}", username, dry_run=True
+                ).to_dict(),
             )
         )
         session.flush()
