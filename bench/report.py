@@ -48,10 +48,12 @@ def flags(case: dict) -> list[str]:
     counted = case.get("statements") or {}
     if counted.get("total") is not None and counted["total"] > STATEMENT_TARGET:
         found.append(f"sql>{STATEMENT_TARGET}")
-    for where in ("postgresql", "sqlite"):
-        status = (case.get(where) or {}).get("status")
-        if status not in (None, 200, 201, 204):
-            found.append(f"{where[:2]}:{status}")
+    answered = {
+        status
+        for where in ("postgresql", "sqlite")
+        if (status := (case.get(where) or {}).get("status")) not in (None, 200, 201, 204)
+    }
+    found += [f"HTTP {status}" for status in sorted(answered)]
     return found
 
 
@@ -62,7 +64,7 @@ def _ms(value) -> str:
 def table(cases: list[dict]) -> str:
     lines = [
         f"{'page or endpoint':<58} {'PG p50':>7} {'PG p95':>7} {'n':>3} {'SQL':>4} {'set':>3}"
-        f" {'SQLite p50':>10} {'p95':>7}  flags (information only)",
+        f" {'SQLite p50':>10} {'p95':>7}  flags (information only: PostgreSQL's p95 and SQL)",
         "-" * 120,
     ]
     for case in cases:
