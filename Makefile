@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test fuzz lint bench lock clean
+.PHONY: run test fuzz lint bench bench-all lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -52,7 +52,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/bandit -c pyproject.toml -r src -ll -q
 
-bench: $(STAMP)
+# `make bench`: the app end to end through gunicorn over a large instance (six households
+# of 100,000 transactions on PostgreSQL at 127.0.0.1:5432, then the same on SQLite): a table
+# on stdout, every figure in bench/out/latest.json; exits 0 (it reports, it does not judge).
+# BENCH_ROWS=12000 BENCH_REQUESTS=10 make bench is a quick try (see bench/end_to_end.py).
+bench: $(STAMP)  ## p50/p95 and SQL statements of every page and endpoint, import, start-up, wrk
+	$(BIN)/python bench/end_to_end.py
+
+# `make bench-all`: the above, then the older benchmarks of one area each (in-process;
+# PostgreSQL too when HOMELEDGER_TEST_DATABASE_URL is set).
+bench-all: bench
 	$(BIN)/python bench/overview.py
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/summaries.py
@@ -63,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/onboarding.py
 	$(BIN)/python bench/sharing.py
 	$(BIN)/python bench/row_security.py
+	$(BIN)/python bench/confinement.py
 	$(BIN)/python bench/startup.py
 
 lock: $(STAMP)  ## refresh constraints.txt after changing pyproject.toml
