@@ -145,16 +145,23 @@ def match(
     in the order of ``due``. ``references`` holds each bill's name and notes by id."""
     payments = sorted(payments, key=lambda p: (p.date, p.transaction_id))
     dates = [p.date for p in payments]
-    description_words = {p.transaction_id: words(p.description) for p in payments}
+    # A ledger repeats its payees: each bill's score for a description is worked out once.
+    scores: dict[tuple[int, str], float] = {}
     pairs = []
     for index, occurrence in enumerate(due):
         early, late = window(occurrence.frequency)
         low = bisect.bisect_left(dates, occurrence.date - timedelta(days=early))
         high = bisect.bisect_right(dates, occurrence.date + timedelta(days=late))
+        widest = _widest(occurrence.amount)
         for payment in payments[low:high]:
-            found = description_words[payment.transaction_id]
-            texts = references.get(occurrence.commitment_id, ())
-            score = max((similarity(text, found) for text in texts), default=0.0)
+            if abs(payment.amount - occurrence.amount) > widest:
+                continue  # too far off whatever the name's score (amount_fits' widest)
+            key = occurrence.commitment_id, payment.description
+            score = scores.get(key)
+            if score is None:
+                found = words(payment.description)
+                texts = references.get(occurrence.commitment_id, ())
+                score = scores[key] = max((similarity(t, found) for t in texts), default=0.0)
             if score < NAME_THRESHOLD or not amount_fits(occurrence.amount, payment.amount, score):
                 continue
             off = abs(payment.amount - occurrence.amount)
