@@ -17,6 +17,7 @@ from sqlalchemy import event
 from homeledger import row_security
 from homeledger.extensions import db
 from tests.conftest import api_login, web_login
+from tests.factories import make_user
 from tests.isolation.tenants import fill, seed, variables
 
 BUDGET = 10
@@ -54,14 +55,15 @@ def counting(app):
         event.remove(engine, "before_cursor_execute", count)
 
 
-def _gets(app, api: bool) -> list[str]:
+def _gets(app, api: bool, admin: bool = False) -> list[str]:
     return sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods
         and rule.rule.startswith("/api/") == api
         and rule.endpoint not in SKIPPED
-        and not rule.endpoint.startswith(("api_auth.", "api_admin_", "admin"))
+        and not rule.endpoint.startswith("api_auth.")
+        and rule.endpoint.startswith(("api_admin_", "admin")) == admin
     )
 
 
@@ -100,3 +102,19 @@ def test_every_api_read_stays_within_its_statement_budget(app, session):
     assert {url: status for url, (_, status) in counts.items() if status >= 500} == {}
     over = {url: n for url, (n, _) in counts.items() if n > BUDGET}
     assert over == {}
+
+
+def test_every_admin_page_and_read_stays_within_its_statement_budget(app, session):
+    tenants = seed(session)
+    make_user(session, "root7731", role="admin")
+    browser, device = app.test_client(), app.test_client()
+    assert web_login(browser, "root7731").status_code == 302
+    token = api_login(device, "root7731").get_json()["access_token"]
+
+    counts = _counts(app, browser, _gets(app, api=False, admin=True), tenants.ids, {})
+    headers = {"Authorization": f"Bearer {token}"}
+    counts |= _counts(app, device, _gets(app, api=True, admin=True), tenants.ids, headers)
+
+    assert len(counts) >= 8  # the admin area was walked, not skipped
+    assert {url: status for url, (_, status) in counts.items() if status >= 400} == {}
+    assert {url: n for url, (n, _) in counts.items() if n > BUDGET} == {}
