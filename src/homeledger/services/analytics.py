@@ -106,6 +106,30 @@ def figures_between(
     return PeriodSummary(income=row[0], spending=row[1], transaction_count=row[2])
 
 
+def figures_in_spans(
+    session: Session, criteria: TransactionFilter | None, spans: list[tuple[date, date]]
+) -> list[PeriodSummary]:
+    """``figures_between`` of each (first, last) of ``spans`` (apart, in date order), in
+    one statement: one index range scan from the first day to the last."""
+    clamped = [(first, min(last, LATEST)) for first, last in spans]
+    index = case(
+        *((Transaction.date.between(first, last), i) for i, (first, last) in enumerate(clamped)),
+        else_=None,
+    )
+    rows = session.execute(
+        select(index, income_sum(), spending_sum(), func.count(Transaction.id))
+        .outerjoin(Category, Category.id == Transaction.category_id)
+        .where(
+            *_within(session, criteria, clamped[0][0], clamped[-1][1]),
+            counted(),
+            index.is_not(None),
+        )
+        .group_by(index)
+    )
+    found = {i: PeriodSummary(income=a, spending=b, transaction_count=n) for i, a, b, n in rows}
+    return [found.get(i, PeriodSummary()) for i in range(len(spans))]
+
+
 def period_summary(
     session: Session, period: Period, criteria: TransactionFilter | None = None
 ) -> PeriodSummary:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from homeledger.models import Budget, Category, Owner, Transaction
@@ -88,6 +88,18 @@ def category_names(session: Session) -> CategoryNames:
 
 def owner_names(session: Session) -> dict[int | None, str]:
     return dict(session.execute(select(Owner.id, Owner.name)).tuples().all())
+
+
+def category_and_owner_names(session: Session) -> tuple[CategoryNames, dict[int | None, str]]:
+    """``category_names`` and ``owner_names`` read in one statement."""
+    both = union_all(
+        select(literal("category"), Category.id, Category.name),
+        select(literal("owner"), Owner.id, Owner.name),
+    )
+    categories, owners = CategoryNames(), {}
+    for kind, row_id, name in session.execute(both):
+        (categories if kind == "category" else owners)[row_id] = name
+    return categories, owners
 
 
 def spending_sums():

@@ -45,11 +45,10 @@ from homeledger.services.budget_figures import (
     MonthReport,
     YearReport,
     budgeted_total,
-    category_names,
+    category_and_owner_names,
     check_month,
     check_owner,
     month_spending,
-    owner_names,
     year_report,
 )
 from homeledger.services.errors import NotFound, ValidationError
@@ -223,8 +222,7 @@ def month_report(
         query = query.where(Budget.owner_id.is_(None) | (Budget.owner_id == owner_id))
     budgets = session.execute(query).all()
     spending = month_spending(session, period, owner_id)
-    names = category_names(session)
-    owners = owner_names(session)
+    names, owners = category_and_owner_names(session)
     household = {category for _, category, owner, _ in budgets if owner is None}
     owned = {(category, owner) for _, category, owner, _ in budgets if owner is not None}
 

@@ -181,8 +181,9 @@ def _comparison(session, criteria, trend, figures, progress) -> Comparison | Non
     days = min(progress.day, (previous.end - previous.start).days)
     previous_last = previous.start + timedelta(days=days - 1)
     today = period.start + timedelta(days=progress.day - 1)
-    so_far = analytics.figures_between(session, criteria, period.start, today)
-    earlier = analytics.figures_between(session, criteria, previous.start, previous_last)
+    earlier, so_far = analytics.figures_in_spans(
+        session, criteria, [(previous.start, previous_last), (period.start, today)]
+    )
     return Comparison(
         so_far, earlier, previous, previous_last, whole=previous_last == previous.last_day
     )
