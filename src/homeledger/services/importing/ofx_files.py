@@ -9,10 +9,6 @@ from datetime import date
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import unescape
 
-from ofxtools.models.base import OFXAggregateWarning
-from ofxtools.Parser import OFXTree
-from ofxtools.Types import OFXTypeWarning
-
 from homeledger.services.importing.values import (
     BINARY_MESSAGE,
     ImportFileError,
@@ -101,6 +97,12 @@ def parse_ofx(data: bytes) -> ParsedFile:
         raise ImportFileError("not a valid OFX file: it ends early (no closing </OFX> tag)")
     if b"\x00" in data:
         raise ImportFileError(BINARY_MESSAGE)
+    # Imported here, not at the top: ofxtools is a fifth of the app's start-up, and most
+    # servers read an OFX file seldom if ever.
+    from ofxtools.models.base import OFXAggregateWarning
+    from ofxtools.Parser import OFXTree
+    from ofxtools.Types import OFXTypeWarning
+
     tree = OFXTree()
     try:
         with warnings.catch_warnings():
