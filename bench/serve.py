@@ -1,11 +1,10 @@
 """A real HTTP server for the end-to-end benchmark, and a client that talks to it as a
 browser or the mobile app would.
 
-PostgreSQL is served by gunicorn: with the repository's ``gunicorn.conf.py`` when there
-is one (workers and threads from HOMELEDGER_WORKERS and HOMELEDGER_THREADS, 2 and 1
-unless set; the address given on the command line, which overrides the file), else
-``gunicorn -w 2 --preload`` with a 120 s timeout (the largest import must fit). SQLite
-is served by ``homeledger run``, as local mode is (waitress, 8 threads).
+PostgreSQL is served by gunicorn with the repository's ``gunicorn.conf.py`` (workers
+and threads its defaults unless HOMELEDGER_WORKERS and HOMELEDGER_THREADS say more;
+the address given on the command line, which overrides the file's). SQLite is served
+by ``homeledger run``, as local mode is (waitress, 8 threads).
 
 The production configuration marks its cookies ``Secure``; a browser would not send
 them back over http://127.0.0.1, so the client keeps and sends them itself. That is
@@ -40,20 +39,21 @@ def free_port() -> int:
 
 
 def gunicorn_command(port: int) -> tuple[list[str], dict[str, str], str]:
-    """The command, the environment it adds, and how to say it in the report."""
+    """The command, the environment it adds, and how to say it in the report: the
+    repository's gunicorn.conf.py as the README runs it (its own defaults unless the
+    environment says more), on a port of the benchmark's."""
     bind = f"127.0.0.1:{port}"
     conf = ROOT / "gunicorn.conf.py"
-    if conf.exists():
-        env = {
-            "HOMELEDGER_WORKERS": os.environ.get("HOMELEDGER_WORKERS", "2"),
-            "HOMELEDGER_THREADS": os.environ.get("HOMELEDGER_THREADS", "1"),
-        }
-        command = [str(BIN / "gunicorn"), "-c", str(conf), "--bind", bind, "homeledger.wsgi:app"]
-        said = "gunicorn -c gunicorn.conf.py (HOMELEDGER_WORKERS={}, HOMELEDGER_THREADS={})"
-        return command, env, said.format(env["HOMELEDGER_WORKERS"], env["HOMELEDGER_THREADS"])
-    command = [str(BIN / "gunicorn"), "-w", "2", "--preload", "--timeout", "120"]
-    command += ["--bind", bind, "homeledger.wsgi:app"]
-    return command, {}, "gunicorn -w 2 --preload --timeout 120 (no gunicorn.conf.py yet)"
+    command = [str(BIN / "gunicorn"), "-c", str(conf), "--bind", bind, "homeledger.wsgi:app"]
+    said = "gunicorn -c gunicorn.conf.py (HOMELEDGER_WORKERS={}, HOMELEDGER_THREADS={})"
+    return (
+        command,
+        {},
+        said.format(
+            os.environ.get("HOMELEDGER_WORKERS", "default"),
+            os.environ.get("HOMELEDGER_THREADS", "default"),
+        ),
+    )
 
 
 @dataclass
