@@ -51,9 +51,22 @@ CENT = Decimal("0.01")
 def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
     """Identity of a row without a bank id. The account is part of it: two partners'
     identical purchases on their own cards are two transactions."""
-    description, label = _look(row, account)
-    key = f"{row.date.isoformat()}|{row.amount}|{description}|{label}|{occurrence}"
-    return hashlib.sha256(key.encode()).hexdigest()
+    return _fingerprint((row.date, row.amount, *_look(row, account)), occurrence)
+
+
+def _lowered(seen: dict[str | None, str], text: str | None) -> str:
+    """``collapse(text.lower())``, remembered: a statement repeats its payees."""
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = collapse((text or "").lower())
+    return found
+
+
+def _fingerprint(key: tuple, occurrence: int) -> str:
+    """``fingerprint`` of a row whose (date, amount, description, label) look is ``key``."""
+    when, amount, description, label = key
+    text = f"{when.isoformat()}|{amount}|{description}|{label}|{occurrence}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _look(row: ParsedRow, account: str | None) -> tuple[str, str]:
@@ -202,13 +215,14 @@ def plan(
             problems.append(problem)
     problems.sort(key=lambda p: p.line or 0)
     occurrences: Counter[tuple] = Counter()
+    looks: dict[str | None, str] = {}  # each distinct description or label lowered once
     prints: list[str] = []
     for row in parsed:
         label = row.account or account
         # Counted on what the fingerprint sees, so rows of one file never share one.
-        key = (row.date, row.amount, *_look(row, label))
+        key = (row.date, row.amount, _lowered(looks, row.description), _lowered(looks, label))
         occurrences[key] += 1
-        prints.append(fingerprint(row, label, occurrences[key]))
+        prints.append(_fingerprint(key, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
     known_ids = _existing_bank_ids(session, (r.bank_id for r in parsed))
     matcher = Matcher.for_ledger(session)
