@@ -106,7 +106,7 @@ def _columns(kind: str, mapping: CsvMapping | None) -> dict[str, str | None]:
     return {"date": "DTPOSTED", "amount": "TRNAMT"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of a file: kept small
 class PlannedRow:
     """A parsed row and what committing would do with it."""
 

@@ -34,7 +34,7 @@ class ImportFileError(ValueError):
         super().__init__(f"line {line}: {message}" if line is not None else message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of a file: kept small
 class ParsedRow:
     """One transaction read from a file, before it touches the database."""
 
