@@ -255,7 +255,7 @@ def plan(
             existing = owner_names.get(name.lower())
             owner_id = existing.id if existing else None
             owner_name = existing.name if existing else new_owners.setdefault(name.lower(), name)
-        if category_name is None or owner_name is None:
+        if matcher.rules and (category_name is None or owner_name is None):
             rule = matcher.first_match(row.description, row.amount, row.account or account)
             if rule is not None:
                 if category_name is None and rule.set_category_id is not None:
