@@ -18,6 +18,9 @@ reset before each), beyond the upload itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import io
 import random
 import re
@@ -100,6 +103,11 @@ def _status_kb(field: str) -> int:
 
 
 def _reset_peak() -> bool:
+    """Hand memory freed by earlier steps back to the system, then restart the peak there,
+    so that each step's growth is its own."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     try:
         with open("/proc/self/clear_refs", "w") as clear:
             clear.write("5")  # resets VmHWM to the current resident set
