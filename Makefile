@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/analytics.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/legacy.py
+	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/payoff.py
 	$(BIN)/python bench/data.py
 	$(BIN)/python bench/onboarding.py
