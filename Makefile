@@ -67,6 +67,7 @@ bench-all: bench
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/legacy.py
+	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/payoff.py
 	$(BIN)/python bench/data.py
 	$(BIN)/python bench/onboarding.py

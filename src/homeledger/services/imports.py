@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, any_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from homeledger.models import Category, ImportBatch, Owner, Transaction
@@ -41,15 +41,32 @@ from homeledger.services.writes import insert_new
 # Lines that cannot be read are all named up to this many; more than this cannot be skipped
 # (that many bad lines means the columns or formats are wrong, not the lines).
 MAX_BAD_LINES = 100
-_CHUNK = 500
+# Values looked up per duplicate-check query.
+LOOKUP_CHUNK = 1000
+# Rows sent to the database per INSERT (executemany); tests make it small to cross chunks.
+INSERT_CHUNK = 2000
+CENT = Decimal("0.01")
 
 
 def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
     """Identity of a row without a bank id. The account is part of it: two partners'
     identical purchases on their own cards are two transactions."""
-    description, label = _look(row, account)
-    key = f"{row.date.isoformat()}|{row.amount}|{description}|{label}|{occurrence}"
-    return hashlib.sha256(key.encode()).hexdigest()
+    return _fingerprint((row.date, row.amount, *_look(row, account)), occurrence)
+
+
+def _lowered(seen: dict[str | None, str], text: str | None) -> str:
+    """``collapse(text.lower())``, remembered: a statement repeats its payees."""
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = collapse((text or "").lower())
+    return found
+
+
+def _fingerprint(key: tuple, occurrence: int) -> str:
+    """``fingerprint`` of a row whose (date, amount, description, label) look is ``key``."""
+    when, amount, description, label = key
+    text = f"{when.isoformat()}|{amount}|{description}|{label}|{occurrence}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _look(row: ParsedRow, account: str | None) -> tuple[str, str]:
@@ -89,7 +106,7 @@ def _columns(kind: str, mapping: CsvMapping | None) -> dict[str, str | None]:
     return {"date": "DTPOSTED", "amount": "TRNAMT"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of a file: kept small
 class PlannedRow:
     """A parsed row and what committing would do with it."""
 
@@ -135,12 +152,21 @@ class ImportPlan:
         return -sum((r.row.amount for r in self.new_rows if r.row.amount < 0), Decimal("0.00"))
 
 
+def _matching(session: Session, column, values: list[str]):
+    """``column`` is one of ``values``: a single array parameter on PostgreSQL (an IN list
+    of a thousand placeholders costs the driver more than the query costs the server)."""
+    if session.get_bind(mapper=Transaction).dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(String)))
+    return column.in_(values)
+
+
 def _existing(session: Session, column, values: Iterable[str]) -> set[str]:
+    """Which of ``values`` the ledger already has in ``column``: one query per chunk."""
     values = list(dict.fromkeys(v for v in values if v))
     found: set[str] = set()
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
-        found.update(session.scalars(select(column).where(column.in_(chunk))))
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        chunk = values[start : start + LOOKUP_CHUNK]
+        found.update(session.scalars(select(column).where(_matching(session, column, chunk))))
     return found
 
 
@@ -148,10 +174,11 @@ def _existing_bank_ids(session: Session, bank_ids: Iterable[str | None]) -> set[
     """(account, bank id) pairs already in the ledger for any of these bank ids."""
     ids = list(dict.fromkeys(b for b in bank_ids if b))
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(ids), _CHUNK):
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
         rows = session.execute(
             select(Transaction.account, Transaction.bank_id).where(
-                Transaction.bank_id.in_(ids[start : start + _CHUNK])
+                _matching(session, Transaction.bank_id, chunk)
             )
         )
         found.update((account or "", bank_id) for account, bank_id in rows)
@@ -188,13 +215,14 @@ def plan(
             problems.append(problem)
     problems.sort(key=lambda p: p.line or 0)
     occurrences: Counter[tuple] = Counter()
+    looks: dict[str | None, str] = {}  # each distinct description or label lowered once
     prints: list[str] = []
     for row in parsed:
         label = row.account or account
         # Counted on what the fingerprint sees, so rows of one file never share one.
-        key = (row.date, row.amount, *_look(row, label))
+        key = (row.date, row.amount, _lowered(looks, row.description), _lowered(looks, label))
         occurrences[key] += 1
-        prints.append(fingerprint(row, label, occurrences[key]))
+        prints.append(_fingerprint(key, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
     known_ids = _existing_bank_ids(session, (r.bank_id for r in parsed))
     matcher = Matcher.for_ledger(session)
@@ -227,7 +255,7 @@ def plan(
             existing = owner_names.get(name.lower())
             owner_id = existing.id if existing else None
             owner_name = existing.name if existing else new_owners.setdefault(name.lower(), name)
-        if category_name is None or owner_name is None:
+        if matcher.rules and (category_name is None or owner_name is None):
             rule = matcher.first_match(row.description, row.amount, row.account or account)
             if rule is not None:
                 if category_name is None and rule.set_category_id is not None:
@@ -295,38 +323,24 @@ def commit(
     )
     session.add(batch)
     session.flush()
-    values = []
-    for planned in the_plan.new_rows:
-        row = planned.row
-        category_id = planned.category_id
-        if category_id is None and planned.category_name:
-            category_id = created_categories[planned.category_name.lower()]
-        owner_id = planned.owner_id
-        if owner_id is None and planned.owner_name:
-            owner_id = created_owners[planned.owner_name.lower()]
-        values.append(
-            {
-                "date": row.date,
-                "description": row.description[:500],
-                "amount": row.amount,
-                "category_id": category_id,
-                "owner_id": owner_id,
-                "account": _stored_label(row, account),
-                "notes": row.notes,
-                "bank_id": row.bank_id[:255] if row.bank_id else None,
-                "fingerprint": planned.fingerprint,
-                "rule_id": planned.rule_id,
-                "import_batch_id": batch.id,
-            }
-        )
-    # The plan's duplicate check ran before this transaction could see another import
-    # committing the same rows; the unique indexes decide, and RETURNING says what went in.
-    added = [amount for (amount,) in insert_new(session, Transaction, values, Transaction.amount)]
-    batch.row_count = len(added)
-    batch.skipped_count = len(the_plan.rows) - len(added)
+    # Without RETURNING the rows go in as one pipelined executemany (PostgreSQL) or
+    # sqlite3's executemany, each chunk's dicts built only when it is sent; the unique
+    # indexes still decide what is a duplicate (another import may have committed the same
+    # rows since the plan looked), and one aggregate then says what really went in.
+    for start in range(0, len(the_plan.rows), INSERT_CHUNK):
+        chunk = the_plan.rows[start : start + INSERT_CHUNK]
+        values = [
+            _values(planned, account, batch.id, created_categories, created_owners)
+            for planned in chunk
+            if not planned.duplicate
+        ]
+        insert_new(session, Transaction, values)
+    added, income, spending = _batch_totals(session, batch.id)
+    batch.row_count = added
+    batch.skipped_count = len(the_plan.rows) - added
     batch.summary = {
-        "income": str(sum((a for a in added if a > 0), Decimal("0.00"))),
-        "spending": str(-sum((a for a in added if a < 0), Decimal("0.00"))),
+        "income": str(income),
+        "spending": str(spending),
         "new_categories": the_plan.new_categories,
         "new_owners": the_plan.new_owners,
         "mapping": the_plan.mapping.to_dict() if the_plan.mapping else None,
@@ -338,6 +352,49 @@ def commit(
         import_profiles.save_profile(session, save_mapping_as, the_plan.mapping)
     session.flush()
     return batch
+
+
+def _values(
+    planned: PlannedRow,
+    account: str | None,
+    batch_id: int,
+    created_categories: dict[str, int],
+    created_owners: dict[str, int],
+) -> dict:
+    """The columns of one new transaction (tenancy adds the ledger and who entered it)."""
+    row = planned.row
+    category_id = planned.category_id
+    if category_id is None and planned.category_name:
+        category_id = created_categories[planned.category_name.lower()]
+    owner_id = planned.owner_id
+    if owner_id is None and planned.owner_name:
+        owner_id = created_owners[planned.owner_name.lower()]
+    return {
+        "date": row.date,
+        "description": row.description[:500],
+        "amount": row.amount,
+        "category_id": category_id,
+        "owner_id": owner_id,
+        "account": _stored_label(row, account),
+        "notes": row.notes,
+        "bank_id": row.bank_id[:255] if row.bank_id else None,
+        "fingerprint": planned.fingerprint,
+        "rule_id": planned.rule_id,
+        "import_batch_id": batch_id,
+    }
+
+
+def _batch_totals(session: Session, batch_id: int) -> tuple[int, Decimal, Decimal]:
+    """How many rows the batch really added, their income and their spending."""
+    amount = Transaction.amount
+    count, income, spending = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((amount > 0, amount))), 0),
+            func.coalesce(func.sum(case((amount < 0, -amount))), 0),
+        ).where(Transaction.import_batch_id == batch_id)
+    ).one()
+    return count, Decimal(income).quantize(CENT), Decimal(spending).quantize(CENT)
 
 
 def list_batches(session: Session, limit: int = 100) -> list[ImportBatch]:

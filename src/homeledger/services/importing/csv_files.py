@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import islice
 
@@ -32,6 +33,7 @@ from homeledger.services.importing.values import (
     decode_text,
     detect_date_format,
     detect_decimal_separator,
+    guess_decimal_separator,
     parse_amount,
     parse_date,
     quoted,
@@ -45,6 +47,11 @@ SAMPLE_SIZE = 20
 _GUESS_ROWS = 500
 ZERO = Decimal("0.00")
 _SNIFF_RECORDS = 50
+# Distinct dates and texts remembered while parsing, so each is read once (bounded).
+_CACHED_VALUES = 50_000
+_UNSEEN = object()
+# Distinct values a column's date format and decimal separator are decided on.
+DETECT_SAMPLE = 300
 # The roles a mapping cannot do without; an amount may instead be debit and/or credit columns.
 REQUIRED_ROLES = ("date", "description", "amount")
 
@@ -85,13 +92,26 @@ class CsvPreview:
 
 @dataclass(frozen=True)
 class _Table:
+    """The table in a file. Its rows are read from the text each time they are asked for,
+    never held as a list: a 100,000-line statement is parsed straight into transactions."""
+
+    text: str
     delimiter: str
     width: int  # the column count most rows share
     has_header: bool
     header_line: int | None
     columns: list[str]
-    rows: list[tuple[int, list[str]]]  # (first physical line, cells) of non-blank data rows
+    lead: list[tuple[int, list[str]]]  # data rows found above the first full-width line
+    skip: int  # non-blank records before the data rows that follow ``lead``
     above: list[tuple[int, list[str]]]  # non-blank lines above the table that are not data
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(first physical line, cells) of every non-blank data row, in file order."""
+        yield from self.lead
+        yield from islice(_non_blank(self.text, self.delimiter), self.skip, None)
+
+    def first_rows(self, count: int) -> list[tuple[int, list[str]]]:
+        return list(islice(self.rows(), count))
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -116,13 +136,17 @@ def _is_blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
+def _non_blank(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    return ((line, cells) for line, cells in _records(text, delimiter) if not _is_blank(cells))
+
+
 def _choose_delimiter(text: str) -> tuple[str, int]:
     """The delimiter giving the most rows with one consistent column count, and that count."""
     best: tuple[float, int, int] = (0.0, 0, 0)
     chosen = (",", 1)
     for preference, delimiter in enumerate(DELIMITERS):
-        records = (cells for _, cells in _records(text, delimiter) if not _is_blank(cells))
-        counts = [len(cells) for cells in islice(records, _SNIFF_RECORDS)]
+        records = _non_blank(text, delimiter)
+        counts = [len(cells) for _, cells in islice(records, _SNIFF_RECORDS)]
         # A line of one cell (a title, "Account: 123") is never the table's row.
         widths = Counter(count for count in counts if count > 1)
         if not widths:
@@ -160,7 +184,8 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
     if not text.strip():
         raise ImportFileError("the file is empty")
     delimiter, width = _choose_delimiter(text)
-    records = [(line, cells) for line, cells in _records(text, delimiter) if not _is_blank(cells)]
+    # The table starts within the records the delimiter was chosen from (or the line after).
+    records = list(islice(_non_blank(text, delimiter), _SNIFF_RECORDS + 1))
     if not records:
         raise ImportFileError("the file is empty")  # only delimiters: ",,\n,,"
     # Some banks put account details above the table; the table starts at its full width.
@@ -180,18 +205,20 @@ def _read_table(text: str, has_header: bool | None = None) -> _Table:
         header_line, header = records[first]
         columns = [collapse(c) or POSITION_NAME.format(i) for i, c in enumerate(header, 1)]
         return _Table(
-            delimiter, width, True, header_line, columns, records[first + 1 :], records[:first]
+            text, delimiter, width, True, header_line, columns, [], first + 1, records[:first]
         )
     # Without names a short or long line above the first full one may still be a transaction.
     above = [r for r in records[:first] if not looks_like_data(r[1])]
-    rows = [r for r in records[:first] if looks_like_data(r[1])] + records[first:]
+    lead = [r for r in records[:first] if looks_like_data(r[1])]
     columns = [POSITION_NAME.format(i) for i in range(1, width + 1)]
-    return _Table(delimiter, width, False, None, columns, rows, above)
+    return _Table(text, delimiter, width, False, None, columns, lead, first, above)
 
 
 def _swallows_rows(cells: list[str], table: _Table) -> bool:
     """Whether a quoted cell runs on over lines that are transactions of their own: a quote
     left open, not a description written over two lines."""
+    if not any("\n" in cell or "\r" in cell for cell in cells):
+        return False
     for cell in (c for c in cells if "\n" in c or "\r" in c):
         for text in cell.splitlines()[1:]:
             inner = next(csv.reader([text], delimiter=table.delimiter), [])
@@ -206,21 +233,50 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index].strip()
 
 
-def _column_values(table: _Table, index: int) -> list[str]:
-    return [_cell(cells, index) for _, cells in table.rows]
+def _column_values(table: _Table, indexes: list[int]) -> Iterator[str]:
+    """The distinct non-empty values of these columns, in file order, read as needed."""
+    seen: set[str] = set()
+    for _, cells in table.rows():
+        for index in indexes:
+            value = _cell(cells, index)
+            if value and value not in seen:
+                seen.add(value)
+                yield value
 
 
-def _date_candidates(values: list[str]) -> list[str]:
-    """Formats that read every value; failing that, those reading the most of them."""
-    candidates = detect_date_format(values)[1]
-    if candidates:
-        return candidates
-    # One typo should not hide the format: the import itself then names the bad line.
-    values = list(dict.fromkeys(v for v in values if v))
-    fits = {f: sum(try_date(v, f) is not None for v in values) for f in DATE_FORMATS}
-    best = max(fits.values())
-    candidates = [f for f, count in fits.items() if best and count == best]
-    return [f for f in candidates if not (f == "ymd" and "iso" in candidates)]
+def _date_candidates(values: Iterator[str]) -> list[str]:
+    """Formats that read every value; failing that, those reading the most of them.
+
+    Decided on the first DETECT_SAMPLE distinct values. Only a sample that two formats
+    read alike (01/02/2024: day-first or month-first) reads on, with just those formats,
+    until a value tells them apart; a later value that fits the chosen format no more
+    is the import's to name, as a bad line.
+    """
+    sample = list(islice(values, DETECT_SAMPLE))
+    candidates = detect_date_format(sample)[1]
+    if not candidates:
+        # One typo should not hide the format: the import itself then names the bad line.
+        fits = {f: sum(try_date(v, f) is not None for v in sample) for f in DATE_FORMATS}
+        best = max(fits.values(), default=0)
+        candidates = [f for f, count in fits.items() if best and count == best]
+        return [f for f in candidates if not (f == "ymd" and "iso" in candidates)]
+    for value in values:
+        if len(candidates) < 2:
+            break
+        # A value no candidate reads is a typo, not a vote.
+        candidates = [f for f in candidates if try_date(value, f)] or candidates
+    return candidates
+
+
+def _decimal_separator(values: Iterator[str]) -> str:
+    """The decimal separator of the first DETECT_SAMPLE distinct amounts; when none of them
+    tells ("12", "1,234"), of the first later one that does."""
+    separator = detect_decimal_separator(list(islice(values, DETECT_SAMPLE)), default=None)
+    for value in values if separator is None else ():
+        separator = guess_decimal_separator(value)
+        if separator is not None:
+            break
+    return separator or "."
 
 
 # Money as banks write it: two decimals, a sign, brackets or a currency symbol.
@@ -235,7 +291,7 @@ def _guess_by_content(table: _Table, found: dict[str, str]) -> dict[str, str]:
         return guessed
     taken = {find_column(table.columns, name) for name in found.values()}
     free = [i for i in range(len(table.columns)) if i not in taken]
-    rows = table.rows[:_GUESS_ROWS]
+    rows = table.first_rows(_GUESS_ROWS)
     filled = {i: [v for v in (_cell(cells, i) for _, cells in rows) if v] for i in free}
     dates = [i for i in free if filled[i] and detect_date_format(filled[i])[1]]
     money = [
@@ -264,8 +320,20 @@ def _guess_by_content(table: _Table, found: dict[str, str]) -> dict[str, str]:
 def sniff_csv(data: bytes, has_header: bool | None = None) -> CsvPreview:
     """Look at an upload: encoding, delimiter, columns, samples and a guessed mapping."""
     text, encoding = decode_text(data)
-    table = _read_table(text, has_header)
-    if not table.rows:
+    return sniff_table(_read_table(text, has_header), encoding)
+
+
+def read_table(data: bytes, has_header: bool | None = None) -> tuple[_Table, str]:
+    """The table in an upload, and the upload's encoding: to sniff and parse it once."""
+    text, encoding = decode_text(data)
+    return _read_table(text, has_header), encoding
+
+
+def sniff_table(table: _Table, encoding: str, lines_read: int | None = None) -> CsvPreview:
+    """``sniff_csv`` of a table already read; its lines are counted unless ``lines_read``
+    says how many there are."""
+    head = table.first_rows(max(SAMPLE_SIZE, _GUESS_ROWS))
+    if not head:
         raise ImportFileError("the file has no transactions")
     found = suggest_columns(table.columns) if table.has_header else {}
     found = _guess_by_content(table, found)
@@ -275,19 +343,21 @@ def sniff_csv(data: bytes, has_header: bool | None = None) -> CsvPreview:
 
     date_index = index("date")
     candidates = (
-        _date_candidates(_column_values(table, date_index)) if date_index is not None else []
+        _date_candidates(_column_values(table, [date_index])) if date_index is not None else []
     )
     money_columns = [index(role) for role in ("amount", "debit", "credit") if role in found]
     if money_columns:
-        amounts = [value for i in money_columns for value in _column_values(table, i)]
+        decimal_separator = _decimal_separator(_column_values(table, money_columns))
     else:
         amounts = [
             cell.strip()
-            for _, cells in table.rows[:_GUESS_ROWS]
+            for _, cells in head[:_GUESS_ROWS]
             for i, cell in enumerate(cells)
             if i != date_index and _is_amount(cell.strip())
         ]
-    decimal_separator = detect_decimal_separator(amounts)
+        decimal_separator = detect_decimal_separator(amounts)
+    if lines_read is None:
+        lines_read = sum(1 for _ in table.rows())
 
     suggested = None
     if {"date", "description"} <= found.keys() and money_columns:
@@ -303,8 +373,8 @@ def sniff_csv(data: bytes, has_header: bool | None = None) -> CsvPreview:
         has_header=table.has_header,
         header_line=table.header_line,
         columns=table.columns,
-        sample_rows=[[cell.strip() for cell in cells] for _, cells in table.rows[:SAMPLE_SIZE]],
-        lines_read=len(table.rows),
+        sample_rows=[[cell.strip() for cell in cells] for _, cells in head[:SAMPLE_SIZE]],
+        lines_read=lines_read,
         lines_above=[(line, table.delimiter.join(cells)) for line, cells in table.above],
         suggested=suggested,
         found=found,
@@ -320,15 +390,30 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
     raises ImportFileError.
     """
     text, _ = decode_text(data)
-    table = _read_table(text, mapping.has_header)
+    return parse_table(_read_table(text, mapping.has_header), mapping)
+
+
+def parse_table(table: _Table, mapping: CsvMapping) -> ParsedFile:
+    """``parse_csv`` of a table already read, in one pass over its rows."""
     columns: dict[str, int | None] = {}
     for field in COLUMN_FIELDS:
         name = getattr(mapping, field)
         columns[field] = None if name is None else find_column(table.columns, name)
         if name is not None and columns[field] is None:
             raise ImportFileError(f"the file has no column {quoted(name)}")
-    if not table.rows:
-        raise ImportFileError("the file has no transactions")
+    # A statement repeats its dates, payees and accounts on many rows: each distinct text is
+    # read once, and the rows share one string or date for it (faster, and less memory).
+    dates: dict[str, date] = {}
+    texts: dict[str, str | None] = {}
+    date_format = mapping.date_format
+
+    def read_date(text: str) -> date:
+        when = dates.get(text)
+        if when is None:
+            when = parse_date(text, date_format)
+            if len(dates) < _CACHED_VALUES:
+                dates[text] = when
+        return when
 
     def read(field: str, reader: Callable[[str], object]):
         """One mapped cell through its reader; a failure names the column and the text."""
@@ -339,15 +424,26 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
             raise CellError(str(exc), getattr(mapping, field), text) from exc
 
     def optional(field: str) -> str | None:
-        return collapse(_cell(cells, columns[field])) or None
+        index = columns[field]
+        if index is None or index >= len(cells):
+            return None
+        raw = cells[index]
+        value = texts.get(raw, _UNSEEN)
+        if value is _UNSEEN:
+            value = collapse(raw.strip()) or None
+            if len(texts) < _CACHED_VALUES:
+                texts[raw] = value
+        return value
 
-    parsed = ParsedFile(rows=[], lines_read=len(table.rows))
-    for line, cells in table.rows:
+    parsed = ParsedFile(rows=[])
+    width = table.width
+    for line, cells in table.rows():
+        parsed.lines_read += 1
         try:
-            if any(cell.strip() for cell in cells[table.width :]):
+            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 # Usually an unquoted "1,234.56" splitting a cell: every later column would shift.
                 raise CellError(
-                    f"this row has {len(cells)} columns but the file's table has {table.width}",
+                    f"this row has {len(cells)} columns but the file's table has {width}",
                     value=table.delimiter.join(cells),
                 )
             if _swallows_rows(cells, table):
@@ -356,7 +452,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
                     "were read as part of this one",
                     value=table.delimiter.join(cells),
                 )
-            when = read("date", lambda text: parse_date(text, mapping.date_format))
+            when = read("date", read_date)
             amount = _amount(mapping, read)
         except CellError as exc:
             parsed.problems.append(LineProblem(line, exc.reason, exc.column, exc.value))
@@ -365,7 +461,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
             ParsedRow(
                 line=line,
                 date=when,
-                description=collapse(_cell(cells, columns["description"])),
+                description=optional("description") or "",
                 amount=amount,
                 category=optional("category"),
                 owner=optional("owner"),
@@ -373,6 +469,8 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> ParsedFile:
                 notes=optional("notes"),
             )
         )
+    if not parsed.lines_read:
+        raise ImportFileError("the file has no transactions")
     return parsed
 
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from homeledger.services.importing.csv_files import CsvPreview, parse_csv, sniff_csv
+from dataclasses import replace
+
+from homeledger.services.importing.csv_files import (
+    CsvPreview,
+    parse_table,
+    read_table,
+    sniff_table,
+)
 from homeledger.services.importing.csv_mapping import CsvMapping
 from homeledger.services.importing.formats import detect_format
 from homeledger.services.importing.ofx_files import parse_ofx
@@ -68,13 +75,17 @@ def read_file(
         return kind, parse_ofx(data), None, None
     if kind == "qif":
         return kind, parse_qif(data), None, None
-    preview = sniff_csv(data, mapping.has_header if mapping else None)
+    # The file is decoded and its table found once; the rows are then read as they are parsed.
+    table, encoding = read_table(data, mapping.has_header if mapping else None)
+    preview = sniff_table(table, encoding, lines_read=0)  # counted when it is known
     if len(preview.columns) == 1:
         # Nothing to pick from: a date, a description and an amount need columns apart.
         raise ImportFileError(
             "the file has a single column: its values must be separated by commas, "
             "semicolons, tabs or |"
         )
+    if mapping is None and preview.needs is not None:
+        preview = replace(preview, lines_read=sum(1 for _ in table.rows()))
     if mapping is None:
         if preview.needs == "columns":
             missing = " and ".join(preview.missing) or "amount"
@@ -96,9 +107,10 @@ def read_file(
             )
         mapping = preview.suggested
     try:
-        parsed = parse_csv(data, mapping)
+        parsed = parse_table(table, mapping)
     except ImportFileError as exc:
         if exc.line is None and str(exc).startswith("the file has no column"):
+            preview = replace(preview, lines_read=sum(1 for _ in table.rows()))
             raise ChoiceNeeded(str(exc), "mapping_does_not_fit", preview) from exc
         raise
-    return kind, parsed, preview, mapping
+    return kind, parsed, replace(preview, lines_read=parsed.lines_read), mapping

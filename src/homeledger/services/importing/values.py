@@ -21,6 +21,7 @@ DATE_FORMAT_LABELS = {
 }
 DECIMAL_SEPARATORS = (".", ",")
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 MAX_SHOWN_CELL = 200  # characters of a cell kept in a LineProblem
 
 
@@ -33,7 +34,7 @@ class ImportFileError(ValueError):
         super().__init__(f"line {line}: {message}" if line is not None else message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of a file: kept small
 class ParsedRow:
     """One transaction read from a file, before it touches the database."""
 
@@ -181,10 +182,21 @@ def _guess_decimal(number: str) -> str | None:
     return mark
 
 
+# The plain way most exports write an amount ("-12.30", "1500", "12,5" with a decimal comma):
+# read straight to Decimal. Everything else takes the careful path below.
+_PLAIN_AMOUNT = {
+    ".": re.compile(r"-?\d{1,15}(?:\.\d{1,2})?"),
+    ",": re.compile(r"-?\d{1,15}(?:,\d{1,2})?"),
+}
+
+
 def parse_amount(text: str, decimal_separator: str | None = None) -> Decimal:
     """Read a money amount exactly, to 2 places; None separator means guess it from the text."""
     if decimal_separator not in (None, *DECIMAL_SEPARATORS):
         raise ValueError(f"unknown decimal separator {decimal_separator!r}")
+    if decimal_separator is not None and _PLAIN_AMOUNT[decimal_separator].fullmatch(text):
+        value = Decimal(text.replace(",", ".")).quantize(CENT)
+        return value if value else ZERO  # "-0.00" is no amount owed
     # Excel and some banks write U+2212 for minus and a typographic apostrophe for Swiss thousands.
     s = collapse(text.replace("\u2212", "-").replace("\u2019", "'"))
     if not s:
@@ -237,8 +249,8 @@ def guess_decimal_separator(text: str) -> str | None:
     return _guess_decimal(found.group()) if found else None
 
 
-def detect_decimal_separator(samples: list[str]) -> str:
-    """Guess "." or "," from amount texts; "." when nothing decides it."""
+def detect_decimal_separator(samples: list[str], default: str | None = ".") -> str | None:
+    """Guess "." or "," from amount texts; ``default`` when nothing decides it."""
     votes: Counter[str] = Counter()
     for sample in samples:
         found = _NUMBER_RE.search(sample or "")
@@ -246,6 +258,8 @@ def detect_decimal_separator(samples: list[str]) -> str:
             guess = _guess_decimal(found.group())
             if guess:
                 votes[guess] += 1
+    if not votes:
+        return default
     return "," if votes[","] > votes["."] else "."
 
 
