@@ -33,6 +33,7 @@ from homeledger.services.importing import (
     ParsedRow,
     read_file,
 )
+from homeledger.services.importing.fingerprints import fingerprint_of, lowered
 from homeledger.services.lookup import fetch
 from homeledger.services.rules import Matcher, SkippedRule
 from homeledger.services.text import collapse
@@ -46,32 +47,6 @@ LOOKUP_CHUNK = 1000
 # Rows sent to the database per INSERT (executemany); tests make it small to cross chunks.
 INSERT_CHUNK = 2000
 CENT = Decimal("0.01")
-
-
-def fingerprint(row: ParsedRow, account: str | None, occurrence: int) -> str:
-    """Identity of a row without a bank id. The account is part of it: two partners'
-    identical purchases on their own cards are two transactions."""
-    return _fingerprint((row.date, row.amount, *_look(row, account)), occurrence)
-
-
-def _lowered(seen: dict[str | None, str], text: str | None) -> str:
-    """``collapse(text.lower())``, remembered: a statement repeats its payees."""
-    found = seen.get(text)
-    if found is None:
-        found = seen[text] = collapse((text or "").lower())
-    return found
-
-
-def _fingerprint(key: tuple, occurrence: int) -> str:
-    """``fingerprint`` of a row whose (date, amount, description, label) look is ``key``."""
-    when, amount, description, label = key
-    text = f"{when.isoformat()}|{amount}|{description}|{label}|{occurrence}"
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _look(row: ParsedRow, account: str | None) -> tuple[str, str]:
-    """The description and account label as a fingerprint sees them."""
-    return collapse(row.description.lower()), collapse((account or "").lower())
 
 
 def _stored_label(row: ParsedRow, account: str | None) -> str | None:
@@ -220,9 +195,9 @@ def plan(
     for row in parsed:
         label = row.account or account
         # Counted on what the fingerprint sees, so rows of one file never share one.
-        key = (row.date, row.amount, _lowered(looks, row.description), _lowered(looks, label))
+        key = (row.date, row.amount, lowered(looks, row.description), lowered(looks, label))
         occurrences[key] += 1
-        prints.append(_fingerprint(key, occurrences[key]))
+        prints.append(fingerprint_of(key, occurrences[key]))
     known_prints = _existing(session, Transaction.fingerprint, prints)
     known_ids = _existing_bank_ids(session, (r.bank_id for r in parsed))
     matcher = Matcher.for_ledger(session)

@@ -2,7 +2,7 @@
 
 from homeledger.services.importing.csv_files import CsvPreview, parse_csv, sniff_csv
 from homeledger.services.importing.csv_mapping import POSITION_NAME, ROLE_LABELS, CsvMapping
-from homeledger.services.importing.formats import detect_format
+from homeledger.services.importing.formats import detect_date_format, detect_format
 from homeledger.services.importing.ofx_files import parse_ofx
 from homeledger.services.importing.qif_files import parse_qif
 from homeledger.services.importing.uploads import (
@@ -19,7 +19,6 @@ from homeledger.services.importing.values import (
     ParsedFile,
     ParsedRow,
     decode_text,
-    detect_date_format,
     detect_decimal_separator,
     guess_decimal_separator,
     parse_amount,

@@ -1,10 +1,11 @@
-"""Which kind of bank file an upload is: CSV, OFX/QFX or QIF."""
+"""Which kind of bank file an upload is (CSV, OFX/QFX or QIF), and which date format its
+dates are written in."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from homeledger.services.importing.values import ImportFileError
+from homeledger.services.importing.values import DATE_FORMATS, ImportFileError, try_date
 
 _EXTENSIONS = {
     ".csv": "csv",
@@ -29,3 +30,15 @@ def detect_format(filename: str, data: bytes) -> str:
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     raise ImportFileError("unsupported file type; upload CSV, OFX, QFX or QIF")
+
+
+def detect_date_format(samples: list[str]) -> tuple[str | None, list[str]]:
+    """The one format every sample fits (or None), and every format that fits them all."""
+    # A statement repeats each date many times; each distinct text is tried once.
+    values = list(dict.fromkeys(s.strip() for s in samples if s and s.strip()))
+    if not values:
+        return None, []
+    candidates = [f for f in DATE_FORMATS if all(try_date(v, f) for v in values)]
+    if "iso" in candidates and "ymd" in candidates:
+        candidates.remove("ymd")  # both read YYYY-MM-DD the same way; not a real choice
+    return (candidates[0] if len(candidates) == 1 else None), candidates

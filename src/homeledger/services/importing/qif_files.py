@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from homeledger.services.importing.formats import detect_date_format
 from homeledger.services.importing.values import (
     CellError,
     ImportFileError,
@@ -12,7 +13,6 @@ from homeledger.services.importing.values import (
     ParsedRow,
     date_format_label,
     decode_text,
-    detect_date_format,
     detect_decimal_separator,
     parse_amount,
     parse_date,

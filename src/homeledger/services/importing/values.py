@@ -390,15 +390,3 @@ def parse_date(text: str, date_format: str) -> date:
 
 def _days_in(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
-
-
-def detect_date_format(samples: list[str]) -> tuple[str | None, list[str]]:
-    """The one format every sample fits (or None), and every format that fits them all."""
-    # A statement repeats each date many times; each distinct text is tried once.
-    values = list(dict.fromkeys(s.strip() for s in samples if s and s.strip()))
-    if not values:
-        return None, []
-    candidates = [f for f in DATE_FORMATS if all(try_date(v, f) for v in values)]
-    if "iso" in candidates and "ymd" in candidates:
-        candidates.remove("ymd")  # both read YYYY-MM-DD the same way; not a real choice
-    return (candidates[0] if len(candidates) == 1 else None), candidates
