@@ -77,6 +77,22 @@ KEEP = os.environ.get("BENCH_KEEP") == "1"
 BIN = Path(sys.executable).parent
 
 
+def _heavy_ids(connection, loaded, size) -> tuple[dict, str]:
+    """The heavy household's ids for the URL map's variables, and a keyset cursor deep
+    in its transactions list."""
+    member = (
+        loaded.users.get(large_instance.household_names(size)[1:2][0])
+        if size.households > 1
+        else None
+    )
+    ids = {
+        k: v
+        for k, v in routes.sample_ids(connection, loaded.heavy, member).items()
+        if v is not None
+    }
+    return ids, routes.deep_cursor(connection, loaded.heavy)
+
+
 def secrets_env() -> dict[str, str]:
     return {"SECRET_KEY": secrets.token_urlsafe(48), "JWT_SECRET_KEY": secrets.token_urlsafe(48)}
 
@@ -173,17 +189,7 @@ def postgresql(size: large_instance.Size, result: dict) -> None:
         part["instance"] = instance_summary(loaded, schema, time.perf_counter() - started)
         say(f"  loaded {loaded.transactions:,} rows in {part['instance']['load_seconds']:.1f} s")
         with owner.connect() as connection:
-            member = (
-                loaded.users.get(large_instance.household_names(size)[1:2][0])
-                if size.households > 1
-                else None
-            )
-            ids = {
-                k: v
-                for k, v in routes.sample_ids(connection, loaded.heavy, member).items()
-                if v is not None
-            }
-            cursor = routes.deep_cursor(connection, loaded.heavy)
+            ids, cursor = _heavy_ids(connection, loaded, size)
         owner.dispose()
         this_month = (size.today.year, size.today.month)
         app = InProcess(env, large_instance.HEAVY)
@@ -264,17 +270,7 @@ def sqlite(size: large_instance.Size, result: dict) -> None:
         part["instance"]["file_mb"] = round((folder / "homeledger.db").stat().st_size / 2**20, 1)
         say(f"  loaded {loaded.transactions:,} rows in {part['instance']['load_seconds']:.1f} s")
         with engine.connect() as connection:
-            member = (
-                loaded.users.get(large_instance.household_names(size)[1:2][0])
-                if size.households > 1
-                else None
-            )
-            ids = {
-                k: v
-                for k, v in routes.sample_ids(connection, loaded.heavy, member).items()
-                if v is not None
-            }
-            cursor = routes.deep_cursor(connection, loaded.heavy)
+            ids, cursor = _heavy_ids(connection, loaded, size)
         engine.dispose()
         port = serve.free_port()
         server = serve.Server(
