@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from datetime import date
 from xml.etree.ElementTree import Element
@@ -87,6 +88,20 @@ def _description(transaction: Element) -> str:
     return payee or memo
 
 
+_IMPORTING = threading.Lock()
+
+
+def _ofxtools():
+    """ofxtools' parser and warnings, imported on first use, not at start-up (it is a fifth
+    of the app's start, and most servers read OFX seldom). One thread at a time: two
+    uploads importing it at once could each meet the other's half-imported modules."""
+    with _IMPORTING:
+        from ofxtools.models.base import OFXAggregateWarning
+        from ofxtools.Parser import OFXTree
+        from ofxtools.Types import OFXTypeWarning
+    return OFXAggregateWarning, OFXTree, OFXTypeWarning
+
+
 def parse_ofx(data: bytes) -> ParsedFile:
     """Bank and credit-card transactions of every statement in an OFX/QFX file."""
     if not data.strip():
@@ -97,12 +112,7 @@ def parse_ofx(data: bytes) -> ParsedFile:
         raise ImportFileError("not a valid OFX file: it ends early (no closing </OFX> tag)")
     if b"\x00" in data:
         raise ImportFileError(BINARY_MESSAGE)
-    # Imported here, not at the top: ofxtools is a fifth of the app's start-up, and most
-    # servers read an OFX file seldom if ever.
-    from ofxtools.models.base import OFXAggregateWarning
-    from ofxtools.Parser import OFXTree
-    from ofxtools.Types import OFXTypeWarning
-
+    OFXAggregateWarning, OFXTree, OFXTypeWarning = _ofxtools()
     tree = OFXTree()
     try:
         with warnings.catch_warnings():
