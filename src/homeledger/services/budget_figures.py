@@ -86,12 +86,8 @@ def category_names(session: Session) -> CategoryNames:
     return CategoryNames(session.execute(select(Category.id, Category.name)).tuples().all())
 
 
-def owner_names(session: Session) -> dict[int | None, str]:
-    return dict(session.execute(select(Owner.id, Owner.name)).tuples().all())
-
-
 def category_and_owner_names(session: Session) -> tuple[CategoryNames, dict[int | None, str]]:
-    """``category_names`` and ``owner_names`` read in one statement."""
+    """``category_names``, and every owner's name by id, read in one statement."""
     both = union_all(
         select(literal("category"), Category.id, Category.name),
         select(literal("owner"), Owner.id, Owner.name),

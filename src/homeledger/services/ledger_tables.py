@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, literal, select, union_all
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import sort_tables
 
 from homeledger.models import Base, UserOwned
+from homeledger.services.table_rows import count_each
 
 # References kept inside a JSON column, which no foreign key describes:
 # (table, column) -> the table whose ids it names. An import batch's summary lists the
@@ -108,10 +109,7 @@ def _references(table: Table, ledger: set[str]) -> dict[str, str]:
 def count_rows(session: Session) -> dict[str, int]:
     """How many rows the acting ledger has in each of its tables, in write order."""
     tables = ledger_tables()
-    # One statement, not one per table: the data pages show these on every visit.
-    counted = union_all(
-        *(select(literal(i), func.count()).select_from(t.table) for i, t in enumerate(tables))
-    )
+    counted = count_each([table.table for table in tables])
     found = {i: count for i, count in session.execute(counted)}
     return {table.name: found[i] for i, table in enumerate(tables)}
 
